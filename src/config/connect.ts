@@ -1,0 +1,111 @@
+/**
+ * Connections built from a validated {@link TemporalConfig}: a client `Connection`/`Client`
+ * and a worker `NativeConnection`, with API-key rotation from `TEMPORAL_API_KEY_FILE`.
+ *
+ * The worker side (`NativeConnection`) lives in `connect_worker.ts` so that client-only
+ * processes never load the SDK's native core.
+ *
+ * @example
+ * ```ts
+ * import { connectClient } from "./connect.ts";
+ * const { client, connection, close } = await connectClient(cfg);
+ * await close();
+ * ```
+ * @module
+ */
+import { Client, Connection } from "@temporalio/client";
+import type { TLSConfig } from "@temporalio/client";
+import type { TemporalConfig } from "./mod.ts";
+import { readApiKeyFile } from "./validate.ts";
+
+/** The SDK's TLS option for `cfg`: false (plaintext), true (system roots) or a TLS config. */
+export function tlsOptions(cfg: TemporalConfig): TLSConfig | boolean {
+  if (!cfg.tlsEnabled) return false;
+  const m = cfg.material;
+  const tls: TLSConfig = {};
+  if (cfg.serverName) tls.serverNameOverride = cfg.serverName;
+  if (m.serverCa) tls.serverRootCACertificate = m.serverCa;
+  if (m.clientCert && m.clientKey) tls.clientCertPair = { crt: m.clientCert, key: m.clientKey };
+  return Object.keys(tls).length ? tls : true;
+}
+
+/** Connect options shared by client and worker connections. */
+export function connectionOptions(cfg: TemporalConfig): {
+  address: string;
+  tls: TLSConfig | boolean;
+  apiKey?: string;
+} {
+  return {
+    address: cfg.address,
+    tls: tlsOptions(cfg),
+    ...(cfg.material.apiKey !== undefined ? { apiKey: cfg.material.apiKey } : {}),
+  };
+}
+
+/** Something that can take a new API key on a live connection. */
+export interface ApiKeyTarget {
+  setApiKey(key: string): void | Promise<void>;
+}
+
+/**
+ * Watches `TEMPORAL_API_KEY_FILE` (when the key comes from a file) and applies a changed key to
+ * `targets`. Polls every `intervalMs` (default 2000): mounted secrets are often replaced by
+ * symlink swaps that file watchers miss. Returns a stop function; a no-op when no file is used.
+ */
+export function watchApiKeyFile(
+  cfg: TemporalConfig,
+  targets: ApiKeyTarget[],
+  options: { intervalMs?: number; onRotate?: (chars: number) => void; onError?: (msg: string) => void } = {},
+): () => void {
+  const path = cfg.apiKeyFile;
+  if (!path) return () => {};
+  let current = cfg.material.apiKey;
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const key = await readApiKeyFile(path);
+      if (key && key !== current && !/\s/.test(key)) {
+        current = key;
+        for (const t of targets) await t.setApiKey(key);
+        options.onRotate?.(key.length);
+      }
+    } catch (err) {
+      options.onError?.(`TEMPORAL_API_KEY_FILE: could not re-read ${path}: ${(err as Error).name}`);
+    } finally {
+      busy = false;
+    }
+  }, options.intervalMs ?? 2000);
+  Deno.unrefTimer(timer);
+  return () => clearInterval(timer);
+}
+
+/** A connected client. */
+export interface ConnectedClient {
+  client: Client;
+  connection: Connection;
+  /** Stops key rotation and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** Connects a client `Connection` and `Client` for `cfg` (namespace included). */
+export async function connectClient(
+  cfg: TemporalConfig,
+  options: { connectTimeoutMs?: number } = {},
+): Promise<ConnectedClient> {
+  const connection = await Connection.connect({
+    ...connectionOptions(cfg),
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+  });
+  const client = new Client({ connection, namespace: cfg.namespace });
+  const stop = watchApiKeyFile(cfg, [connection]);
+  return {
+    client,
+    connection,
+    close: async () => {
+      stop();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The worker's `NativeConnection` (the SDK's Rust core) built from a validated config.
+ * Importing this module loads the native core: it needs `--allow-ffi`.
+ *
+ * @example
+ * ```ts
+ * import { connectWorker } from "./connect_worker.ts";
+ * const { connection, close } = await connectWorker(cfg);
+ * ```
+ * @module
+ */
+import { NativeConnection } from "@temporalio/worker";
+import type { TemporalConfig } from "./mod.ts";
+import { connectionOptions, watchApiKeyFile } from "./connect.ts";
+
+/** A connected worker connection. */
+export interface ConnectedWorker {
+  connection: NativeConnection;
+  /** Stops key rotation and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** Connects a `NativeConnection` for `cfg`, rotating the API key from its file when configured. */
+export async function connectWorker(
+  cfg: TemporalConfig,
+  options: { onRotate?: (chars: number) => void; onError?: (msg: string) => void; rotateIntervalMs?: number } = {},
+): Promise<ConnectedWorker> {
+  const connection = await NativeConnection.connect(connectionOptions(cfg));
+  const stop = watchApiKeyFile(cfg, [connection], { ...options, intervalMs: options.rotateIntervalMs });
+  return {
+    connection,
+    close: async () => {
+      stop();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The one configuration module. Every task that connects to Temporal gets its settings and
+ * its connections here; nothing else reads `TEMPORAL_*` variables or opens certificate files.
+ *
+ * Sources, highest first: process environment → `.env` file (current directory, or
+ * `--env-file`) → Temporal's TOML profile (`TEMPORAL_CONFIG_FILE`, `TEMPORAL_PROFILE`) → defaults.
+ * A `.env` value never overrides a variable already set in the environment.
+ *
+ * Only the variables in {@link ENV_NAMES} are read, so `--allow-env=<those names>` suffices.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, requireValid, connectClient } from "./config/mod.ts";
+ * const cfg = requireValid(await loadConfig({ envFile: ".env" }));
+ * const { client, connection } = await connectClient(cfg);
+ * try {
+ *   await client.workflow.start("FoodTruckWorkflow", { taskQueue: cfg.taskQueue, workflowId: "x", args: [] });
+ * } finally {
+ *   await connection.close();
+ * }
+ * ```
+ * @module
+ */
+import { ENV_NAMES, type EnvMap, readDotEnv, readProcessEnv, readProfile } from "./sources.ts";
+import type { ProfileSource } from "./sources.ts";
+import { layerConfig } from "./resolve.ts";
+import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts";
+import { validateConfig } from "./validate.ts";
+import type { Material } from "./validate.ts";
+
+export { ENV_NAMES } from "./sources.ts";
+export { ConfigFileError } from "./sources.ts";
+export type { AuthMode, ConfigIssue, PemSource, Setting, Source } from "./resolve.ts";
+export { DEFAULTS } from "./resolve.ts";
+export { isCloudAddress, splitHostPort } from "./validate.ts";
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** `.env` path. Default `.env` in the current directory (optional); a path given here must exist. */
+  envFile?: string;
+  /** Skip the `.env` file entirely. Default false. */
+  noEnvFile?: boolean;
+  /** The environment to use instead of the process's (tests). Default: the named variables of the process. */
+  env?: EnvMap;
+  /** Clock for certificate expiry checks. Default now. */
+  now?: Date;
+}
+
+/** The resolved, validated configuration. */
+export interface TemporalConfig {
+  /** Every setting with its value and source (secrets included: print only via {@link describeConfig}). */
+  settings: Omit<LayeredConfig, "conflicts">;
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  authMode: AuthMode;
+  tlsEnabled: boolean;
+  serverName?: string;
+  /** The `.env` file consulted and whether it existed. */
+  envFile: { path: string; found: boolean } | undefined;
+  profile: ProfileSource;
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+  /** Non-secret facts (certificate subjects and expiry). */
+  notes: Record<string, string>;
+  /** Loaded credentials. Never print. */
+  material: Material;
+  /** Path of the API key file, when the key comes from `TEMPORAL_API_KEY_FILE` (for rotation). */
+  apiKeyFile?: string;
+}
+
+/** The configuration is invalid; `issues` holds one line per problem. Its message has no secret. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join("\n"));
+  }
+}
+
+/** `VARIABLE: message` */
+export function formatIssue(i: ConfigIssue): string {
+  return `${i.variable}: ${i.message}`;
+}
+
+/** Reads every source, layers and validates. Never throws for invalid settings: see `errors`. */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<TemporalConfig> {
+  const env = options.env ?? readProcessEnv(ENV_NAMES);
+  let dotEnv: EnvMap = {};
+  let envFile: TemporalConfig["envFile"];
+  const fileErrors: ConfigIssue[] = [];
+  if (!options.noEnvFile) {
+    const path = options.envFile ?? ".env";
+    try {
+      dotEnv = await readDotEnv(path, options.envFile !== undefined);
+      envFile = { path, found: options.envFile !== undefined || Object.keys(dotEnv).length > 0 || await exists(path) };
+    } catch (err) {
+      fileErrors.push({ variable: "--env-file", message: (err as Error).message.replace(/^--env-file /, "") });
+      envFile = { path, found: false };
+    }
+  }
+  // The profile's location may itself come from .env.
+  const merged: EnvMap = { ...dotEnv, ...env };
+  const profile = await readProfile(merged);
+  const layered = layerConfig({ env, dotEnv, profile });
+  const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
+  const { conflicts: _c, ...settings } = layered;
+  return {
+    settings,
+    address: layered.address.value!,
+    namespace: layered.namespace.value!,
+    taskQueue: layered.taskQueue.value!,
+    authMode: v.authMode,
+    tlsEnabled: v.tlsEnabled,
+    serverName: layered.serverName.value,
+    envFile,
+    profile,
+    errors: [...fileErrors, ...v.errors],
+    warnings: v.warnings,
+    notes: v.notes,
+    material: v.material,
+    apiKeyFile: layered.apiKey.value === undefined ? layered.apiKeyFile.value : undefined,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns `cfg` when it has no errors; otherwise throws {@link ConfigError} listing them all. */
+export function requireValid(cfg: TemporalConfig): TemporalConfig {
+  if (cfg.errors.length) throw new ConfigError(cfg.errors);
+  return cfg;
+}
+
+const SOURCE_LABEL: Record<Source, string> = {
+  env: "env",
+  ".env": ".env",
+  profile: "profile",
+  default: "default",
+};
+
+/** Human description of the configuration: one line per setting with its redacted value and source. */
+export function describeConfig(cfg: TemporalConfig): string[] {
+  const s = cfg.settings;
+  const src = (x: { source?: Source; from?: string }) =>
+    x.source ? `${SOURCE_LABEL[x.source]}${x.from && x.source !== "default" ? ` ${x.from}` : ""}` : "-";
+  const pem = (x: typeof s.clientCert, secret: boolean) =>
+    !x.value
+      ? "(not set)"
+      : "path" in x.value
+      ? x.value.path
+      : secret
+      ? `inline PEM (set, ${x.value.data.length} chars)`
+      : `inline PEM (${x.value.data.length} chars)`;
+  const key = cfg.material.apiKey;
+  const rows: [string, string, string][] = [
+    ["address", cfg.address, src(s.address)],
+    ["namespace", cfg.namespace, src(s.namespace)],
+    ["task queue", cfg.taskQueue, src(s.taskQueue)],
+    ["auth mode", cfg.authMode, "derived"],
+    ["TLS", cfg.tlsEnabled ? "on" : "off", s.tls.source ? src(s.tls) : "derived"],
+    [
+      "API key",
+      key !== undefined ? `set, ${key.length} chars` : s.apiKey.value !== undefined ? "set (unreadable)" : "(not set)",
+      s.apiKey.source ? src(s.apiKey) : s.apiKeyFile.source ? `${src(s.apiKeyFile)} (file ${s.apiKeyFile.value})` : "-",
+    ],
+    ["client cert", pem(s.clientCert, false), src(s.clientCert)],
+    ["client key", pem(s.clientKey, true), src(s.clientKey)],
+    ["server CA", pem(s.serverCa, false), src(s.serverCa)],
+    ["server name", s.serverName.value ?? "(not set)", src(s.serverName)],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const lines = rows.map(([k, v, from]) => `  ${k.padEnd(width)}  ${v}  [${from}]`);
+  lines.push(
+    `  ${".env file".padEnd(width)}  ${
+      cfg.envFile ? `${cfg.envFile.path} (${cfg.envFile.found ? "read" : "not found"})` : "(skipped)"
+    }`,
+  );
+  lines.push(
+    `  ${"profile".padEnd(width)}  ${cfg.profile.name} in ${cfg.profile.path ?? "(no path)"} (${
+      cfg.profile.found ? "read" : "not found"
+    })`,
+  );
+  for (const [k, v] of Object.entries(cfg.notes)) lines.push(`  ${k.padEnd(width)}  ${v}`);
+  return lines;
+}

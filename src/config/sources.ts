@@ -1,0 +1,164 @@
+/**
+ * The raw sources of configuration: the process environment (only the named variables),
+ * a `.env` file, and a Temporal TOML profile read with `@temporalio/envconfig`.
+ *
+ * This module only reads; {@link ../config/mod.ts} layers and validates.
+ *
+ * @example
+ * ```ts
+ * import { readProcessEnv, readDotEnv, ENV_NAMES } from "./sources.ts";
+ * const env = readProcessEnv(ENV_NAMES);
+ * const dot = await readDotEnv(".env", false);
+ * ```
+ * @module
+ */
+import { parseEnv } from "node:util";
+import { join } from "node:path";
+import { loadClientConfigProfile } from "@temporalio/envconfig";
+import type { ClientConfigProfile } from "@temporalio/envconfig";
+
+/** Every `TEMPORAL_*` variable this project reads, and nothing else. */
+export const TEMPORAL_ENV_NAMES = [
+  "TEMPORAL_ADDRESS",
+  "TEMPORAL_NAMESPACE",
+  "TEMPORAL_TASK_QUEUE",
+  "TEMPORAL_API_KEY",
+  "TEMPORAL_API_KEY_FILE",
+  "TEMPORAL_TLS",
+  "TEMPORAL_TLS_CERT",
+  "TEMPORAL_TLS_KEY",
+  "TEMPORAL_TLS_CLIENT_CERT_PATH",
+  "TEMPORAL_TLS_CLIENT_KEY_PATH",
+  "TEMPORAL_TLS_CLIENT_CERT_DATA",
+  "TEMPORAL_TLS_CLIENT_KEY_DATA",
+  "TEMPORAL_TLS_SERVER_CA_CERT_PATH",
+  "TEMPORAL_TLS_SERVER_CA_CERT_DATA",
+  "TEMPORAL_TLS_SERVER_NAME",
+  "TEMPORAL_CONFIG_FILE",
+  "TEMPORAL_PROFILE",
+] as const;
+
+/** Non-Temporal variables used to locate the default TOML file. */
+export const LOCATION_ENV_NAMES = ["HOME", "XDG_CONFIG_HOME"] as const;
+
+/** The names the config module may read from the environment (what `--allow-env=` must list). */
+export const ENV_NAMES: readonly string[] = [...TEMPORAL_ENV_NAMES, ...LOCATION_ENV_NAMES];
+
+/** A variable map: name → value (unset names are absent). */
+export type EnvMap = Record<string, string>;
+
+/** Reads the named variables from the process environment; nothing else is touched. */
+export function readProcessEnv(names: readonly string[] = ENV_NAMES): EnvMap {
+  const out: EnvMap = {};
+  for (const name of names) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** A file named by the user could not be used. The message names the file and the fix. */
+export class ConfigFileError extends Error {
+  override name = "ConfigFileError";
+}
+
+/** Explains a file-system error in a few plain words. */
+export function describeFsError(err: unknown): string {
+  if (err instanceof Deno.errors.NotFound) return "file not found";
+  if (err instanceof Deno.errors.IsADirectory) return "it is a directory, not a file";
+  if (err instanceof Deno.errors.PermissionDenied) return "permission denied (check the file's mode)";
+  if (err instanceof Error && err.name === "NotCapable") {
+    return "Deno has no read permission for it (add it to --allow-read)";
+  }
+  return err instanceof Error ? err.message.split("\n")[0] : String(err);
+}
+
+/**
+ * Reads a `.env` file with Node's `parseEnv` (no variable expansion, no override of the real
+ * environment: the caller layers it below the process environment).
+ *
+ * @param path File path. Default `.env` in the current directory.
+ * @param required When false (the default file), a missing file yields `{}`; when true (a path
+ *   given with `--env-file`), a missing file is a {@link ConfigFileError}.
+ */
+export async function readDotEnv(path = ".env", required = false): Promise<EnvMap> {
+  let text: string;
+  try {
+    const stat = await Deno.stat(path);
+    if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (!required && err instanceof Deno.errors.NotFound) return {};
+    throw new ConfigFileError(`--env-file ${path}: ${describeFsError(err)}`);
+  }
+  return parseEnv(text) as EnvMap;
+}
+
+/** Where the TOML profile comes from, and what it held. */
+export interface ProfileSource {
+  /** The file path consulted (whether or not it exists). */
+  path: string | undefined;
+  /** True when the file exists and was read. */
+  found: boolean;
+  /** The profile name used (`default` unless `TEMPORAL_PROFILE` names one). */
+  name: string;
+  /** True when `TEMPORAL_PROFILE` named the profile explicitly. */
+  named: boolean;
+  /** The profile's values (empty when none). */
+  profile: ClientConfigProfile;
+  /** A one-line problem (profile not found, TOML syntax, unreadable file), if any. */
+  problem?: string;
+}
+
+/** The default TOML path: `$TEMPORAL_CONFIG_FILE`, else `$XDG_CONFIG_HOME` or `~/.config`, then `temporalio/temporal.toml`. */
+export function profilePath(env: EnvMap): string | undefined {
+  if (env.TEMPORAL_CONFIG_FILE) return env.TEMPORAL_CONFIG_FILE;
+  const dir = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, ".config") : undefined);
+  return dir ? join(dir, "temporalio", "temporal.toml") : undefined;
+}
+
+/**
+ * Loads the TOML profile with Temporal's own `@temporalio/envconfig` (same file format and keys),
+ * with environment overrides disabled: this project layers the environment itself, and the
+ * SDK is given only the fixed variable list (`overrideEnvVars`) so that it never enumerates the
+ * whole environment.
+ */
+export async function readProfile(env: EnvMap): Promise<ProfileSource> {
+  const path = profilePath(env);
+  const name = env.TEMPORAL_PROFILE || "default";
+  const named = Boolean(env.TEMPORAL_PROFILE);
+  const base = { path, name, named, profile: {} as ClientConfigProfile };
+  if (!path) return { ...base, found: false };
+  let data: Uint8Array;
+  try {
+    const stat = await Deno.stat(path);
+    if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
+    data = await Deno.readFile(path);
+  } catch (err) {
+    const problem = err instanceof Deno.errors.NotFound
+      ? (env.TEMPORAL_CONFIG_FILE
+        ? `TEMPORAL_CONFIG_FILE ${path}: file not found (fix the path or unset it)`
+        : named
+        ? `TEMPORAL_PROFILE "${name}": no config file at ${path} (create it or unset TEMPORAL_PROFILE)`
+        : undefined)
+      : `${env.TEMPORAL_CONFIG_FILE ? "TEMPORAL_CONFIG_FILE" : "Temporal config file"} ${path}: ${
+        describeFsError(err)
+      }`;
+    return { ...base, found: false, ...(problem ? { problem } : {}) };
+  }
+  try {
+    const profile = loadClientConfigProfile({
+      profile: name,
+      configSource: { data },
+      disableEnv: true,
+      overrideEnvVars: {},
+    });
+    return { ...base, found: true, profile };
+  } catch (err) {
+    const msg = (err as Error).message.split("\n")[0];
+    const problem = /Profile '.*' not found/.test(msg)
+      ? `TEMPORAL_PROFILE "${name}": no such profile in ${path} (add [profile.${name}] or pick another)`
+      : `Temporal config file ${path}: ${msg} (fix the TOML)`;
+    return { ...base, found: true, problem };
+  }
+}

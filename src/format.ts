@@ -1,0 +1,74 @@
+/**
+ * Printing a result for people (grouped by day, times like `1:00 PM`) and the exit code rule
+ * shared by `scrape` and `start`.
+ *
+ * @example
+ * ```ts
+ * import { formatResult, exitCodeFor } from "./format.ts";
+ * console.log(formatResult(result));
+ * Deno.exit(exitCodeFor(result));
+ * ```
+ * @module
+ */
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "./model.ts";
+import { formatTime12 } from "./time.ts";
+
+const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {
+  timeZone: "UTC",
+  weekday: "long",
+  month: "long",
+  day: "numeric",
+  year: "numeric",
+});
+
+/** `Thursday, March 5, 2026` for `2026-03-05` (zone-independent). */
+export function formatDay(date: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  return DAY_FORMAT.format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** `1:00 PM - 8:00 PM`, `from 1:00 PM`, or `hours not posted`. */
+export function formatHours(e: Pick<FoodTruckEvent, "start" | "end">): string {
+  if (e.start && e.end) return `${formatTime12(e.start)} - ${formatTime12(e.end)}`;
+  if (e.start) return `from ${formatTime12(e.start)}`;
+  return "hours not posted";
+}
+
+/** Options of {@link formatResult}. */
+export interface FormatOptions {
+  /** Add per-venue technical detail to the error summary. Default false. */
+  verbose?: boolean;
+}
+
+/** The human report: events grouped by day, then a summary naming failed venues. */
+export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions = {}): string {
+  const lines: string[] = [`Food trucks in Ballard, ${formatDay(r.from)} to ${formatDay(r.to)} (Pacific time)`, ""];
+  if (r.events.length === 0) lines.push("No food trucks found.", "");
+  let day = "";
+  for (const e of r.events) {
+    if (e.date !== day) {
+      if (day) lines.push("");
+      day = e.date;
+      lines.push(formatDay(e.date));
+    }
+    lines.push(`  ${formatHours(e).padEnd(19)}  ${e.truckName} @ ${e.venueName}`);
+    if (options.verbose && e.description) lines.push(`  ${"".padEnd(19)}  ${e.description}`);
+  }
+  if (r.events.length) lines.push("");
+  const venues = new Set(r.events.map((e) => e.venueKey)).size;
+  lines.push(`${r.events.length} event(s) from ${venues} venue(s).`);
+  if (r.errors.length) {
+    lines.push(`${r.errors.length} venue(s) failed:`);
+    for (const e of r.errors) {
+      lines.push(`  ✗ ${e.message}${options.verbose ? ` (${e.detail})` : ""}`);
+    }
+  }
+  if (r.deploy) lines.push(`Deploy: ${r.deploy.message}`);
+  return lines.join("\n");
+}
+
+/** 0: no venue failed; 2: some failed but events were found; 1: errors and no events. */
+export function exitCodeFor(r: FoodTruckWorkflowResult): number {
+  if (r.errors.length === 0) return 0;
+  return r.events.length > 0 ? 2 : 1;
+}

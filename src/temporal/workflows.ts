@@ -1,0 +1,61 @@
+/**
+ * Workflow code. Deterministic, bundled into the worker's sandbox: it imports only activity
+ * *types* and pure helpers.
+ *
+ * @example
+ * ```ts
+ * const result = await client.workflow.execute(FoodTruckWorkflow, { taskQueue, workflowId, args: [input] });
+ * ```
+ * @module
+ */
+import { ActivityFailure, ApplicationFailure, proxyActivities } from "@temporalio/workflow";
+import type { Activities } from "./activities.ts";
+import type { FoodTruckWorkflowInput, FoodTruckWorkflowResult, VenueResult } from "../model.ts";
+import { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "../merge.ts";
+import { addDays, pacificToday } from "../time.ts";
+
+/** Venue activities in flight at once. */
+export const VENUE_PARALLELISM = 4;
+
+const { fetchVenue } = proxyActivities<Activities>({
+  startToCloseTimeout: "30 seconds",
+  scheduleToCloseTimeout: "2 minutes",
+  retry: {
+    initialInterval: "1 second",
+    backoffCoefficient: 2,
+    maximumInterval: "10 seconds",
+    maximumAttempts: 3,
+  },
+});
+
+function failureDetail(err: unknown): string {
+  let e: unknown = err;
+  if (e instanceof ActivityFailure && e.cause) e = e.cause;
+  if (e instanceof ApplicationFailure) return `${e.type ?? "Error"}: ${e.message}`;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** Reads every venue (one activity each, bounded), merges, and never fails for a venue's failure. */
+export async function FoodTruckWorkflow(input: FoodTruckWorkflowInput): Promise<FoodTruckWorkflowResult> {
+  const from = input.date ?? pacificToday(Date.now());
+  const to = addDays(from, input.days ?? DEFAULT_DAYS);
+  const results = await mapBounded(input.venues, VENUE_PARALLELISM, async (venue): Promise<VenueResult> => {
+    try {
+      const events = await fetchVenue(venue, from, to);
+      return { venueKey: venue.key, venueName: venue.name, events };
+    } catch (err) {
+      return {
+        venueKey: venue.key,
+        venueName: venue.name,
+        events: [],
+        error: {
+          venueKey: venue.key,
+          venueName: venue.name,
+          message: venueErrorMessage(venue.name),
+          detail: failureDetail(err),
+        },
+      };
+    }
+  });
+  return mergeResults(results, from, to);
+}

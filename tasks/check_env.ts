@@ -1,0 +1,54 @@
+/**
+ * `deno task check-env`: prints every setting with its (redacted) value and source, the auth
+ * mode and validation results, then connects (unless `--offline`) and checks the namespace.
+ * Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.
+ * @module
+ */
+import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { describeConfig, formatIssue, loadConfig } from "../src/config/mod.ts";
+import { checkConnection } from "../src/checkenv.ts";
+
+const USAGE = `Usage: deno task check-env [--env-file FILE] [--offline] [--timeout MS]
+
+Shows the Temporal connection settings, where each comes from, and whether they work.
+  --env-file FILE  read this .env file instead of ./.env
+  --offline        validate only; do not connect
+  --timeout MS     timeout of each connection step (default 5000)
+Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.`;
+
+await main("check-env", async () => {
+  const { values } = parseFlags(Deno.args, {
+    "env-file": { type: "string" },
+    offline: { type: "boolean" },
+    timeout: { type: "string" },
+  }, USAGE);
+  const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new UsageError(`--timeout must be a positive number of milliseconds, got "${values.timeout}"`);
+  }
+  const cfg = await loadConfig({ envFile: values["env-file"] });
+  console.log("Temporal configuration");
+  for (const line of describeConfig(cfg)) console.log(line);
+  console.log("\nValidation");
+  if (!cfg.errors.length && !cfg.warnings.length) console.log("  ✓ no problems found");
+  for (const w of cfg.warnings) console.log(`  ! warning: ${formatIssue(w)}`);
+  for (const e of cfg.errors) console.log(`  ✗ ${formatIssue(e)}`);
+  if (cfg.errors.length) {
+    console.log(`\n✗ ${cfg.errors.length} configuration problem(s); fix them and run check-env again.`);
+    return 1;
+  }
+  if (values.offline) {
+    console.log("\n✓ configuration is valid (offline: connection not checked)");
+    return 0;
+  }
+  console.log(`\nConnection`);
+  const r = await checkConnection(cfg, { timeoutMs });
+  if (r.ok) {
+    console.log(
+      `  ✓ connected to ${cfg.address}, namespace "${r.namespace}"${r.serverVersion ? `, server ${r.serverVersion}` : ""} (${r.ms} ms)`,
+    );
+    return 0;
+  }
+  console.log(`  ✗ ${r.failure}: ${r.message}`);
+  return 2;
+});
