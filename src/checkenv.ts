@@ -43,32 +43,55 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Classified("timed out", `${what} did not finish within ${ms} ms`)), ms);
+      timer = setTimeout(
+        () => reject(new Classified("timed out", `${what} did not finish within ${ms} ms`)),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
 
 async function probeTcp(host: string, port: number, timeoutMs: number): Promise<Deno.TcpConn> {
   try {
-    return await withTimeout(Deno.connect({ hostname: host, port }), timeoutMs, `TCP connect to ${host}:${port}`);
+    return await withTimeout(
+      Deno.connect({ hostname: host, port }),
+      timeoutMs,
+      `TCP connect to ${host}:${port}`,
+    );
   } catch (err) {
     if (err instanceof Classified) throw err;
     const msg = (err as Error).message;
     if (err instanceof Deno.errors.ConnectionRefused) {
-      throw new Classified("nothing listening", `nothing is listening on ${host}:${port} (is the server running? is TEMPORAL_ADDRESS right?)`);
+      throw new Classified(
+        "nothing listening",
+        `nothing is listening on ${host}:${port} (is the server running? is TEMPORAL_ADDRESS right?)`,
+      );
     }
     if (/lookup|resolve|name or service|nodename|No address/i.test(msg)) {
-      throw new Classified("cannot resolve host", `the host name ${host} cannot be resolved (check TEMPORAL_ADDRESS and DNS)`);
+      throw new Classified(
+        "cannot resolve host",
+        `the host name ${host} cannot be resolved (check TEMPORAL_ADDRESS and DNS)`,
+      );
     }
     if (err instanceof Deno.errors.TimedOut) {
       throw new Classified("timed out", `TCP connect to ${host}:${port} timed out (firewall?)`);
     }
-    throw new Classified("connection failed", `TCP connect to ${host}:${port} failed: ${msg.split("\n")[0]}`);
+    throw new Classified(
+      "connection failed",
+      `TCP connect to ${host}:${port} failed: ${msg.split("\n")[0]}`,
+    );
   }
 }
 
-async function probeTls(cfg: TemporalConfig, tcp: Deno.TcpConn, host: string, timeoutMs: number): Promise<void> {
-  const caCerts = cfg.material.serverCa ? [new TextDecoder().decode(cfg.material.serverCa)] : undefined;
+async function probeTls(
+  cfg: TemporalConfig,
+  tcp: Deno.TcpConn,
+  host: string,
+  timeoutMs: number,
+): Promise<void> {
+  const caCerts = cfg.material.serverCa
+    ? [new TextDecoder().decode(cfg.material.serverCa)]
+    : undefined;
   const name = cfg.serverName ?? host;
   let tls: Deno.TlsConn | undefined;
   try {
@@ -77,10 +100,15 @@ async function probeTls(cfg: TemporalConfig, tcp: Deno.TcpConn, host: string, ti
   } catch (err) {
     if (err instanceof Classified) throw err;
     const msg = (err as Error).message;
-    if (/UnknownIssuer|unknown ?ca|self.signed|BadSignature|certificate verify|invalid peer certificate: (UnknownIssuer|BadEncoding|Other)/i.test(msg)) {
+    if (
+      /UnknownIssuer|unknown ?ca|self.signed|BadSignature|certificate verify|invalid peer certificate: (UnknownIssuer|BadEncoding|Other)/i
+        .test(msg)
+    ) {
       throw new Classified(
         "server certificate not trusted",
-        `the server's certificate is not trusted${caCerts ? " by TEMPORAL_TLS_SERVER_CA_CERT_PATH" : ""} (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
+        `the server's certificate is not trusted${
+          caCerts ? " by TEMPORAL_TLS_SERVER_CA_CERT_PATH" : ""
+        } (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
       );
     }
     if (/NotValidForName|not valid for name|CertNotValidForName|hostname/i.test(msg)) {
@@ -90,12 +118,21 @@ async function probeTls(cfg: TemporalConfig, tcp: Deno.TcpConn, host: string, ti
       );
     }
     if (/Expired|NotValidYet/i.test(msg)) {
-      throw new Classified("server certificate not trusted", `the server's certificate is expired or not yet valid`);
+      throw new Classified(
+        "server certificate not trusted",
+        `the server's certificate is expired or not yet valid`,
+      );
     }
     if (/InvalidContentType|corrupt message|wrong version|record|eof|reset/i.test(msg)) {
-      throw new Classified("TLS handshake failed", `TLS handshake with ${host} failed: the server does not speak TLS here (set TEMPORAL_TLS=false for a plaintext server)`);
+      throw new Classified(
+        "TLS handshake failed",
+        `TLS handshake with ${host} failed: the server does not speak TLS here (set TEMPORAL_TLS=false for a plaintext server)`,
+      );
     }
-    throw new Classified("TLS handshake failed", `TLS handshake with ${host} failed: ${msg.split("\n")[0]}`);
+    throw new Classified(
+      "TLS handshake failed",
+      `TLS handshake with ${host} failed: ${msg.split("\n")[0]}`,
+    );
   } finally {
     try {
       (tls ?? tcp).close();
@@ -107,18 +144,32 @@ async function probeTls(cfg: TemporalConfig, tcp: Deno.TcpConn, host: string, ti
 export function classifyGrpcError(err: unknown): { failure: FailureClass; message: string } {
   const e = err as { code?: number; details?: string; message?: string };
   const msg = (e.details ?? e.message ?? String(err)).split("\n")[0];
-  if (e.code === 16 || e.code === 7 || /unauthenticated|unauthori[sz]ed|permission denied|invalid api key|401|403/i.test(msg)) {
-    return { failure: "unauthorized", message: `the server rejected the credentials: ${msg} (check TEMPORAL_API_KEY or the client certificate)` };
+  if (
+    e.code === 16 || e.code === 7 ||
+    /unauthenticated|unauthori[sz]ed|permission denied|invalid api key|401|403/i.test(msg)
+  ) {
+    return {
+      failure: "unauthorized",
+      message:
+        `the server rejected the credentials: ${msg} (check TEMPORAL_API_KEY or the client certificate)`,
+    };
   }
   if (e.code === 5 || /not ?found/i.test(msg)) {
     return { failure: "namespace not found", message: msg };
   }
   if (/certificate required|bad certificate|unknown ca|certificate unknown|alert/i.test(msg)) {
-    return { failure: "client certificate rejected", message: `the server rejected the client certificate: ${msg} (use a certificate signed by the CA the server trusts)` };
+    return {
+      failure: "client certificate rejected",
+      message:
+        `the server rejected the client certificate: ${msg} (use a certificate signed by the CA the server trusts)`,
+    };
   }
   if (/deadline|timed? ?out/i.test(msg)) return { failure: "timed out", message: msg };
   if (/protocol|http2|unexpected|malformed/i.test(msg)) {
-    return { failure: "not a Temporal server", message: `the server at this address does not answer Temporal gRPC: ${msg}` };
+    return {
+      failure: "not a Temporal server",
+      message: `the server at this address does not answer Temporal gRPC: ${msg}`,
+    };
   }
   return { failure: "connection failed", message: msg };
 }
@@ -130,17 +181,31 @@ export interface CheckOptions {
 }
 
 /** Connects step by step and checks that the namespace exists. Never throws. */
-export async function checkConnection(cfg: TemporalConfig, options: CheckOptions = {}): Promise<CheckResult> {
+export async function checkConnection(
+  cfg: TemporalConfig,
+  options: CheckOptions = {},
+): Promise<CheckResult> {
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   const timeoutMs = options.timeoutMs ?? 5000;
   const hp = splitHostPort(cfg.address);
-  if (!hp) return { ok: false, failure: "connection failed", message: `bad address ${cfg.address}`, ms: ms() };
+  if (!hp) {
+    return {
+      ok: false,
+      failure: "connection failed",
+      message: `bad address ${cfg.address}`,
+      ms: ms(),
+    };
+  }
   try {
     const tcp = await probeTcp(hp.host, hp.port, timeoutMs);
     if (cfg.tlsEnabled) await probeTls(cfg, tcp, hp.host, timeoutMs);
     else tcp.close();
-    const conn = await withTimeout(connectClient(cfg, { connectTimeoutMs: timeoutMs }), timeoutMs + 1000, "gRPC connect");
+    const conn = await withTimeout(
+      connectClient(cfg, { connectTimeoutMs: timeoutMs }),
+      timeoutMs + 1000,
+      "gRPC connect",
+    );
     try {
       const ns = await withTimeout(
         conn.connection.workflowService.describeNamespace({ namespace: cfg.namespace }),
@@ -148,15 +213,23 @@ export async function checkConnection(cfg: TemporalConfig, options: CheckOptions
         "namespace lookup",
       );
       const info = await conn.connection.workflowService.getSystemInfo({}).catch(() => undefined);
-      return { ok: true, namespace: ns.namespaceInfo?.name ?? cfg.namespace, serverVersion: info?.serverVersion ?? undefined, ms: ms() };
+      return {
+        ok: true,
+        namespace: ns.namespaceInfo?.name ?? cfg.namespace,
+        serverVersion: info?.serverVersion ?? undefined,
+        ms: ms(),
+      };
     } finally {
       await conn.close();
     }
   } catch (err) {
-    if (err instanceof Classified) return { ok: false, failure: err.failure, message: err.message, ms: ms() };
+    if (err instanceof Classified) {
+      return { ok: false, failure: err.failure, message: err.message, ms: ms() };
+    }
     const c = classifyGrpcError(err);
     if (c.failure === "namespace not found") {
-      c.message = `namespace "${cfg.namespace}" does not exist on ${cfg.address} (check TEMPORAL_NAMESPACE)`;
+      c.message =
+        `namespace "${cfg.namespace}" does not exist on ${cfg.address} (check TEMPORAL_NAMESPACE)`;
     }
     return { ok: false, ...c, ms: ms() };
   }

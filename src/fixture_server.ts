@@ -83,17 +83,24 @@ async function loadRoutes(dir: string): Promise<LoadedRoute[]> {
     } catch {
       continue;
     }
-    for (const r of JSON.parse(text) as FixtureRoute[]) routes.push({ ...r, venue: key, dir: `${dir}/${key}` });
+    for (const r of JSON.parse(text) as FixtureRoute[]) {
+      routes.push({ ...r, venue: key, dir: `${dir}/${key}` });
+    }
   }
   return routes;
 }
 
-function subset(want: Record<string, string> | undefined, get: (k: string) => string | null): boolean {
+function subset(
+  want: Record<string, string> | undefined,
+  get: (k: string) => string | null,
+): boolean {
   return !want || Object.entries(want).every(([k, v]) => get(k) === v);
 }
 
 /** Starts the fixture server on a free loopback port. */
-export async function startFixtureServer(options: FixtureServerOptions = {}): Promise<FixtureServer> {
+export async function startFixtureServer(
+  options: FixtureServerOptions = {},
+): Promise<FixtureServer> {
   const dir = options.dir ?? FIXTURES_DIR;
   const routes = await loadRoutes(dir);
   const requests: string[] = [];
@@ -119,7 +126,9 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
         "content-type": route.contentType ?? "text/html; charset=utf-8",
       };
       if (route.location) headers.location = route.location;
-      const body = route.file ? await Deno.readFile(`${route.dir}/${route.file}`) : route.body ?? "";
+      const body = route.file
+        ? await Deno.readFile(`${route.dir}/${route.file}`)
+        : route.body ?? "";
       return new Response(body, { status: route.status ?? 200, headers });
     },
   );

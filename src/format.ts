@@ -42,7 +42,10 @@ export interface FormatOptions {
 
 /** The human report: events grouped by day, then a summary naming failed venues. */
 export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions = {}): string {
-  const lines: string[] = [`Food trucks in Ballard, ${formatDay(r.from)} to ${formatDay(r.to)} (Pacific time)`, ""];
+  const lines: string[] = [
+    `Food trucks in Ballard, ${formatDay(r.from)} to ${formatDay(r.to)} (Pacific time)`,
+    "",
+  ];
   if (r.events.length === 0) lines.push("No food trucks found.", "");
   let day = "";
   for (const e of r.events) {

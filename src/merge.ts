@@ -37,7 +37,8 @@ export function mergeResults(
   for (const r of results) {
     for (const e of r.events) {
       if (e.date < from || e.date > to) continue;
-      const key = [norm(e.venueName), e.date, e.start ? Date.parse(e.start) : "", norm(e.truckName)].join("|");
+      const key = [norm(e.venueName), e.date, e.start ? Date.parse(e.start) : "", norm(e.truckName)]
+        .join("|");
       if (seen.has(key)) continue;
       seen.add(key);
       events.push(e);
@@ -70,4 +71,3 @@ export async function mapBounded<T, R>(
   await Promise.all(workers);
   return out;
 }
-

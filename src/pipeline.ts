@@ -11,7 +11,13 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueError, VenueResult } from "./model.ts";
+import type {
+  FoodTruckEvent,
+  FoodTruckWorkflowResult,
+  VenueEntry,
+  VenueError,
+  VenueResult,
+} from "./model.ts";
 import { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "./merge.ts";
 
 export { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "./merge.ts";
@@ -22,7 +28,12 @@ import { addDays, pacificToday } from "./time.ts";
 /** Builds a {@link VenueError} from any thrown value (detail: the error's first line, no stack). */
 export function toVenueError(venue: VenueEntry, err: unknown): VenueError {
   const detail = err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
-  return { venueKey: venue.key, venueName: venue.name, message: venueErrorMessage(venue.name), detail };
+  return {
+    venueKey: venue.key,
+    venueName: venue.name,
+    message: venueErrorMessage(venue.name),
+    detail,
+  };
 }
 
 /** Reads one venue; throws what the parser throws. */
@@ -48,7 +59,12 @@ export async function scrapeVenue(
     const events = await fetchVenueEvents(venue, today, until, http);
     return { venueKey: venue.key, venueName: venue.name, events };
   } catch (err) {
-    return { venueKey: venue.key, venueName: venue.name, events: [], error: toVenueError(venue, err) };
+    return {
+      venueKey: venue.key,
+      venueName: venue.name,
+      events: [],
+      error: toVenueError(venue, err),
+    };
   }
 }
 
@@ -72,6 +88,10 @@ export async function scrapeAll(
   const from = options.date ?? pacificToday();
   const to = addDays(from, options.days ?? DEFAULT_DAYS);
   const http = options.http ?? new HttpClient();
-  const results = await mapBounded(venues, options.concurrency ?? 4, (v) => scrapeVenue(v, from, to, http));
+  const results = await mapBounded(
+    venues,
+    options.concurrency ?? 4,
+    (v) => scrapeVenue(v, from, to, http),
+  );
   return mergeResults(results, from, to);
 }

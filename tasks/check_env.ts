@@ -24,7 +24,9 @@ await main("check-env", async () => {
   }, USAGE);
   const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new UsageError(`--timeout must be a positive number of milliseconds, got "${values.timeout}"`);
+    throw new UsageError(
+      `--timeout must be a positive number of milliseconds, got "${values.timeout}"`,
+    );
   }
   const cfg = await loadConfig({ envFile: values["env-file"] });
   console.log("Temporal configuration");
@@ -34,7 +36,9 @@ await main("check-env", async () => {
   for (const w of cfg.warnings) console.log(`  ! warning: ${formatIssue(w)}`);
   for (const e of cfg.errors) console.log(`  ✗ ${formatIssue(e)}`);
   if (cfg.errors.length) {
-    console.log(`\n✗ ${cfg.errors.length} configuration problem(s); fix them and run check-env again.`);
+    console.log(
+      `\n✗ ${cfg.errors.length} configuration problem(s); fix them and run check-env again.`,
+    );
     return 1;
   }
   if (values.offline) {
@@ -45,7 +49,9 @@ await main("check-env", async () => {
   const r = await checkConnection(cfg, { timeoutMs });
   if (r.ok) {
     console.log(
-      `  ✓ connected to ${cfg.address}, namespace "${r.namespace}"${r.serverVersion ? `, server ${r.serverVersion}` : ""} (${r.ms} ms)`,
+      `  ✓ connected to ${cfg.address}, namespace "${r.namespace}"${
+        r.serverVersion ? `, server ${r.serverVersion}` : ""
+      } (${r.ms} ms)`,
     );
     return 0;
   }

@@ -55,7 +55,11 @@ export interface ApiKeyTarget {
 export function watchApiKeyFile(
   cfg: TemporalConfig,
   targets: ApiKeyTarget[],
-  options: { intervalMs?: number; onRotate?: (chars: number) => void; onError?: (msg: string) => void } = {},
+  options: {
+    intervalMs?: number;
+    onRotate?: (chars: number) => void;
+    onError?: (msg: string) => void;
+  } = {},
 ): () => void {
   const path = cfg.apiKeyFile;
   if (!path) return () => {};

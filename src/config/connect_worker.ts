@@ -23,10 +23,17 @@ export interface ConnectedWorker {
 /** Connects a `NativeConnection` for `cfg`, rotating the API key from its file when configured. */
 export async function connectWorker(
   cfg: TemporalConfig,
-  options: { onRotate?: (chars: number) => void; onError?: (msg: string) => void; rotateIntervalMs?: number } = {},
+  options: {
+    onRotate?: (chars: number) => void;
+    onError?: (msg: string) => void;
+    rotateIntervalMs?: number;
+  } = {},
 ): Promise<ConnectedWorker> {
   const connection = await NativeConnection.connect(connectionOptions(cfg));
-  const stop = watchApiKeyFile(cfg, [connection], { ...options, intervalMs: options.rotateIntervalMs });
+  const stop = watchApiKeyFile(cfg, [connection], {
+    ...options,
+    intervalMs: options.rotateIntervalMs,
+  });
   return {
     connection,
     close: async () => {

@@ -92,9 +92,16 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
     const path = options.envFile ?? ".env";
     try {
       dotEnv = await readDotEnv(path, options.envFile !== undefined);
-      envFile = { path, found: options.envFile !== undefined || Object.keys(dotEnv).length > 0 || await exists(path) };
+      envFile = {
+        path,
+        found: options.envFile !== undefined || Object.keys(dotEnv).length > 0 ||
+          await exists(path),
+      };
     } catch (err) {
-      fileErrors.push({ variable: "--env-file", message: (err as Error).message.replace(/^--env-file /, "") });
+      fileErrors.push({
+        variable: "--env-file",
+        message: (err as Error).message.replace(/^--env-file /, ""),
+      });
       envFile = { path, found: false };
     }
   }
@@ -148,7 +155,9 @@ const SOURCE_LABEL: Record<Source, string> = {
 export function describeConfig(cfg: TemporalConfig): string[] {
   const s = cfg.settings;
   const src = (x: { source?: Source; from?: string }) =>
-    x.source ? `${SOURCE_LABEL[x.source]}${x.from && x.source !== "default" ? ` ${x.from}` : ""}` : "-";
+    x.source
+      ? `${SOURCE_LABEL[x.source]}${x.from && x.source !== "default" ? ` ${x.from}` : ""}`
+      : "-";
   const pem = (x: typeof s.clientCert, secret: boolean) =>
     !x.value
       ? "(not set)"
@@ -166,8 +175,16 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     ["TLS", cfg.tlsEnabled ? "on" : "off", s.tls.source ? src(s.tls) : "derived"],
     [
       "API key",
-      key !== undefined ? `set, ${key.length} chars` : s.apiKey.value !== undefined ? "set (unreadable)" : "(not set)",
-      s.apiKey.source ? src(s.apiKey) : s.apiKeyFile.source ? `${src(s.apiKeyFile)} (file ${s.apiKeyFile.value})` : "-",
+      key !== undefined
+        ? `set, ${key.length} chars`
+        : s.apiKey.value !== undefined
+        ? "set (unreadable)"
+        : "(not set)",
+      s.apiKey.source
+        ? src(s.apiKey)
+        : s.apiKeyFile.source
+        ? `${src(s.apiKeyFile)} (file ${s.apiKeyFile.value})`
+        : "-",
     ],
     ["client cert", pem(s.clientCert, false), src(s.clientCert)],
     ["client key", pem(s.clientKey, true), src(s.clientKey)],
@@ -178,7 +195,9 @@ export function describeConfig(cfg: TemporalConfig): string[] {
   const lines = rows.map(([k, v, from]) => `  ${k.padEnd(width)}  ${v}  [${from}]`);
   lines.push(
     `  ${".env file".padEnd(width)}  ${
-      cfg.envFile ? `${cfg.envFile.path} (${cfg.envFile.found ? "read" : "not found"})` : "(skipped)"
+      cfg.envFile
+        ? `${cfg.envFile.path} (${cfg.envFile.found ? "read" : "not found"})`
+        : "(skipped)"
     }`,
   );
   lines.push(

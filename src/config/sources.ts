@@ -66,7 +66,9 @@ export class ConfigFileError extends Error {
 export function describeFsError(err: unknown): string {
   if (err instanceof Deno.errors.NotFound) return "file not found";
   if (err instanceof Deno.errors.IsADirectory) return "it is a directory, not a file";
-  if (err instanceof Deno.errors.PermissionDenied) return "permission denied (check the file's mode)";
+  if (err instanceof Deno.errors.PermissionDenied) {
+    return "permission denied (check the file's mode)";
+  }
   if (err instanceof Error && err.name === "NotCapable") {
     return "Deno has no read permission for it (add it to --allow-read)";
   }

@@ -98,12 +98,19 @@ function parseCert(
   try {
     return new X509Certificate(pem);
   } catch {
-    errors.push({ variable: pemLabel(s), message: `${where(s)} holds a damaged certificate (re-export it as PEM)` });
+    errors.push({
+      variable: pemLabel(s),
+      message: `${where(s)} holds a damaged certificate (re-export it as PEM)`,
+    });
     return undefined;
   }
 }
 
-function parseKey(s: Setting<PemSource>, pem: string, errors: ConfigIssue[]): KeyObject | undefined {
+function parseKey(
+  s: Setting<PemSource>,
+  pem: string,
+  errors: ConfigIssue[],
+): KeyObject | undefined {
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     const looksCert = pem.includes("-----BEGIN CERTIFICATE-----");
     errors.push({
@@ -117,14 +124,19 @@ function parseKey(s: Setting<PemSource>, pem: string, errors: ConfigIssue[]): Ke
   if (pem.includes("ENCRYPTED")) {
     errors.push({
       variable: pemLabel(s),
-      message: `${where(s)} is an encrypted private key; the SDK needs it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
+      message: `${
+        where(s)
+      } is an encrypted private key; the SDK needs it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
     });
     return undefined;
   }
   try {
     return createPrivateKey(pem);
   } catch {
-    errors.push({ variable: pemLabel(s), message: `${where(s)} holds a damaged private key (re-export it as PEM)` });
+    errors.push({
+      variable: pemLabel(s),
+      message: `${where(s)} holds a damaged private key (re-export it as PEM)`,
+    });
     return undefined;
   }
 }
@@ -140,11 +152,16 @@ function checkValidity(
   const to = new Date(cert.validTo);
   const day = (d: Date) => d.toISOString().slice(0, 10);
   if (to.getTime() <= now.getTime()) {
-    errors.push({ variable: pemLabel(s), message: `certificate ${where(s)} expired on ${day(to)} (issue a new one)` });
+    errors.push({
+      variable: pemLabel(s),
+      message: `certificate ${where(s)} expired on ${day(to)} (issue a new one)`,
+    });
   } else if (from.getTime() > now.getTime()) {
     errors.push({
       variable: pemLabel(s),
-      message: `certificate ${where(s)} is not valid until ${day(from)} (check the machine's clock or the certificate)`,
+      message: `certificate ${where(s)} is not valid until ${
+        day(from)
+      } (check the machine's clock or the certificate)`,
     });
   } else {
     const days = Math.floor((to.getTime() - now.getTime()) / 86_400_000);
@@ -175,7 +192,10 @@ export async function validateConfig(
   const material: Material = {};
   const notes: Record<string, string> = {};
   if (profileProblem) {
-    errors.push({ variable: profileProblem.split(" ")[0], message: profileProblem.replace(/^\S+\s/, "") });
+    errors.push({
+      variable: profileProblem.split(" ")[0],
+      message: profileProblem.replace(/^\S+\s/, ""),
+    });
   }
 
   // Address.
@@ -184,7 +204,8 @@ export async function validateConfig(
   if (!hp) {
     errors.push({
       variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-      message: `"${address}" is not host:port (e.g. localhost:7233 or <ns>.<account>.tmprl.cloud:7233)`,
+      message:
+        `"${address}" is not host:port (e.g. localhost:7233 or <ns>.<account>.tmprl.cloud:7233)`,
     });
   } else if (hp.port < 1 || hp.port > 65535) {
     errors.push({
@@ -207,13 +228,18 @@ export async function validateConfig(
     try {
       apiKey = await readApiKeyFile(cfg.apiKeyFile.value);
       if (apiKey === "") {
-        errors.push({ variable: apiKeyVar, message: `${cfg.apiKeyFile.value} is empty (write the API key into it)` });
+        errors.push({
+          variable: apiKeyVar,
+          message: `${cfg.apiKeyFile.value} is empty (write the API key into it)`,
+        });
         apiKey = undefined;
       }
     } catch (err) {
       errors.push({
         variable: apiKeyVar,
-        message: `${cfg.apiKeyFile.value}: ${describeFsError(err)} (point it at a readable file holding the API key)`,
+        message: `${cfg.apiKeyFile.value}: ${
+          describeFsError(err)
+        } (point it at a readable file holding the API key)`,
       });
     }
   }
@@ -221,7 +247,8 @@ export async function validateConfig(
     if (/\s/.test(apiKey)) {
       errors.push({
         variable: apiKeyVar,
-        message: "the API key contains whitespace (a stray space, newline or quote? paste it again)",
+        message:
+          "the API key contains whitespace (a stray space, newline or quote? paste it again)",
       });
     }
     material.apiKey = apiKey;
@@ -234,7 +261,10 @@ export async function validateConfig(
     if (["true", "1", "yes", "on"].includes(v)) tlsFlag = true;
     else if (["false", "0", "no", "off"].includes(v)) tlsFlag = false;
     else {
-      errors.push({ variable: cfg.tls.from ?? "TEMPORAL_TLS", message: `"${cfg.tls.value}" is not true or false` });
+      errors.push({
+        variable: cfg.tls.from ?? "TEMPORAL_TLS",
+        message: `"${cfg.tls.value}" is not true or false`,
+      });
     }
   }
 
@@ -244,19 +274,24 @@ export async function validateConfig(
   if (hasCert && !hasKey) {
     errors.push({
       variable: "TEMPORAL_TLS_KEY",
-      message: `${pemLabel(cfg.clientCert)} is set but no client key is (set TEMPORAL_TLS_KEY to the matching private key)`,
+      message: `${
+        pemLabel(cfg.clientCert)
+      } is set but no client key is (set TEMPORAL_TLS_KEY to the matching private key)`,
     });
   }
   if (hasKey && !hasCert) {
     errors.push({
       variable: "TEMPORAL_TLS_CERT",
-      message: `${pemLabel(cfg.clientKey)} is set but no client certificate is (set TEMPORAL_TLS_CERT to the matching certificate)`,
+      message: `${
+        pemLabel(cfg.clientKey)
+      } is set but no client certificate is (set TEMPORAL_TLS_CERT to the matching certificate)`,
     });
   }
   if (apiKey !== undefined && (hasCert || hasKey)) {
     errors.push({
       variable: `${apiKeyVar} / ${hasCert ? pemLabel(cfg.clientCert) : pemLabel(cfg.clientKey)}`,
-      message: "an API key and a client certificate are both set; use one auth method (unset one of them)",
+      message:
+        "an API key and a client certificate are both set; use one auth method (unset one of them)",
     });
   }
   const certPem = await readPem(cfg.clientCert, errors);
@@ -266,12 +301,15 @@ export async function validateConfig(
   const key = keyPem !== undefined ? parseKey(cfg.clientKey, keyPem, errors) : undefined;
   if (cert) {
     checkValidity(cfg.clientCert, cert, now, errors, warnings);
-    notes.clientCert = `subject "${cert.subject.replace(/\n/g, ", ")}", expires ${new Date(cert.validTo).toISOString().slice(0, 10)}`;
+    notes.clientCert = `subject "${cert.subject.replace(/\n/g, ", ")}", expires ${
+      new Date(cert.validTo).toISOString().slice(0, 10)
+    }`;
   }
   if (cert && key && !cert.checkPrivateKey(key)) {
     errors.push({
       variable: `${pemLabel(cfg.clientCert)} / ${pemLabel(cfg.clientKey)}`,
-      message: "the client certificate and key do not belong together (use the key the certificate was issued for)",
+      message:
+        "the client certificate and key do not belong together (use the key the certificate was issued for)",
     });
   }
   if (caPem !== undefined) {
@@ -288,7 +326,9 @@ export async function validateConfig(
   if (tlsFlag === false && (apiKey !== undefined || hasCert)) {
     errors.push({
       variable: cfg.tls.from ?? "TEMPORAL_TLS",
-      message: `TLS is turned off but ${apiKey !== undefined ? "an API key" : "a client certificate"} is set; credentials need TLS (unset TEMPORAL_TLS or set it to true)`,
+      message: `TLS is turned off but ${
+        apiKey !== undefined ? "an API key" : "a client certificate"
+      } is set; credentials need TLS (unset TEMPORAL_TLS or set it to true)`,
     });
   }
 
@@ -306,14 +346,16 @@ export async function validateConfig(
     if (apiKey === undefined && !hasCert) {
       errors.push({
         variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-        message: `${hp.host} is Temporal Cloud, which needs auth: set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY`,
+        message:
+          `${hp.host} is Temporal Cloud, which needs auth: set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY`,
       });
     }
     const ns = cfg.namespace.value ?? "";
     if (!/^[^.]+\.[^.]+$/.test(ns)) {
       warnings.push({
         variable: cfg.namespace.from ?? "TEMPORAL_NAMESPACE",
-        message: `"${ns}" has no .<account> suffix; Temporal Cloud namespaces look like <namespace>.<account-id>`,
+        message:
+          `"${ns}" has no .<account> suffix; Temporal Cloud namespaces look like <namespace>.<account-id>`,
       });
     }
   }

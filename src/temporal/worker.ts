@@ -57,7 +57,10 @@ export function installRuntime(level: LogLevel = "WARN"): void {
 }
 
 /** Runs a worker until SIGINT/SIGTERM (or `signal`), then drains and returns. */
-export async function runWorker(cfg: TemporalConfig, options: RunWorkerOptions = {}): Promise<void> {
+export async function runWorker(
+  cfg: TemporalConfig,
+  options: RunWorkerOptions = {},
+): Promise<void> {
   const started = performance.now();
   const log = options.log ?? ((l: string) => console.error(l));
   installRuntime(options.logLevel);

@@ -36,26 +36,32 @@ function failureDetail(err: unknown): string {
 }
 
 /** Reads every venue (one activity each, bounded), merges, and never fails for a venue's failure. */
-export async function FoodTruckWorkflow(input: FoodTruckWorkflowInput): Promise<FoodTruckWorkflowResult> {
+export async function FoodTruckWorkflow(
+  input: FoodTruckWorkflowInput,
+): Promise<FoodTruckWorkflowResult> {
   const from = input.date ?? pacificToday(Date.now());
   const to = addDays(from, input.days ?? DEFAULT_DAYS);
-  const results = await mapBounded(input.venues, VENUE_PARALLELISM, async (venue): Promise<VenueResult> => {
-    try {
-      const events = await fetchVenue(venue, from, to);
-      return { venueKey: venue.key, venueName: venue.name, events };
-    } catch (err) {
-      return {
-        venueKey: venue.key,
-        venueName: venue.name,
-        events: [],
-        error: {
+  const results = await mapBounded(
+    input.venues,
+    VENUE_PARALLELISM,
+    async (venue): Promise<VenueResult> => {
+      try {
+        const events = await fetchVenue(venue, from, to);
+        return { venueKey: venue.key, venueName: venue.name, events };
+      } catch (err) {
+        return {
           venueKey: venue.key,
           venueName: venue.name,
-          message: venueErrorMessage(venue.name),
-          detail: failureDetail(err),
-        },
-      };
-    }
-  });
+          events: [],
+          error: {
+            venueKey: venue.key,
+            venueName: venue.name,
+            message: venueErrorMessage(venue.name),
+            detail: failureDetail(err),
+          },
+        };
+      }
+    },
+  );
   return mergeResults(results, from, to);
 }

@@ -62,7 +62,9 @@ export function validateVenueList(data: unknown, source: string): VenueEntry[] {
       ...(v.options ? { options: v.options as Record<string, unknown> } : {}),
     });
   });
-  if (out.length === 0 && problems.length === 0) problems.push(`${source}: the "venues" array is empty`);
+  if (out.length === 0 && problems.length === 0) {
+    problems.push(`${source}: the "venues" array is empty`);
+  }
   if (problems.length) throw new VenueListError(problems.join("\n"));
   return out;
 }

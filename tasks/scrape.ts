@@ -1,0 +1,46 @@
+/**
+ * `deno task scrape`: reads the venues without Temporal and prints the week.
+ * Exit codes: 0 all venues read, 2 some failed but events found, 1 nothing found and errors.
+ * @module
+ */
+import { main, parseFlags } from "../src/cli.ts";
+import { scrapeAll } from "../src/pipeline.ts";
+import { exitCodeFor, formatResult } from "../src/format.ts";
+import { loadVenueList } from "../src/venues/list.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { parseDateFlagOptional } from "../src/flags.ts";
+import { pacificToday } from "../src/time.ts";
+
+const USAGE =
+  `Usage: deno task scrape [--offline] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
+
+Reads every venue's schedule directly (no Temporal) and prints today through today + 7 days.
+  --offline          serve our fixtures locally and read them instead of the venues' sites
+  --venues FILE      venue list (default: src/venues/venues.json)
+  --date YYYY-MM-DD  compute the window as of this Pacific day (default today; offline: ${FIXTURE_DATE})
+  --json             print the result as JSON
+  --verbose          show descriptions and per-venue error details
+Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
+
+await main("scrape", async () => {
+  const { values } = parseFlags(Deno.args, {
+    offline: { type: "boolean" },
+    venues: { type: "string" },
+    date: { type: "string" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean" },
+  }, USAGE);
+  const date = parseDateFlagOptional(values.date);
+  let venues = await loadVenueList(values.venues);
+  await using fixtures = values.offline ? await startFixtureServer() : undefined;
+  if (fixtures) venues = fixtures.venueList(venues);
+  const result = await scrapeAll(venues, {
+    date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
+  });
+  console.log(
+    values.json
+      ? JSON.stringify(result, null, 2)
+      : formatResult(result, { verbose: values.verbose }),
+  );
+  return exitCodeFor(result);
+});

@@ -1,0 +1,53 @@
+/**
+ * `deno task start`: runs `FoodTruckWorkflow` once on the configured Temporal and prints the
+ * result like `scrape`. Exit codes: 0 all venues read, 2 some failed but events found,
+ * 1 nothing found and errors (or a fatal error).
+ * @module
+ */
+import { main, parseFlags } from "../src/cli.ts";
+import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
+import { connectClient } from "../src/config/connect.ts";
+import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
+import { exitCodeFor, formatResult } from "../src/format.ts";
+import { loadVenueList } from "../src/venues/list.ts";
+import { parseDateFlag } from "../src/flags.ts";
+
+const USAGE =
+  `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
+
+Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
+  --env-file FILE    read this .env file instead of ./.env
+  --venues FILE      venue list (default: src/venues/venues.json)
+  --date YYYY-MM-DD  compute the window as of this Pacific day (default: today)
+  --json             print the result as JSON
+  --verbose          show per-venue error details
+Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
+
+await main("start", async () => {
+  const { values } = parseFlags(Deno.args, {
+    "env-file": { type: "string" },
+    venues: { type: "string" },
+    date: { type: "string" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean" },
+  }, USAGE);
+  const date = parseDateFlag(values.date);
+  const venues = await loadVenueList(values.venues);
+  const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  for (const w of cfg.warnings) console.error(`start: warning: ${formatIssue(w)}`);
+  const { client, close } = await connectClient(cfg);
+  try {
+    const result = await runFoodTruckWorkflow(client, cfg, { venues, date }, {
+      onStarted: (id) =>
+        values.verbose && console.error(`start: workflow ${id} started on ${cfg.taskQueue}`),
+    });
+    console.log(
+      values.json
+        ? JSON.stringify(result, null, 2)
+        : formatResult(result, { verbose: values.verbose }),
+    );
+    return exitCodeFor(result);
+  } finally {
+    await close();
+  }
+});
