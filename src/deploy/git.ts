@@ -157,11 +157,12 @@ export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
   const cfg = resolveOptions(opts);
   const home = await Deno.makeTempDir({ prefix: "atg-git-home-" });
   const ownDir = opts.workDir === undefined;
-  const dir = ownDir
-    ? await Deno.makeTempDir({ prefix: "atg-git-deploy-" })
-    : await prepareWorkDir(opts.workDir!);
-  const git = new Git(cfg, dir, home, opts.signal);
+  let dir: string | undefined;
   try {
+    dir = ownDir
+      ? await Deno.makeTempDir({ prefix: "atg-git-deploy-" })
+      : await prepareWorkDir(opts.workDir!);
+    const git = new Git(cfg, dir, home, opts.signal);
     await git.run(["init", "-q", "-b", cfg.branch, "."], "init");
     await git.run(["remote", "add", "origin", cfg.remote], "remote add");
     for (let attempt = 1;; attempt++) {
@@ -190,9 +191,7 @@ export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
         return {
           committed: true,
           commit: head,
-          message: `Pushed ${
-            head.slice(0, 7)
-          } to ${cfg.branch}: ${cfg.message}`,
+          message: `Pushed ${head.slice(0, 7)} to ${cfg.branch}: ${cfg.message}`,
           pushAttempts: attempt,
         };
       }
@@ -210,7 +209,7 @@ export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
     }
   } finally {
     await Deno.remove(home, { recursive: true }).catch(() => {});
-    if (ownDir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (ownDir && dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 
@@ -223,8 +222,7 @@ function nothingToDo(
   return {
     committed: false,
     commit: tip ?? "",
-    message:
-      `Nothing to publish: ${cfg.branch} at ${label} already has this content`,
+    message: `Nothing to publish: ${cfg.branch} at ${label} already has this content`,
     pushAttempts,
   };
 }
@@ -331,6 +329,7 @@ function resolveOptions(opts: DeployOptions): Resolved {
       isHttp = true;
       user = decodeURIComponent(url.username);
       password = decodeURIComponent(url.password);
+      if (user) secrets.push(user, url.username); // GitHub takes a token as the user name
       if (password) {
         urlHadCredentials = true;
         secrets.push(password, url.password);
@@ -443,9 +442,7 @@ function normalizePath(path: string, what: string, allowRoot: boolean): string {
 function defaultMessage(dataJson: Uint8Array | undefined): string {
   const events = dataJson ? parseJsonObject(dataJson)?.events : undefined;
   if (!Array.isArray(events)) return "Update food truck data";
-  return `Update food truck data (${events.length} event${
-    events.length === 1 ? "" : "s"
-  })`;
+  return `Update food truck data (${events.length} event${events.length === 1 ? "" : "s"})`;
 }
 
 async function prepareWorkDir(workDir: string): Promise<string> {
@@ -755,9 +752,7 @@ class Git {
     const url = cfg.display;
     if (r.timedOut) {
       return new GitDeployError(
-        `GIT_REPOSITORY_URL ${url}: git ${step} timed out after ${
-          cfg.timeoutMs / 1000
-        }s ` +
+        `GIT_REPOSITORY_URL ${url}: git ${step} timed out after ${cfg.timeoutMs / 1000}s ` +
           `(slow or unreachable remote; raise timeoutMs if the repository is large)`,
         "timeout",
       );
@@ -835,7 +830,8 @@ function isRetryableRejection(output: string): boolean {
 /** The most telling line of git's output, on one line. */
 function summarize(text: string): string {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const line = lines.find((l) => /^(fatal|error):/i.test(l)) ??
+  const line = lines.find((l) => /^ssh: /.test(l)) ??
+    lines.find((l) => /^(fatal|error):/i.test(l)) ??
     lines.find((l) => /^!/.test(l)) ?? lines.at(-1) ?? "no output";
   let reason = line.replace(/^(fatal|error):\s*/i, "").replace(/^!\s*/, "");
   reason = reason.replace(/^unable to access '[^']*':\s*/, "");
@@ -851,8 +847,11 @@ function scrub(text: string, secrets: string[]): string {
   return scrubUserinfo(out);
 }
 
+/** `https://user:pass@` and `https://token@` → `https://***@`; `ssh://git:pass@` → `ssh://git:***@`. */
 function scrubUserinfo(text: string): string {
-  return text.replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/@'"]*@/g, "$1***@");
+  return text
+    .replace(/\b(https?:\/\/)[^\s/@'"]*@/gi, "$1***@")
+    .replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^\s/@:'"]*):[^\s/@'"]*@/g, "$1$2:***@");
 }
 
 function collect(
@@ -886,9 +885,7 @@ async function settle<T>(
   try {
     return await Promise.race([
       p,
-      new Promise<undefined>((resolve) =>
-        timer = setTimeout(() => resolve(undefined), ms)
-      ),
+      new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), ms)),
     ]);
   } finally {
     clearTimeout(timer);
@@ -917,9 +914,7 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
 
 function toBytes(content: string | Uint8Array | undefined): Uint8Array {
   if (content === undefined) return new Uint8Array();
-  return typeof content === "string"
-    ? new TextEncoder().encode(content)
-    : content;
+  return typeof content === "string" ? new TextEncoder().encode(content) : content;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -933,9 +928,7 @@ function parseJsonObject(
 ): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(new TextDecoder().decode(bytes));
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? value
-      : undefined;
+    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,641 @@
+/**
+ * Tests of `src/deploy/git.ts` against real bare repositories in temp dirs, and against local
+ * HTTP servers (a 401-only one, a silent one, and `git http-backend` behind Basic auth).
+ *
+ * Run: `deno test --allow-run=git --allow-read --allow-write --allow-net=127.0.0.1 tests/deploy/`
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  defaultCompare,
+  type DeployOptions,
+  deployToGit,
+  GitDeployError,
+} from "../../src/deploy/git.ts";
+
+const TOKEN = "ghp_TESTsecretTOKEN1234567890";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Runs git outside the code under test, with a hermetic environment. */
+async function git(
+  args: string[],
+  cwd?: string,
+  env: Record<string, string> = {},
+) {
+  const out = await new Deno.Command("git", {
+    args,
+    cwd,
+    clearEnv: true,
+    env: {
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: "/nonexistent",
+      GIT_CONFIG_NOSYSTEM: "1",
+      LC_ALL: "C",
+      GIT_AUTHOR_NAME: "Someone Else",
+      GIT_AUTHOR_EMAIL: "else@example.invalid",
+      GIT_COMMITTER_NAME: "Someone Else",
+      GIT_COMMITTER_EMAIL: "else@example.invalid",
+      ...env,
+    },
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    throw new Error(
+      `git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return text;
+}
+
+/** A temp dir holding an empty bare repository `remote.git`; removed by `await using`. */
+async function sandbox() {
+  const root = await Deno.makeTempDir({ prefix: "atg-git-test-" });
+  const bare = `${root}/remote.git`;
+  await git(["init", "-q", "--bare", "-b", "main", bare]);
+  return {
+    root,
+    bare,
+    log: (ref = "main") => git(["--git-dir", bare, "log", "--format=%H %an <%ae> %s", ref]),
+    show: (path: string, ref = "main") => git(["--git-dir", bare, "show", `${ref}:${path}`]),
+    head: (ref = "main") => git(["--git-dir", bare, "rev-parse", ref]),
+    tree: (ref = "main") => git(["--git-dir", bare, "ls-tree", "-r", "--name-only", ref]),
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
+/** The published files for `events`, stamped `updated`. */
+function site(
+  events: string[],
+  updated = new Date().toISOString(),
+): DeployOptions["files"] {
+  return {
+    "index.html": "<!doctype html><title>Around the Grounds</title>\n",
+    "app.js": "console.log('hi');\n",
+    "style.css": "body { margin: 0 }\n",
+    "data.json": JSON.stringify(
+      { updated, events: events.map((title) => ({ title })), errors: [] },
+      null,
+      2,
+    ),
+  };
+}
+
+async function rejects(p: Promise<unknown>): Promise<GitDeployError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(
+      err instanceof GitDeployError,
+      `expected GitDeployError, got ${err}`,
+    );
+    assert.ok(!err.message.includes("\n"), `not one line: ${err.message}`);
+    return err;
+  }
+  assert.fail("expected the deploy to fail");
+}
+
+/** A port nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Serves `handler` on 127.0.0.1, recording the Authorization headers seen. */
+function serve(handler: (req: Request) => Response | Promise<Response>) {
+  const auth: (string | null)[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => {
+      auth.push(req.headers.get("authorization"));
+      return handler(req);
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/repo.git`,
+    host: `127.0.0.1:${server.addr.port}`,
+    auth,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+    },
+  };
+}
+
+/** Answers a smart-HTTP request with `git http-backend` (CGI) for repositories under `root`. */
+async function httpBackend(req: Request, root: string): Promise<Response> {
+  const url = new URL(req.url);
+  const body = new Uint8Array(await req.arrayBuffer());
+  const child = new Deno.Command("git", {
+    args: ["http-backend"],
+    clearEnv: true,
+    env: {
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: root,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: "1",
+      REMOTE_USER: "bot", // enables receive-pack
+      REMOTE_ADDR: "127.0.0.1",
+      REQUEST_METHOD: req.method,
+      PATH_INFO: url.pathname,
+      QUERY_STRING: url.search.slice(1),
+      CONTENT_TYPE: req.headers.get("content-type") ?? "",
+      CONTENT_LENGTH: String(body.length),
+      HTTP_CONTENT_ENCODING: req.headers.get("content-encoding") ?? "",
+      GIT_PROTOCOL: req.headers.get("git-protocol") ?? "",
+    },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(body);
+  await writer.close();
+  const out = await child.output();
+  let split = 0;
+  while (split < out.stdout.length - 3) {
+    if (
+      out.stdout[split] === 13 && out.stdout[split + 1] === 10 &&
+      out.stdout[split + 2] === 13
+    ) {
+      break;
+    }
+    split++;
+  }
+  const head = new TextDecoder().decode(out.stdout.subarray(0, split));
+  const headers = new Headers();
+  let status = 200;
+  for (const line of head.split("\r\n")) {
+    const i = line.indexOf(":");
+    const [name, value] = [line.slice(0, i).trim(), line.slice(i + 1).trim()];
+    if (name.toLowerCase() === "status") status = parseInt(value);
+    else if (name) headers.set(name, value);
+  }
+  return new Response(out.stdout.subarray(split + 4), { status, headers });
+}
+
+const unauthorized = () =>
+  new Response("Unauthorized", {
+    status: 401,
+    headers: { "WWW-Authenticate": 'Basic realm="git"' },
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+Deno.test("first deploy to an empty bare repo commits the files under public/", async () => {
+  await using box = await sandbox();
+  const files = site(["Taco Truck", "Pho Cart"]);
+  const result = await deployToGit({ repositoryUrl: box.bare, files });
+  assert.equal(result.committed, true);
+  assert.equal(result.pushAttempts, 1);
+  assert.equal(result.commit, await box.head());
+  assert.match(
+    result.message,
+    /^Pushed [0-9a-f]{7} to main: Update food truck data \(2 events\)$/,
+  );
+  const log = (await box.log()).split("\n");
+  assert.equal(log.length, 1);
+  assert.equal(
+    log[0],
+    `${result.commit} Around the Grounds <bot@around-the-grounds.invalid> Update food truck data (2 events)`,
+  );
+  assert.deepEqual((await box.tree()).split("\n"), [
+    "public/app.js",
+    "public/data.json",
+    "public/index.html",
+    "public/style.css",
+  ]);
+  assert.equal(
+    await box.show("public/data.json"),
+    (files["data.json"] as string).trim(),
+  );
+});
+
+Deno.test("a second deploy with the same events but a new updated stamp commits nothing", async () => {
+  await using box = await sandbox();
+  const first = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["Taco Truck"], "2026-03-05T10:00:00Z"),
+  });
+  const second = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["Taco Truck"], "2026-03-05T11:00:00Z"),
+  });
+  assert.equal(second.committed, false);
+  assert.equal(second.pushAttempts, 0);
+  assert.equal(second.commit, first.commit);
+  assert.equal(await box.head(), first.commit);
+  assert.match(
+    second.message,
+    /^Nothing to publish: main at [0-9a-f]{7} already has this content$/,
+  );
+  assert.match(await box.show("public/data.json"), /10:00:00Z/);
+});
+
+Deno.test("a change in events commits again", async () => {
+  await using box = await sandbox();
+  const first = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["Taco Truck"]),
+  });
+  const second = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["Taco Truck", "Pizza Oven"]),
+  });
+  assert.equal(second.committed, true);
+  assert.notEqual(second.commit, first.commit);
+  assert.equal((await box.log()).split("\n").length, 2);
+  assert.match(await box.show("public/data.json"), /Pizza Oven/);
+  assert.equal(
+    await git(["--git-dir", box.bare, "rev-parse", "main^"]),
+    first.commit,
+  );
+});
+
+Deno.test("a file no longer published is removed from public/", async () => {
+  await using box = await sandbox();
+  await deployToGit({
+    repositoryUrl: box.bare,
+    files: { ...site(["A"]), "old.js": "x" },
+  });
+  const result = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["A"]),
+  });
+  assert.equal(result.committed, true);
+  assert.ok(!(await box.tree()).includes("public/old.js"));
+});
+
+Deno.test("a concurrent commit on the remote is rebased over, keeping history linear", async () => {
+  await using box = await sandbox();
+  const first = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["A"]),
+  });
+  let concurrent = "";
+  const result = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["A", "B"]),
+    async beforePush({ attempt }) {
+      if (attempt !== 1) return;
+      // Someone else pushes between our clone and our push.
+      const other = `${box.root}/other`;
+      await git(["clone", "-q", box.bare, other]);
+      await Deno.writeTextFile(`${other}/README.md`, "# Food trucks\n");
+      await git(["add", "README.md"], other);
+      await git(["commit", "-q", "-m", "Add README"], other);
+      await git(["push", "-q", "origin", "main"], other);
+      concurrent = await git(["rev-parse", "HEAD"], other);
+    },
+  });
+  assert.equal(result.committed, true);
+  assert.equal(result.pushAttempts, 2);
+  const parents = (await git(["--git-dir", box.bare, "rev-list", "--parents", "main"]))
+    .split("\n").map((l) => l.split(" "));
+  assert.deepEqual(parents, [
+    [result.commit, concurrent],
+    [concurrent, first.commit],
+    [first.commit],
+  ]);
+  assert.equal(await box.show("README.md"), "# Food trucks");
+  assert.match(await box.show("public/data.json"), /"B"/);
+});
+
+Deno.test("a rejected push whose data the remote already has commits nothing", async () => {
+  await using box = await sandbox();
+  const files = site(["A"]);
+  let pushedByOther = "";
+  const result = await deployToGit({
+    repositoryUrl: box.bare,
+    files,
+    async beforePush({ attempt }) {
+      // An earlier attempt of the same activity, still running, pushes the same data first.
+      if (attempt === 1) {
+        pushedByOther = (await deployToGit({ repositoryUrl: box.bare, files: site(["A"]) }))
+          .commit;
+      }
+    },
+  });
+  assert.equal(result.committed, false);
+  assert.equal(result.commit, pushedByOther);
+  assert.equal((await box.log()).split("\n").length, 1);
+});
+
+Deno.test("a retried deploy after a successful push does not duplicate the commit", async () => {
+  await using box = await sandbox();
+  const workDir = `${box.root}/work`;
+  const files = site(["A", "B"], "2026-03-05T10:00:00Z");
+  // Attempt 1 pushed, then the worker crashed before reporting: its clone is left behind.
+  const first = await deployToGit({ repositoryUrl: box.bare, files, workDir });
+  await Deno.writeTextFile(`${workDir}/public/junk.txt`, "left by the crash");
+  // Attempt 2 runs the same activity again (same data, later stamp) in the same work dir.
+  const retry = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["A", "B"], "2026-03-05T10:00:07Z"),
+    workDir,
+  });
+  assert.equal(retry.committed, false);
+  assert.equal(retry.commit, first.commit);
+  assert.equal((await box.log()).split("\n").length, 1);
+  await assert.rejects(
+    Deno.stat(`${workDir}/public/junk.txt`),
+    Deno.errors.NotFound,
+  );
+});
+
+Deno.test("a workDir that is not an earlier clone is refused, not wiped", async () => {
+  await using box = await sandbox();
+  const workDir = `${box.root}/precious`;
+  await Deno.mkdir(workDir);
+  await Deno.writeTextFile(`${workDir}/keep.txt`, "mine");
+  const err = await rejects(
+    deployToGit({ repositoryUrl: box.bare, files: site([]), workDir }),
+  );
+  assert.equal(err.kind, "config");
+  assert.equal(await Deno.readTextFile(`${workDir}/keep.txt`), "mine");
+});
+
+Deno.test("a missing branch is created on a non-empty remote, in a custom subdir", async () => {
+  await using box = await sandbox();
+  await deployToGit({ repositoryUrl: box.bare, files: site(["A"]) });
+  const result = await deployToGit({
+    repositoryUrl: `file://${box.bare}`,
+    branch: "gh-pages",
+    subdir: "",
+    message: "Publish",
+    files: site(["A"]),
+  });
+  assert.equal(result.committed, true);
+  assert.equal((await box.log("gh-pages")).split("\n").length, 1);
+  assert.match(await box.log("gh-pages"), / Publish$/);
+  assert.deepEqual((await box.tree("gh-pages")).split("\n"), [
+    "app.js",
+    "data.json",
+    "index.html",
+    "style.css",
+  ]);
+  assert.equal((await box.log("main")).split("\n").length, 1);
+});
+
+Deno.test("a path that does not exist gives the could-not-reach error", async () => {
+  await using box = await sandbox();
+  const url = `${box.root}/nope.git`;
+  const err = await rejects(
+    deployToGit({ repositoryUrl: url, files: site([]) }),
+  );
+  assert.equal(err.kind, "unreachable");
+  assert.equal(err.retryable, true);
+  assert.match(
+    err.message,
+    new RegExp(
+      `^GIT_REPOSITORY_URL ${url}: could not reach the repository \\(.*does not appear`,
+    ),
+  );
+});
+
+Deno.test("a closed port gives the could-not-reach error", async () => {
+  const url = `http://127.0.0.1:${closedPort()}/repo.git`;
+  const err = await rejects(
+    deployToGit({ repositoryUrl: url, token: TOKEN, files: site([]) }),
+  );
+  assert.equal(err.kind, "unreachable");
+  assert.match(
+    err.message,
+    /^GIT_REPOSITORY_URL http:\/\/127\.0\.0\.1:\d+\/repo\.git: could not reach the repository \(.*connect/i,
+  );
+  assert.ok(!err.message.includes(TOKEN));
+});
+
+Deno.test("a bad token is reported as rejected and never leaks", async () => {
+  await using server = serve(unauthorized);
+  await using box = await sandbox();
+  const workDir = `${box.root}/work`;
+  const err = await rejects(
+    deployToGit({
+      repositoryUrl: server.url,
+      token: TOKEN,
+      files: site([]),
+      workDir,
+    }),
+  );
+  assert.equal(err.kind, "auth");
+  assert.equal(err.retryable, false);
+  assert.equal(
+    err.message,
+    `GIT_TOKEN was rejected by ${server.host} (check the token's scope / expiry)`,
+  );
+  // The token was sent (as git would to GitHub) …
+  assert.ok(server.auth.includes(`Basic ${btoa(`x-access-token:${TOKEN}`)}`));
+  // … but appears nowhere else.
+  const basic = btoa(`x-access-token:${TOKEN}`);
+  for (const text of [err.message, err.stack ?? "", JSON.stringify(err)]) {
+    assert.ok(!text.includes(TOKEN) && !text.includes(basic));
+  }
+  const config = await Deno.readTextFile(`${workDir}/.git/config`);
+  assert.ok(!config.includes(TOKEN) && !config.includes(basic));
+  assert.match(config, new RegExp(`url = ${server.url}\\n`));
+});
+
+Deno.test("credentials in the URL are moved out of it and scrubbed", async () => {
+  await using server = serve(unauthorized);
+  await using box = await sandbox();
+  const workDir = `${box.root}/work`;
+  const url = server.url.replace("http://", "http://oauth2:hunter2secret@");
+  const err = await rejects(
+    deployToGit({ repositoryUrl: url, files: site([]), workDir }),
+  );
+  assert.equal(err.kind, "auth");
+  assert.ok(!err.message.includes("hunter2secret"), err.message);
+  assert.match(err.message, /http:\/\/\*\*\*@127\.0\.0\.1/);
+  assert.ok(server.auth.includes(`Basic ${btoa("oauth2:hunter2secret")}`));
+  assert.ok(
+    !(await Deno.readTextFile(`${workDir}/.git/config`)).includes(
+      "hunter2secret",
+    ),
+  );
+});
+
+Deno.test("no token against a remote that needs one says to set GIT_TOKEN", async () => {
+  await using server = serve(unauthorized);
+  const err = await rejects(
+    deployToGit({ repositoryUrl: server.url, files: site([]) }),
+  );
+  assert.equal(err.kind, "auth");
+  assert.match(
+    err.message,
+    /^GIT_REPOSITORY_URL \S+ needs authentication: set GIT_TOKEN/,
+  );
+});
+
+Deno.test("a good token deploys over smart HTTP (git http-backend)", async () => {
+  await using box = await sandbox();
+  const expected = `Basic ${btoa(`x-access-token:${TOKEN}`)}`;
+  await using server = serve((req) =>
+    req.headers.get("authorization") === expected ? httpBackend(req, box.root) : unauthorized()
+  );
+  const url = server.url.replace("/repo.git", "/remote.git");
+  const workDir = `${box.root}/work`;
+  const first = await deployToGit({
+    repositoryUrl: url,
+    token: TOKEN,
+    files: site(["A"]),
+  });
+  assert.equal(first.committed, true);
+  assert.equal(await box.head(), first.commit);
+  const again = await deployToGit({
+    repositoryUrl: url,
+    token: TOKEN,
+    files: site(["A"]),
+    workDir,
+  });
+  assert.equal(again.committed, false);
+  assert.ok(
+    !(await Deno.readTextFile(`${workDir}/.git/config`)).includes(TOKEN),
+  );
+});
+
+Deno.test("a remote that never answers times out, naming the step", async () => {
+  const { promise: never, resolve } = Promise.withResolvers<Response>();
+  await using server = serve(() => never);
+  try {
+    const err = await rejects(
+      deployToGit({
+        repositoryUrl: server.url,
+        token: TOKEN,
+        files: site([]),
+        timeoutMs: 500,
+      }),
+    );
+    assert.equal(err.kind, "timeout");
+    assert.match(
+      err.message,
+      /^GIT_REPOSITORY_URL \S+: git fetch timed out after 0\.5s/,
+    );
+  } finally {
+    resolve(new Response("bye", { status: 503 }));
+  }
+});
+
+Deno.test({
+  name: "the token is not in the command line of any process (ps)",
+  // Deno only lets tests read /proc with --allow-all, so this one asks for --allow-run=ps.
+  ignore: Deno.permissions.querySync({ name: "run", command: "ps" }).state !==
+    "granted",
+  async fn() {
+    const { promise: never, resolve } = Promise.withResolvers<Response>();
+    const { promise: asked, resolve: gotRequest } = Promise.withResolvers<
+      void
+    >();
+    await using server = serve(() => (gotRequest(), never));
+    try {
+      const deploy = rejects(
+        deployToGit({
+          repositoryUrl: server.url,
+          token: TOKEN,
+          files: site([]),
+          timeoutMs: 5000,
+        }),
+      );
+      await asked; // git fetch is running now, waiting for our answer
+      const ps = await new Deno.Command("ps", {
+        args: ["-eo", "args"],
+        stdin: "null",
+      }).output();
+      const lines = new TextDecoder().decode(ps.stdout).split("\n");
+      assert.ok(
+        lines.some((l) => l.includes("git fetch ")),
+        "no git fetch running",
+      );
+      assert.ok(
+        lines.some((l) => l.includes("remote-http") && l.includes(server.url)),
+      );
+      const basic = btoa(`x-access-token:${TOKEN}`);
+      assert.ok(!lines.some((l) => l.includes(TOKEN) || l.includes(basic)));
+      resolve(unauthorized());
+      assert.equal((await deploy).kind, "auth");
+    } finally {
+      resolve(new Response("bye", { status: 503 }));
+    }
+  },
+});
+
+Deno.test("an abort signal cancels a running deploy", async () => {
+  const { promise: never, resolve } = Promise.withResolvers<Response>();
+  const controller = new AbortController();
+  await using server = serve(() => (controller.abort(), never));
+  try {
+    const err = await rejects(
+      deployToGit({ repositoryUrl: server.url, files: site([]), signal: controller.signal }),
+    );
+    assert.equal(err.kind, "aborted");
+  } finally {
+    resolve(new Response("bye", { status: 503 }));
+  }
+});
+
+Deno.test("bad options are refused with a config error", async () => {
+  await using box = await sandbox();
+  const cases: [Partial<DeployOptions>, RegExp][] = [
+    [{ repositoryUrl: "  " }, /^GIT_REPOSITORY_URL is empty/],
+    [
+      { repositoryUrl: "--upload-pack=evil" },
+      /^GIT_REPOSITORY_URL is not a repository/,
+    ],
+    [
+      { repositoryUrl: "ext::sh -c evil" },
+      /^GIT_REPOSITORY_URL uses a git remote helper/,
+    ],
+    [{ token: "abc\ndef" }, /^GIT_TOKEN contains whitespace/],
+    [{ files: { "../escape.txt": "x" } }, /must be a relative path/],
+    [{ files: { ".git/config": "x" } }, /must be a relative path/],
+    [{ files: {} }, /nothing to deploy/],
+    [{ branch: "-x" }, /not a valid branch name/],
+  ];
+  for (const [opts, pattern] of cases) {
+    const err = await rejects(
+      deployToGit({ repositoryUrl: box.bare, files: site([]), ...opts }),
+    );
+    assert.match(err.message, pattern);
+  }
+  assert.equal(await git(["--git-dir", box.bare, "for-each-ref"]), "");
+});
+
+Deno.test("defaultCompare ignores only data.json's top-level updated field", () => {
+  const a = site(["A"], "2026-01-01T00:00:00Z"),
+    b = site(["A"], "2026-01-02T00:00:00Z");
+  assert.equal(defaultCompare(a, b), true);
+  assert.equal(defaultCompare(a, site(["B"], "2026-01-01T00:00:00Z")), false);
+  assert.equal(defaultCompare(a, { ...a, "x.txt": "" }), false);
+  assert.equal(
+    defaultCompare({ ...a, "app.js": "1" }, { ...a, "app.js": "2" }),
+    false,
+  );
+  assert.equal(
+    defaultCompare({ "data.json": '{"updated":1,"a":1,"b":2}' }, {
+      "data.json": '{"b":2,"a":1}',
+    }),
+    true,
+  );
+  assert.equal(
+    defaultCompare({ "data.json": "[1]" }, { "data.json": "[1] " }),
+    false,
+  );
+});
+
+Deno.test("a custom compare decides what counts as unchanged", async () => {
+  await using box = await sandbox();
+  await deployToGit({ repositoryUrl: box.bare, files: site(["A"]) });
+  const result = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["B"]),
+    compare: (oldFiles, newFiles) => oldFiles["app.js"] === newFiles["app.js"],
+  });
+  assert.equal(result.committed, false);
+});

@@ -1,0 +1,100 @@
+/**
+ * End to end on a real Temporal dev server: a Deno worker (`deno task worker`) and the starter
+ * (`deno task start`) run FoodTruckWorkflow over the venues served locally from our fixtures.
+ */
+import assert from "node:assert/strict";
+import { startDevServer } from "../../src/devserver.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { loadVenueList } from "../../src/venues/list.ts";
+import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { runTask, spawnTask } from "../helpers/proc.ts";
+
+Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker and start", async (t) => {
+  await using server = await startDevServer();
+  await using fixtures = await startFixtureServer({ fail: { "obec-brewing": 500 } });
+  const tmp = await Deno.makeTempDir({ prefix: "e2e-" });
+  const venuesFile = `${tmp}/venues.json`;
+  const allVenues = fixtures.venueList(await loadVenueList());
+  await Deno.writeTextFile(venuesFile, JSON.stringify({ venues: allVenues }));
+  const stoupOnly = `${tmp}/stoup.json`;
+  await Deno.writeTextFile(
+    stoupOnly,
+    JSON.stringify({ venues: allVenues.filter((v) => v.key === "stoup-ballard") }),
+  );
+  const env = {
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: `e2e-${crypto.randomUUID().slice(0, 8)}`,
+  };
+  await using worker = await spawnTask("worker", [], { env });
+  await worker.waitFor(/worker: RUNNING/, 60_000);
+
+  await t.step("the starter gets the fixture's Stoup events back (exit 0)", async () => {
+    const r = await runTask("start", ["--venues", stoupOnly, "--date", FIXTURE_DATE, "--json"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
+    assert.equal(result.from, "2026-03-05");
+    assert.equal(result.to, "2026-03-12");
+    assert.deepEqual(result.errors, []);
+    assert.ok(result.events.length >= 5, `only ${result.events.length} events`);
+    assert.ok(result.events.every((e) => e.venueKey === "stoup-ballard"));
+    const sunday = result.events.find((e) => e.date === "2026-03-08");
+    assert.ok(sunday, "no Stoup event on the spring-forward Sunday");
+    assert.match(sunday.start!, /^2026-03-08T\d\d:\d\d:00-07:00$/);
+    const saturday = result.events.find((e) => e.date === "2026-03-07" && e.start);
+    assert.match(saturday!.start!, /-08:00$/);
+  });
+
+  await t.step("one venue answering 500: the other six arrive, it is listed, exit 2", async () => {
+    const r = await runTask("start", ["--venues", venuesFile, "--date", FIXTURE_DATE, "--json"], { env });
+    assert.equal(r.code, 2, r.stderr);
+    const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
+    assert.deepEqual(result.errors.map((e) => e.venueKey), ["obec-brewing"]);
+    assert.equal(result.errors[0].message, "Could not read the schedule of Obec Brewing");
+    assert.match(result.errors[0].detail, /500/);
+    const venues = new Set(result.events.map((e) => e.venueKey));
+    assert.deepEqual(
+      [...venues].sort(),
+      ["chucks-greenwood", "salehs-corner", "stoup-ballard", "urban-family", "wheelie-pop", "yonder-balebreaker"],
+    );
+    assert.ok(result.events.every((e) => e.date >= "2026-03-05" && e.date <= "2026-03-12"));
+    const sorted = [...result.events].sort((a, b) => a.date.localeCompare(b.date));
+    assert.deepEqual(result.events.map((e) => e.date), sorted.map((e) => e.date));
+  });
+
+  await t.step("the human output groups by day and names the failed venue", async () => {
+    const r = await runTask("start", ["--venues", venuesFile, "--date", FIXTURE_DATE], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stdout, /^Sunday, March 8, 2026$/m);
+    assert.match(r.stdout, /\d{1,2}:\d\d (AM|PM) - \d{1,2}:\d\d (AM|PM)/);
+    assert.match(r.stdout, /1 venue\(s\) failed:\n {2}✗ Could not read the schedule of Obec Brewing/);
+  });
+
+  await t.step("check-env connects to the dev server (exit 0)", async () => {
+    const r = await runTask("check-env", [], { env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /✓ connected to 127\.0\.0\.1:\d+, namespace "default"/);
+    assert.match(r.stdout, /address\s+127\.0\.0\.1:\d+\s+\[env TEMPORAL_ADDRESS\]/);
+  });
+
+  await t.step("check-env names a missing namespace (exit 2)", async () => {
+    const r = await runTask("check-env", [], { env: { ...env, TEMPORAL_NAMESPACE: "no-such-ns" } });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /✗ namespace not found: namespace "no-such-ns" does not exist/);
+  });
+
+  await t.step("SIGTERM stops the worker cleanly (exit 0)", async () => {
+    const code = await worker.stop("SIGTERM");
+    assert.equal(code, 0, worker.output());
+    assert.match(worker.output(), /worker: stopped/);
+  });
+  await Deno.remove(tmp, { recursive: true });
+});
+
+Deno.test("check-env against a closed port says nothing is listening (exit 2)", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const r = await runTask("check-env", [], { env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}` } });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`✗ nothing listening: nothing is listening on 127\\.0\\.0\\.1:${port}`));
+});

@@ -1,0 +1,499 @@
+/**
+ * The web page in a real browser: Debian's Chromium driven by playwright-core against the
+ * preview served by `serveDir`. Checks grouping by day, escaping, the failed-venue notice,
+ * the Pacific "updated" time, the 375px layout, the empty state and the load errors, and
+ * saves screenshots to `test-artifacts/`.
+ *
+ * Skipped, with a printed reason, only when `/usr/bin/chromium` is missing.
+ *
+ * @example
+ * ```sh
+ * deno test --allow-net=127.0.0.1 --allow-read --allow-write --allow-env --allow-run \
+ *   --allow-sys tests/web/browser_test.ts
+ * ```
+ * @module
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import type {
+  FoodTruckEvent,
+  FoodTruckWorkflowResult,
+  VenueError,
+} from "../../src/model.ts";
+import {
+  serializeWebData,
+  toWebData,
+  type WebData,
+} from "../../src/web/data.ts";
+import { writePreview } from "../../src/web/preview.ts";
+import { serveDir } from "../../src/web/serve.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url);
+
+/** False only when `path` does not exist; a permission error is not a reason to skip. */
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    return true; // e.g. no --allow-read for it: run, and let the launch fail loudly
+  }
+}
+
+/**
+ * playwright-core probes `/proc/sys/fs/binfmt_misc/WSLInterop` with `fs.existsSync` when it
+ * loads. Node's `existsSync` never throws, but Deno's throws `NotCapable` for `/proc` paths
+ * unless the whole run has `--allow-all`. Restore Node's contract (a path we may not see does
+ * not exist) so the test runs with narrow permissions; playwright-core is imported afterwards.
+ */
+function nodeLikeExistsSync(): void {
+  const original = fs.existsSync;
+  fs.existsSync = (path: fs.PathLike): boolean => {
+    try {
+      return original(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotCapable) return false;
+      throw err;
+    }
+  };
+}
+
+const hasChromium = exists(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `SKIPPING tests/web/browser_test.ts: ${CHROMIUM} is missing (apt install chromium)`,
+  );
+}
+
+const XSS_NAME = `<img src=x onerror="window.__xss=1">`;
+const LONG_NAME =
+  "Supercalifragilisticexpialidocious-Wood-Fired-Pizza-Company-Mobile-Kitchen";
+
+function ev(
+  date: string,
+  truckName: string,
+  venueName: string,
+  hours: [number, number] | null,
+  description?: string,
+): FoodTruckEvent {
+  // -08:00 before 2026-03-08 (PST), -07:00 from then on (PDT).
+  const off = date >= "2026-03-08" ? "-07:00" : "-08:00";
+  const at = (h: number) => `${date}T${String(h).padStart(2, "0")}:00:00${off}`;
+  return {
+    venueKey: venueName.toLowerCase().replace(/\W+/g, "-"),
+    venueName,
+    truckName,
+    date,
+    start: hours ? at(hours[0]) : null,
+    end: hours ? at(hours[1]) : null,
+    ...(description ? { description } : {}),
+  };
+}
+
+const STOUP = "Stoup Brewing - Ballard";
+const OBEC = "Obec Brewing";
+const SALEH = "Saleh's Corner";
+
+const failures: VenueError[] = [
+  {
+    venueKey: "urban-family",
+    venueName: "Urban Family Brewing",
+    message: "Could not read the schedule of Urban Family Brewing",
+    detail: "HTTP 403",
+  },
+  {
+    venueKey: "wheelie-pop",
+    venueName: "Wheelie Pop Brewing",
+    message: "Could not read the schedule of Wheelie Pop Brewing",
+    detail: "timeout",
+  },
+];
+
+const RESULT: FoodTruckWorkflowResult = {
+  from: "2026-03-05",
+  to: "2026-03-12",
+  events: [
+    ev("2026-03-05", "Woodshop BBQ", STOUP, [13, 20], "Texas-style brisket"),
+    ev("2026-03-05", XSS_NAME, OBEC, [16, 21], `<b>bold</b> & "quoted"`),
+    ev(
+      "2026-03-05",
+      "Tacos El Asadero",
+      SALEH,
+      [11, 15],
+      "Mexican https://example.com/menu.",
+    ),
+    ev("2026-03-06", LONG_NAME, STOUP, null),
+    ev("2026-03-08", "Nosh", STOUP, [13, 20]),
+    ev("2026-03-08", "Marination", SALEH, [12, 14], "Hawaiian-Korean"),
+  ],
+  errors: failures,
+};
+
+const UPDATED = new Date("2026-03-05T18:15:00.000Z"); // 10:15 AM PST
+const DATA: WebData = toWebData(RESULT, UPDATED, {
+  haiku:
+    "Smoke drifts from the truck\nBrisket and a hazy pint\nBallard evening",
+});
+const EXPECTED_DAYS: { date: string; label: RegExp; count: number }[] = [
+  { date: "2026-03-05", label: /^Thursday, March 5(, 2026)?$/, count: 3 },
+  { date: "2026-03-06", label: /^Friday, March 6(, 2026)?$/, count: 1 },
+  { date: "2026-03-08", label: /^Sunday, March 8(, 2026)?$/, count: 2 },
+];
+const EXPECTED_UPDATED = "Updated Thursday, March 5 at 10:15 AM PT";
+
+const LAUNCH_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Opens a page in a fresh context, recording requests and script errors. */
+async function openPage(
+  browser: Browser,
+  opts: { width: number; height: number; timezoneId: string },
+): Promise<{ page: Page; requests: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width, height: opts.height },
+    timezoneId: opts.timezoneId,
+    locale: "en-US",
+    colorScheme: "light",
+  });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const pageErrors: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  return { page, requests, pageErrors };
+}
+
+/** Loads the page and waits until app.js has rendered (data or error). */
+async function load(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForSelector("body[data-state]", { timeout: 10_000 });
+}
+
+Deno.test({
+  name: "web page renders data.json correctly in Chromium",
+  ignore: !hasChromium,
+  // playwright-core keeps its browser pipe and timers alive across steps; all are closed
+  // in the finally block below.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async (t) => {
+    nodeLikeExistsSync();
+    const { chromium } = await import("playwright-core");
+    const tmp = await Deno.makeTempDir({ prefix: "atg-browser-" });
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    const { dir } = await writePreview(join(tmp, "site"), DATA);
+    const server = serveDir(dir, { hostname: "127.0.0.1" });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: LAUNCH_ARGS,
+      });
+      const b = browser;
+
+      await t.step(
+        "desktop, Seattle time zone: days, events, escaping, notices",
+        async () => {
+          const { page, requests, pageErrors } = await openPage(b, {
+            width: 1100,
+            height: 900,
+            timezoneId: "America/Los_Angeles",
+          });
+          await load(page, server.url);
+          assert.equal(
+            await page.locator("body").getAttribute("data-state"),
+            "ready",
+          );
+
+          // Days: order, labels (no off-by-one from UTC midnight) and events per day.
+          const days = page.getByTestId("day");
+          assert.equal(await days.count(), EXPECTED_DAYS.length);
+          for (const [i, want] of EXPECTED_DAYS.entries()) {
+            const day = days.nth(i);
+            assert.equal(await day.getAttribute("data-date"), want.date);
+            const label =
+              (await day.getByTestId("day-label").textContent())?.trim() ?? "";
+            assert.match(label, want.label);
+            assert.equal(
+              await day.getByTestId("event").count(),
+              want.count,
+              want.date,
+            );
+          }
+          assert.equal(
+            await page.getByTestId("event").count(),
+            DATA.total_events,
+          );
+
+          // Events of a day in start order.
+          const vendorsOf = async (i: number) =>
+            await days.nth(i).getByTestId("event").getByTestId("vendor")
+              .allTextContents();
+          assert.deepEqual(await vendorsOf(0), [
+            "Tacos El Asadero",
+            "Woodshop BBQ",
+            XSS_NAME,
+          ]);
+          assert.deepEqual(await vendorsOf(2), ["Marination", "Nosh"]);
+
+          // An event's content and hours.
+          const first = days.nth(0).getByTestId("event").nth(1);
+          assert.equal(
+            await first.getByTestId("vendor").textContent(),
+            "Woodshop BBQ",
+          );
+          assert.equal(await first.getByTestId("venue").textContent(), STOUP);
+          assert.equal(
+            await first.getByTestId("hours").textContent(),
+            "1:00 PM – 8:00 PM PT",
+          );
+          assert.equal(
+            await first.getByTestId("description").textContent(),
+            "Texas-style brisket",
+          );
+          const sunday = days.nth(2).getByTestId("event").nth(1);
+          assert.equal(
+            await sunday.getByTestId("hours").textContent(),
+            "1:00 PM – 8:00 PM PT",
+          );
+          const noHours = days.nth(1).getByTestId("event").nth(0);
+          assert.equal(
+            await noHours.getByTestId("vendor").textContent(),
+            LONG_NAME,
+          );
+          assert.equal(
+            await noHours.getByTestId("hours").textContent(),
+            "Hours not posted",
+          );
+
+          // Escaping: the tag shows as text, runs nothing, creates no element.
+          const xss = days.nth(0).getByTestId("event").nth(2);
+          assert.equal(await xss.getByTestId("vendor").textContent(), XSS_NAME);
+          assert.equal(
+            await xss.getByTestId("description").textContent(),
+            `<b>bold</b> & "quoted"`,
+          );
+          assert.equal(await page.evaluate("typeof window.__xss"), "undefined");
+          assert.equal(await page.locator('img[src="x"]').count(), 0);
+          assert.equal(await page.locator("main img, main b").count(), 0);
+
+          // A URL in a description becomes a link, without the trailing period.
+          const tacos = days.nth(0).getByTestId("event").nth(0);
+          assert.equal(
+            await tacos.getByTestId("hours").textContent(),
+            "11:00 AM – 3:00 PM PT",
+          );
+          const link = tacos.locator("a");
+          assert.equal(
+            await link.getAttribute("href"),
+            "https://example.com/menu",
+          );
+          assert.equal(
+            await tacos.getByTestId("description").textContent(),
+            "Mexican https://example.com/menu.",
+          );
+
+          // Failed venues.
+          const notice = page.getByTestId("errors-notice");
+          assert.ok(await notice.isVisible());
+          assert.deepEqual(
+            await page.getByTestId("errors").locator("li").allTextContents(),
+            failures.map((f) => f.message),
+          );
+
+          // Updated, in Pacific time; haiku; no empty/load-error state.
+          assert.equal(
+            (await page.getByTestId("updated").textContent())?.trim(),
+            EXPECTED_UPDATED,
+          );
+          assert.equal(
+            await page.getByTestId("updated").locator("time").getAttribute(
+              "datetime",
+            ),
+            "2026-03-05T18:15:00.000Z",
+          );
+          assert.match(
+            (await page.getByTestId("haiku").textContent()) ?? "",
+            /Brisket/,
+          );
+          assert.ok(!(await page.getByTestId("empty").isVisible()));
+          assert.ok(!(await page.getByTestId("load-error").isVisible()));
+          assert.equal(await page.getByTestId("loading").count(), 0);
+
+          // Accessibility basics: language, one h1, day headings are h2, truck names h3.
+          assert.equal(await page.locator("html").getAttribute("lang"), "en");
+          assert.equal(await page.locator("h1").count(), 1);
+          assert.equal(
+            await page.locator("section[data-testid=day] > .day-head h2")
+              .count(),
+            3,
+          );
+          assert.equal(await page.locator("[data-testid=event] h3").count(), 6);
+
+          // Nothing but our own server was contacted; no script errors.
+          assert.ok(requests.length >= 4, `requests: ${requests}`);
+          for (const r of requests) {
+            assert.ok(r.startsWith(server.url), `external request: ${r}`);
+          }
+          assert.deepEqual(pageErrors, []);
+
+          await page.screenshot({
+            path: new URL("web-page.png", ARTIFACTS).pathname,
+            fullPage: true,
+          });
+          await page.context().close();
+        },
+      );
+
+      await t.step("375px wide: no horizontal scroll", async () => {
+        const { page, pageErrors } = await openPage(b, {
+          width: 375,
+          height: 812,
+          timezoneId: "America/Los_Angeles",
+        });
+        await load(page, server.url);
+        assert.equal(
+          await page.getByTestId("event").count(),
+          DATA.total_events,
+        );
+        const widths = await page.evaluate(
+          "[document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+        ) as [number, number];
+        assert.ok(
+          widths[0] <= widths[1],
+          `scrollWidth ${widths[0]} > clientWidth ${widths[1]}`,
+        );
+        const overflowing = await page.evaluate(
+          `[...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+          .map((e) => e.tagName + "." + e.className)`,
+        ) as string[];
+        assert.deepEqual(overflowing, []);
+        assert.deepEqual(pageErrors, []);
+        await page.screenshot({
+          path: new URL("web-page-mobile.png", ARTIFACTS).pathname,
+          fullPage: true,
+        });
+        await page.context().close();
+      });
+
+      await t.step(
+        "another browser zone (Tokyo): same days and Pacific updated time",
+        async () => {
+          const { page } = await openPage(b, {
+            width: 1000,
+            height: 800,
+            timezoneId: "Asia/Tokyo",
+          });
+          await load(page, server.url);
+          const labels = (await page.getByTestId("day-label").allTextContents())
+            .map((s) => s.trim());
+          EXPECTED_DAYS.forEach((want, i) =>
+            assert.match(labels[i], want.label)
+          );
+          assert.equal(
+            (await page.getByTestId("updated").textContent())?.trim(),
+            EXPECTED_UPDATED,
+          );
+          await page.context().close();
+        },
+      );
+
+      const dataPath = join(dir, "data.json");
+
+      await t.step("empty schedule: 'No food trucks scheduled'", async () => {
+        const empty = toWebData({ ...RESULT, events: [], errors: [] }, UPDATED);
+        await Deno.writeTextFile(dataPath, serializeWebData(empty));
+        const { page } = await openPage(b, {
+          width: 800,
+          height: 600,
+          timezoneId: "America/Los_Angeles",
+        });
+        await load(page, server.url);
+        assert.ok(await page.getByTestId("empty").isVisible());
+        assert.equal(
+          await page.getByTestId("empty").textContent(),
+          "No food trucks scheduled",
+        );
+        assert.equal(await page.getByTestId("day").count(), 0);
+        assert.ok(!(await page.getByTestId("errors-notice").isVisible()));
+        assert.ok(await page.getByTestId("updated").isVisible());
+        await page.context().close();
+      });
+
+      await t.step("data.json missing (404): load error shown", async () => {
+        await Deno.remove(dataPath);
+        const { page } = await openPage(b, {
+          width: 800,
+          height: 600,
+          timezoneId: "America/Los_Angeles",
+        });
+        await load(page, server.url);
+        const box = page.getByTestId("load-error");
+        assert.ok(await box.isVisible());
+        const text = (await box.textContent()) ?? "";
+        assert.match(text, /could not be loaded/);
+        assert.match(text, /404/);
+        assert.equal(await page.getByTestId("day").count(), 0);
+        assert.ok(!(await page.getByTestId("empty").isVisible()));
+        assert.equal(await page.getByTestId("loading").count(), 0);
+        await page.screenshot({
+          path: new URL("web-page-load-error.png", ARTIFACTS).pathname,
+        });
+        await page.context().close();
+      });
+
+      await t.step("data.json not valid JSON: load error shown", async () => {
+        await Deno.writeTextFile(
+          dataPath,
+          '{"events": [ {"date": "2026-03-05", ',
+        );
+        const { page } = await openPage(b, {
+          width: 800,
+          height: 600,
+          timezoneId: "America/Los_Angeles",
+        });
+        await load(page, server.url);
+        const box = page.getByTestId("load-error");
+        assert.ok(await box.isVisible());
+        assert.match((await box.textContent()) ?? "", /not valid JSON/);
+        assert.equal(await page.getByTestId("day").count(), 0);
+        await page.context().close();
+      });
+
+      await t.step(
+        "data.json of the wrong shape: load error shown",
+        async () => {
+          await Deno.writeTextFile(dataPath, '{"trucks": []}');
+          const { page } = await openPage(b, {
+            width: 800,
+            height: 600,
+            timezoneId: "America/Los_Angeles",
+          });
+          await load(page, server.url);
+          assert.match(
+            (await page.getByTestId("load-error").textContent()) ?? "",
+            /not in the expected format/,
+          );
+          await page.context().close();
+        },
+      );
+    } finally {
+      await browser?.close();
+      await server.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
