@@ -74,8 +74,22 @@ export interface FoodTruckWorkflowInput {
   date?: string;
   /** Days after `date` to include (inclusive); default 7. */
   days?: number;
-  /** Deploy the web data to git after scraping; default false. */
-  deploy?: boolean;
+  /** Deploy the web page and data to this git target after scraping; default: no deploy. */
+  deploy?: DeployTarget;
+}
+
+/** Where `--deploy` publishes (no secret here: the worker holds `GIT_TOKEN`). */
+export interface DeployTarget {
+  /** `GIT_REPOSITORY_URL`: https, ssh, file:// or a local path. */
+  repositoryUrl: string;
+  /** `GIT_BRANCH`; default `main`. */
+  branch?: string;
+  /** Folder in the repository; default `public`. */
+  subdir?: string;
+  /** `GIT_AUTHOR_NAME`; default `Around the Grounds`. */
+  authorName?: string;
+  /** `GIT_AUTHOR_EMAIL`. */
+  authorEmail?: string;
 }
 
 /** Result of `FoodTruckWorkflow` (plain JSON). */

@@ -27,6 +27,11 @@ import { layerConfig } from "./resolve.ts";
 import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts";
 import { validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
+import { readAppSettings } from "./app.ts";
+import type { AppSettings } from "./app.ts";
+
+export type { AppSettings } from "./app.ts";
+export { APP_ENV_NAMES, DEFAULT_ANTHROPIC_MODEL } from "./app.ts";
 
 export { ENV_NAMES } from "./sources.ts";
 export { ConfigFileError } from "./sources.ts";
@@ -65,6 +70,8 @@ export interface TemporalConfig {
   notes: Record<string, string>;
   /** Loaded credentials. Never print. */
   material: Material;
+  /** Deploy target, git token and AI settings (secrets inside: never print). */
+  app: AppSettings;
   /** Path of the API key file, when the key comes from `TEMPORAL_API_KEY_FILE` (for rotation). */
   apiKeyFile?: string;
 }
@@ -111,6 +118,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
   const layered = layerConfig({ env, dotEnv, profile });
   const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
   const { conflicts: _c, ...settings } = layered;
+  const app = readAppSettings(merged);
   return {
     settings,
     address: layered.address.value!,
@@ -121,10 +129,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
     serverName: layered.serverName.value,
     envFile,
     profile,
-    errors: [...fileErrors, ...v.errors],
+    errors: [...fileErrors, ...v.errors, ...app.issues],
     warnings: v.warnings,
     notes: v.notes,
     material: v.material,
+    app,
     apiKeyFile: layered.apiKey.value === undefined ? layered.apiKeyFile.value : undefined,
   };
 }

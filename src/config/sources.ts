@@ -16,6 +16,7 @@ import { parseEnv } from "node:util";
 import { join } from "node:path";
 import { loadClientConfigProfile } from "@temporalio/envconfig";
 import type { ClientConfigProfile } from "@temporalio/envconfig";
+import { APP_ENV_NAMES } from "./app.ts";
 
 /** Every `TEMPORAL_*` variable this project reads, and nothing else. */
 export const TEMPORAL_ENV_NAMES = [
@@ -42,7 +43,11 @@ export const TEMPORAL_ENV_NAMES = [
 export const LOCATION_ENV_NAMES = ["HOME", "XDG_CONFIG_HOME"] as const;
 
 /** The names the config module may read from the environment (what `--allow-env=` must list). */
-export const ENV_NAMES: readonly string[] = [...TEMPORAL_ENV_NAMES, ...LOCATION_ENV_NAMES];
+export const ENV_NAMES: readonly string[] = [
+  ...TEMPORAL_ENV_NAMES,
+  ...LOCATION_ENV_NAMES,
+  ...APP_ENV_NAMES,
+];
 
 /** A variable map: name → value (unset names are absent). */
 export type EnvMap = Record<string, string>;

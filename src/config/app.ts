@@ -1,0 +1,82 @@
+/**
+ * Application settings beside the Temporal connection: the git deploy target and token, and
+ * the optional Anthropic settings. Read from the same layered sources (env → `.env`), only
+ * these names.
+ *
+ * The deploy *target* (repository, branch, author) travels in the workflow input so a scheduled
+ * run behaves like a manual one; the *token* never does: only the worker reads `GIT_TOKEN`.
+ *
+ * @example
+ * ```ts
+ * import { readAppSettings } from "./app.ts";
+ * const app = readAppSettings({ ...dotEnv, ...env });
+ * ```
+ * @module
+ */
+import type { EnvMap } from "./sources.ts";
+import type { DeployTarget } from "../model.ts";
+import type { ConfigIssue } from "./resolve.ts";
+
+/** Variables read for application settings. */
+export const APP_ENV_NAMES = [
+  "GIT_REPOSITORY_URL",
+  "GIT_TOKEN",
+  "GIT_BRANCH",
+  "GIT_AUTHOR_NAME",
+  "GIT_AUTHOR_EMAIL",
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_MODEL",
+  "VISION_ANALYSIS_ENABLED",
+] as const;
+
+/** Application settings. `gitToken` and `anthropicApiKey` are secrets: never print them. */
+export interface AppSettings {
+  /** The deploy target, when `GIT_REPOSITORY_URL` is set. */
+  deploy?: DeployTarget;
+  gitToken?: string;
+  anthropicApiKey?: string;
+  /** Model id; default {@link DEFAULT_ANTHROPIC_MODEL}. */
+  anthropicModel: string;
+  /** `VISION_ANALYSIS_ENABLED` (default true when an API key is set). */
+  visionEnabled: boolean;
+  issues: ConfigIssue[];
+}
+
+/** The default model for the optional AI touches. */
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
+
+/** Reads application settings from a merged variable map (env over `.env`). */
+export function readAppSettings(vars: EnvMap): AppSettings {
+  const issues: ConfigIssue[] = [];
+  const url = vars.GIT_REPOSITORY_URL?.trim();
+  let deploy: DeployTarget | undefined;
+  if (url) {
+    if (/^https?:\/\/[^/]*:[^/]*@/.test(url)) {
+      issues.push({
+        variable: "GIT_REPOSITORY_URL",
+        message: "contains a password or token; put the token in GIT_TOKEN and keep the URL plain",
+      });
+    }
+    deploy = {
+      repositoryUrl: url.replace(/^(https?:\/\/)[^/@]*@/, "$1"),
+      ...(vars.GIT_BRANCH ? { branch: vars.GIT_BRANCH } : {}),
+      ...(vars.GIT_AUTHOR_NAME ? { authorName: vars.GIT_AUTHOR_NAME } : {}),
+      ...(vars.GIT_AUTHOR_EMAIL ? { authorEmail: vars.GIT_AUTHOR_EMAIL } : {}),
+    };
+  }
+  const vision = vars.VISION_ANALYSIS_ENABLED?.trim().toLowerCase();
+  if (vision !== undefined && !["true", "false", "1", "0", ""].includes(vision)) {
+    issues.push({
+      variable: "VISION_ANALYSIS_ENABLED",
+      message: `"${vars.VISION_ANALYSIS_ENABLED}" is not true or false`,
+    });
+  }
+  return {
+    deploy,
+    gitToken: vars.GIT_TOKEN || undefined,
+    anthropicApiKey: vars.ANTHROPIC_API_KEY || undefined,
+    anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,
+    visionEnabled: !(vision === "false" || vision === "0"),
+    issues,
+  };
+}
