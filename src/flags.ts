@@ -26,3 +26,18 @@ export function parseDateFlag(value: string | undefined): string {
 export function parseDateFlagOptional(value: string | undefined): string | undefined {
   return value === undefined ? undefined : parseDateFlag(value);
 }
+
+/**
+ * Lets a string flag take an optional value: `--preview` alone (last, or followed by another
+ * flag) becomes `--preview <fallback>`, so `node:util` `parseArgs` can parse it as a string.
+ */
+export function optionalValue(args: string[], flag: string, fallback: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    out.push(args[i]);
+    if (args[i] === flag && (i + 1 >= args.length || args[i + 1].startsWith("-"))) {
+      out.push(fallback);
+    }
+  }
+  return out;
+}

@@ -70,8 +70,9 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
   return lines.join("\n");
 }
 
-/** 0: no venue failed; 2: some failed but events were found; 1: errors and no events. */
+/** 0: no venue failed; 2: some failed but events were found; 1: errors and no events, or the deploy failed. */
 export function exitCodeFor(r: FoodTruckWorkflowResult): number {
+  if (r.deploy?.failed) return 1;
   if (r.errors.length === 0) return 0;
   return r.events.length > 0 ? 2 : 1;
 }

@@ -103,5 +103,11 @@ export interface FoodTruckWorkflowResult {
   /** One entry per venue that failed. */
   errors: VenueError[];
   /** Deploy outcome when `deploy` was requested. */
-  deploy?: { committed: boolean; commit?: string; message: string };
+  deploy?: {
+    committed: boolean;
+    commit?: string;
+    message: string;
+    /** True when the deploy failed after its retries. */
+    failed?: boolean;
+  };
 }

@@ -10,6 +10,8 @@ import { loadVenueList } from "../src/venues/list.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { parseDateFlagOptional } from "../src/flags.ts";
 import { pacificToday } from "../src/time.ts";
+import { DEFAULT_PREVIEW_DIR, writeResultPreview } from "../src/preview_cli.ts";
+import { optionalValue } from "../src/flags.ts";
 
 const USAGE =
   `Usage: deno task scrape [--offline] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -20,10 +22,12 @@ Reads every venue's schedule directly (no Temporal) and prints today through tod
   --date YYYY-MM-DD  compute the window as of this Pacific day (default today; offline: ${FIXTURE_DATE})
   --json             print the result as JSON
   --verbose          show descriptions and per-venue error details
+  --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
 Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
 
 await main("scrape", async () => {
-  const { values } = parseFlags(Deno.args, {
+  const { values } = parseFlags(optionalValue(Deno.args, "--preview", DEFAULT_PREVIEW_DIR), {
+    preview: { type: "string" },
     offline: { type: "boolean" },
     venues: { type: "string" },
     date: { type: "string" },
@@ -42,5 +46,6 @@ await main("scrape", async () => {
       ? JSON.stringify(result, null, 2)
       : formatResult(result, { verbose: values.verbose }),
   );
+  if (values.preview !== undefined) await writeResultPreview(result, values.preview);
   return exitCodeFor(result);
 });

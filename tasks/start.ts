@@ -9,8 +9,9 @@ import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
 import { exitCodeFor, formatResult } from "../src/format.ts";
-import { loadVenueList } from "../src/venues/list.ts";
-import { parseDateFlag } from "../src/flags.ts";
+import { optionalValue, parseDateFlag } from "../src/flags.ts";
+import { buildWorkflowInput } from "../src/temporal/input.ts";
+import { DEFAULT_PREVIEW_DIR, writeResultPreview } from "../src/preview_cli.ts";
 
 const USAGE =
   `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -21,10 +22,14 @@ Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
   --date YYYY-MM-DD  compute the window as of this Pacific day (default: today)
   --json             print the result as JSON
   --verbose          show per-venue error details
+  --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
+  --deploy           publish the page and data.json to GIT_REPOSITORY_URL (token: GIT_TOKEN, on the worker)
 Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
 
 await main("start", async () => {
-  const { values } = parseFlags(Deno.args, {
+  const { values } = parseFlags(optionalValue(Deno.args, "--preview", DEFAULT_PREVIEW_DIR), {
+    preview: { type: "string" },
+    deploy: { type: "boolean" },
     "env-file": { type: "string" },
     venues: { type: "string" },
     date: { type: "string" },
@@ -32,12 +37,16 @@ await main("start", async () => {
     verbose: { type: "boolean" },
   }, USAGE);
   const date = parseDateFlag(values.date);
-  const venues = await loadVenueList(values.venues);
   const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  const input = await buildWorkflowInput(cfg, {
+    venuesPath: values.venues,
+    date,
+    deploy: values.deploy,
+  });
   for (const w of cfg.warnings) console.error(`start: warning: ${formatIssue(w)}`);
   const { client, close } = await connectClient(cfg);
   try {
-    const result = await runFoodTruckWorkflow(client, cfg, { venues, date }, {
+    const result = await runFoodTruckWorkflow(client, cfg, { ...input, date }, {
       onStarted: (id) =>
         values.verbose && console.error(`start: workflow ${id} started on ${cfg.taskQueue}`),
     });
@@ -46,6 +55,7 @@ await main("start", async () => {
         ? JSON.stringify(result, null, 2)
         : formatResult(result, { verbose: values.verbose }),
     );
+    if (values.preview !== undefined) await writeResultPreview(result, values.preview);
     return exitCodeFor(result);
   } finally {
     await close();

@@ -10,7 +10,16 @@
  * @module
  */
 import { ApplicationFailure } from "@temporalio/common";
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
+import type {
+  DeployTarget,
+  FoodTruckEvent,
+  FoodTruckWorkflowResult,
+  VenueEntry,
+} from "../model.ts";
+import { toWebData } from "../web/data.ts";
+import type { WebData } from "../web/data.ts";
+import { publishedFiles } from "../web/preview.ts";
+import { deployToGit, GitDeployError } from "../deploy/git.ts";
 import { HttpClient, HttpStatusError, ParseError } from "../http.ts";
 import { fetchVenueEvents } from "../pipeline.ts";
 
@@ -18,6 +27,15 @@ import { fetchVenueEvents } from "../pipeline.ts";
 export interface ActivityOptions {
   /** HTTP client for venue requests. Default: 10 s timeout, no in-process retry (Temporal retries). */
   http?: HttpClient;
+  /** `GIT_TOKEN` for https deploy targets (held by the worker, never in workflow input). */
+  gitToken?: string;
+}
+
+/** Outcome of the `deployWebData` activity. */
+export interface DeployOutcome {
+  committed: boolean;
+  commit?: string;
+  message: string;
 }
 
 /** The activity implementations, closed over their dependencies. */
@@ -35,6 +53,28 @@ export function createActivities(options: ActivityOptions = {}) {
           !(err instanceof Error && /^Http/.test(e.name));
         if (permanent) throw ApplicationFailure.nonRetryable(e.message, e.name);
         throw ApplicationFailure.retryable(e.message, e.name);
+      }
+    },
+
+    /** The `data.json` content for a result (the same function the CLI's --preview uses). */
+    generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
+      return Promise.resolve(toWebData(result, new Date()));
+    },
+
+    /** Publishes the page and `data` to the git target; idempotent, safe to retry. */
+    async deployWebData(data: WebData, target: DeployTarget): Promise<DeployOutcome> {
+      try {
+        const r = await deployToGit({
+          ...target,
+          token: options.gitToken,
+          files: await publishedFiles(data),
+        });
+        return { committed: r.committed, commit: r.commit, message: r.message };
+      } catch (err) {
+        if (err instanceof GitDeployError && !err.retryable) {
+          throw ApplicationFailure.nonRetryable(err.message, err.name);
+        }
+        throw err;
       }
     },
   };

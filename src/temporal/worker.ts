@@ -76,7 +76,7 @@ export async function runWorker(
       ...(options.workflowBundleCode
         ? { workflowBundle: { code: options.workflowBundleCode } }
         : { workflowsPath: WORKFLOWS_PATH }),
-      activities: createActivities(options.activities),
+      activities: createActivities({ gitToken: cfg.app.gitToken, ...options.activities }),
       shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
     });
     options.signal?.addEventListener("abort", () => worker.shutdown(), { once: true });

@@ -17,6 +17,11 @@ import { addDays, pacificToday } from "../time.ts";
 /** Venue activities in flight at once. */
 export const VENUE_PARALLELISM = 4;
 
+const { generateWebData, deployWebData } = proxyActivities<Activities>({
+  startToCloseTimeout: "3 minutes",
+  retry: { initialInterval: "2 seconds", backoffCoefficient: 2, maximumAttempts: 4 },
+});
+
 const { fetchVenue } = proxyActivities<Activities>({
   startToCloseTimeout: "30 seconds",
   scheduleToCloseTimeout: "2 minutes",
@@ -63,5 +68,18 @@ export async function FoodTruckWorkflow(
       }
     },
   );
-  return mergeResults(results, from, to);
+  const result = mergeResults(results, from, to);
+  if (input.deploy) {
+    try {
+      const data = await generateWebData(result);
+      result.deploy = await deployWebData(data, input.deploy);
+    } catch (err) {
+      result.deploy = {
+        committed: false,
+        message: `deploy failed: ${failureDetail(err)}`,
+        failed: true,
+      };
+    }
+  }
+  return result;
 }

@@ -84,12 +84,8 @@ export function toWebData(
   extra?: { haiku?: string },
 ): WebData {
   const sorted = [...result.events].sort((a, b) =>
-    a.date < b.date
-      ? -1
-      : a.date > b.date
-      ? 1
-      : instantKey(a.start) - instantKey(b.start) ||
-        (a.truckName < b.truckName ? -1 : a.truckName > b.truckName ? 1 : 0)
+    a.date < b.date ? -1 : a.date > b.date ? 1 : instantKey(a.start) - instantKey(b.start) ||
+      (a.truckName < b.truckName ? -1 : a.truckName > b.truckName ? 1 : 0)
   );
   const events: WebEvent[] = sorted.map((e) => ({
     date: e.date,
@@ -177,8 +173,7 @@ export function serializeWebData(data: WebData): string {
 }
 
 const isStr = (v: unknown): v is string => typeof v === "string";
-const isStrOrNull = (v: unknown): v is string | null =>
-  v === null || typeof v === "string";
+const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === "string";
 
 /**
  * Parses and checks a `data.json` text (e.g. the previously published file before

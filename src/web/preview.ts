@@ -52,3 +52,11 @@ export async function writePreview(
   files.push(dataPath);
   return { dir, files };
 }
+
+/** The files a deploy publishes: the static page files and `data.json`, by name. */
+export async function publishedFiles(data: WebData): Promise<Record<string, string | Uint8Array>> {
+  const files: Record<string, string | Uint8Array> = {};
+  for (const name of STATIC_FILES) files[name] = await Deno.readFile(new URL(name, WEB_DIR));
+  files["data.json"] = serializeWebData(data);
+  return files;
+}

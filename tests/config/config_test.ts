@@ -74,7 +74,8 @@ Deno.test("environment beats .env, .env beats profile, profile beats defaults", 
   const toml = await write("prec.toml", profileToml);
   const dot = await write(
     "prec.env",
-    "TEMPORAL_ADDRESS=dotenv-host:7233\nTEMPORAL_NAMESPACE=dotenv-ns\nTEMPORAL_CONFIG_FILE=" + toml + "\n",
+    "TEMPORAL_ADDRESS=dotenv-host:7233\nTEMPORAL_NAMESPACE=dotenv-ns\nTEMPORAL_CONFIG_FILE=" +
+      toml + "\n",
   );
   const cfg = await load({ TEMPORAL_ADDRESS: "env-host:7233" }, { envFile: dot });
   assert.equal(cfg.address, "env-host:7233");
@@ -89,7 +90,10 @@ Deno.test("environment beats .env, .env beats profile, profile beats defaults", 
 });
 
 Deno.test("a .env value never overrides a variable already set, even to an empty-looking value", async () => {
-  const dot = await write("keep.env", "TEMPORAL_NAMESPACE=from-dotenv\nTEMPORAL_TASK_QUEUE=q-dotenv\n");
+  const dot = await write(
+    "keep.env",
+    "TEMPORAL_NAMESPACE=from-dotenv\nTEMPORAL_TASK_QUEUE=q-dotenv\n",
+  );
   const cfg = await load({ TEMPORAL_NAMESPACE: "from-env" }, { envFile: dot });
   assert.equal(cfg.namespace, "from-env");
   assert.equal(cfg.taskQueue, "q-dotenv");
@@ -226,7 +230,10 @@ Deno.test("a certificate without a key, or a key without a certificate, is an er
 });
 
 Deno.test("a missing certificate file is an error naming the variable and the path", async () => {
-  const cfg = await load({ TEMPORAL_TLS_CERT: `${tmp}/nope.pem`, TEMPORAL_TLS_KEY: certs.clientKey });
+  const cfg = await load({
+    TEMPORAL_TLS_CERT: `${tmp}/nope.pem`,
+    TEMPORAL_TLS_KEY: certs.clientKey,
+  });
   assertOneError(cfg, /^TEMPORAL_TLS_CERT$/, /nope\.pem: file not found/);
 });
 
@@ -240,11 +247,19 @@ Deno.test("an unreadable certificate file is an error", async () => {
   // whose --allow-read does not cover the certificate's folder.
   const code = `
     import { loadConfig } from "${new URL("../../src/config/mod.ts", import.meta.url).href}";
-    const cfg = await loadConfig({ env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: ${JSON.stringify(certs.caCert)} }, noEnvFile: true });
+    const cfg = await loadConfig({ env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: ${
+    JSON.stringify(certs.caCert)
+  } }, noEnvFile: true });
     console.log(JSON.stringify(cfg.errors));`;
   const script = await write("probe.ts", code);
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", `--config=${new URL("../../deno.json", import.meta.url).pathname}`, `--allow-read=${Deno.cwd()},/work,${Deno.env.get("HOME") ?? "/root"}`, "--allow-env", script],
+    args: [
+      "run",
+      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
+      `--allow-read=${Deno.cwd()},/work,${Deno.env.get("HOME") ?? "/root"}`,
+      "--allow-env",
+      script,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -256,7 +271,10 @@ Deno.test("an unreadable certificate file is an error", async () => {
 });
 
 Deno.test("a key where a certificate belongs (and vice versa) is not PEM of the right kind", async () => {
-  const cfg = await load({ TEMPORAL_TLS_CERT: certs.clientKey, TEMPORAL_TLS_KEY: certs.clientCert });
+  const cfg = await load({
+    TEMPORAL_TLS_CERT: certs.clientKey,
+    TEMPORAL_TLS_KEY: certs.clientCert,
+  });
   const msgs = errorsOf(cfg).join("\n");
   assert.match(msgs, /TEMPORAL_TLS_CERT: .* is not a PEM certificate \(it holds a private key/);
   assert.match(msgs, /TEMPORAL_TLS_KEY: .* is not a PEM private key \(it holds a certificate/);
@@ -269,12 +287,18 @@ Deno.test("a file that is not PEM at all is rejected", async () => {
 });
 
 Deno.test("a certificate and key that do not belong together are an error", async () => {
-  const cfg = await load({ TEMPORAL_TLS_CERT: certs.clientCert, TEMPORAL_TLS_KEY: certs.mismatchedKey });
+  const cfg = await load({
+    TEMPORAL_TLS_CERT: certs.clientCert,
+    TEMPORAL_TLS_KEY: certs.mismatchedKey,
+  });
   assertOneError(cfg, /TEMPORAL_TLS_CERT \/ TEMPORAL_TLS_KEY/, /do not belong together/);
 });
 
 Deno.test("an expired client certificate is an error", async () => {
-  const cfg = await load({ TEMPORAL_TLS_CERT: certs.expiredClientCert, TEMPORAL_TLS_KEY: certs.expiredClientKey });
+  const cfg = await load({
+    TEMPORAL_TLS_CERT: certs.expiredClientCert,
+    TEMPORAL_TLS_KEY: certs.expiredClientKey,
+  });
   assertOneError(cfg, /^TEMPORAL_TLS_CERT$/, /expired on \d{4}-\d{2}-\d{2}/);
 });
 
@@ -292,10 +316,26 @@ Deno.test("a certificate not yet valid is an error, one expiring within 15 days 
 });
 
 Deno.test("addresses must be host:port with a port in range", async () => {
-  assertOneError(await load({ TEMPORAL_ADDRESS: "localhost" }), /^TEMPORAL_ADDRESS$/, /not host:port/);
-  assertOneError(await load({ TEMPORAL_ADDRESS: "http://x:7233" }), /^TEMPORAL_ADDRESS$/, /not host:port/);
-  assertOneError(await load({ TEMPORAL_ADDRESS: "localhost:70000" }), /^TEMPORAL_ADDRESS$/, /out of range/);
-  assertOneError(await load({ TEMPORAL_ADDRESS: "localhost:0" }), /^TEMPORAL_ADDRESS$/, /out of range/);
+  assertOneError(
+    await load({ TEMPORAL_ADDRESS: "localhost" }),
+    /^TEMPORAL_ADDRESS$/,
+    /not host:port/,
+  );
+  assertOneError(
+    await load({ TEMPORAL_ADDRESS: "http://x:7233" }),
+    /^TEMPORAL_ADDRESS$/,
+    /not host:port/,
+  );
+  assertOneError(
+    await load({ TEMPORAL_ADDRESS: "localhost:70000" }),
+    /^TEMPORAL_ADDRESS$/,
+    /out of range/,
+  );
+  assertOneError(
+    await load({ TEMPORAL_ADDRESS: "localhost:0" }),
+    /^TEMPORAL_ADDRESS$/,
+    /out of range/,
+  );
   assert.deepEqual((await load({ TEMPORAL_ADDRESS: "[::1]:7233" })).errors, []);
 });
 
@@ -325,7 +365,11 @@ Deno.test("TEMPORAL_TLS=false with an API key or a client certificate is an erro
     /credentials need TLS/,
   );
   assertOneError(
-    await load({ TEMPORAL_TLS: "false", TEMPORAL_TLS_CERT: certs.clientCert, TEMPORAL_TLS_KEY: certs.clientKey }),
+    await load({
+      TEMPORAL_TLS: "false",
+      TEMPORAL_TLS_CERT: certs.clientCert,
+      TEMPORAL_TLS_KEY: certs.clientKey,
+    }),
     /^TEMPORAL_TLS$/,
     /credentials need TLS/,
   );
@@ -344,8 +388,16 @@ Deno.test("TEMPORAL_API_KEY_FILE reads the key and conflicts with TEMPORAL_API_K
   assert.equal(cfg.material.apiKey, API_KEY);
   assert.equal(cfg.apiKeyFile, path);
   assert.equal(cfg.authMode, "api-key");
-  assertOneError(await load({ TEMPORAL_API_KEY_FILE: path, TEMPORAL_API_KEY: API_KEY }), /TEMPORAL_API_KEY_FILE/, /both are set/);
-  assertOneError(await load({ TEMPORAL_API_KEY_FILE: `${tmp}/nokey` }), /^TEMPORAL_API_KEY_FILE$/, /file not found/);
+  assertOneError(
+    await load({ TEMPORAL_API_KEY_FILE: path, TEMPORAL_API_KEY: API_KEY }),
+    /TEMPORAL_API_KEY_FILE/,
+    /both are set/,
+  );
+  assertOneError(
+    await load({ TEMPORAL_API_KEY_FILE: `${tmp}/nokey` }),
+    /^TEMPORAL_API_KEY_FILE$/,
+    /file not found/,
+  );
 });
 
 Deno.test("all problems are reported at once", async () => {
@@ -367,7 +419,10 @@ Deno.test("describeConfig never shows the API key or a key PEM, only that they a
   const withKey = await load({ TEMPORAL_API_KEY: API_KEY });
   const text = describeConfig(withKey).join("\n");
   assert.ok(!text.includes(API_KEY));
-  assert.match(text, new RegExp(`API key\\s+set, ${API_KEY.length} chars\\s+\\[env TEMPORAL_API_KEY\\]`));
+  assert.match(
+    text,
+    new RegExp(`API key\\s+set, ${API_KEY.length} chars\\s+\\[env TEMPORAL_API_KEY\\]`),
+  );
   const inline = await load({
     TEMPORAL_TLS_CLIENT_CERT_DATA: await Deno.readTextFile(certs.clientCert),
     TEMPORAL_TLS_CLIENT_KEY_DATA: keyPem,

@@ -29,7 +29,9 @@ Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker 
   await worker.waitFor(/worker: RUNNING/, 60_000);
 
   await t.step("the starter gets the fixture's Stoup events back (exit 0)", async () => {
-    const r = await runTask("start", ["--venues", stoupOnly, "--date", FIXTURE_DATE, "--json"], { env });
+    const r = await runTask("start", ["--venues", stoupOnly, "--date", FIXTURE_DATE, "--json"], {
+      env,
+    });
     assert.equal(r.code, 0, r.stderr);
     const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
     assert.equal(result.from, "2026-03-05");
@@ -45,7 +47,9 @@ Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker 
   });
 
   await t.step("one venue answering 500: the other six arrive, it is listed, exit 2", async () => {
-    const r = await runTask("start", ["--venues", venuesFile, "--date", FIXTURE_DATE, "--json"], { env });
+    const r = await runTask("start", ["--venues", venuesFile, "--date", FIXTURE_DATE, "--json"], {
+      env,
+    });
     assert.equal(r.code, 2, r.stderr);
     const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
     assert.deepEqual(result.errors.map((e) => e.venueKey), ["obec-brewing"]);
@@ -54,7 +58,14 @@ Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker 
     const venues = new Set(result.events.map((e) => e.venueKey));
     assert.deepEqual(
       [...venues].sort(),
-      ["chucks-greenwood", "salehs-corner", "stoup-ballard", "urban-family", "wheelie-pop", "yonder-balebreaker"],
+      [
+        "chucks-greenwood",
+        "salehs-corner",
+        "stoup-ballard",
+        "urban-family",
+        "wheelie-pop",
+        "yonder-balebreaker",
+      ],
     );
     assert.ok(result.events.every((e) => e.date >= "2026-03-05" && e.date <= "2026-03-12"));
     const sorted = [...result.events].sort((a, b) => a.date.localeCompare(b.date));
@@ -66,7 +77,71 @@ Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker 
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stdout, /^Sunday, March 8, 2026$/m);
     assert.match(r.stdout, /\d{1,2}:\d\d (AM|PM) - \d{1,2}:\d\d (AM|PM)/);
-    assert.match(r.stdout, /1 venue\(s\) failed:\n {2}✗ Could not read the schedule of Obec Brewing/);
+    assert.match(
+      r.stdout,
+      /1 venue\(s\) failed:\n {2}✗ Could not read the schedule of Obec Brewing/,
+    );
+  });
+
+  await t.step(
+    "start --deploy publishes to a bare git repo once; the same data again commits nothing",
+    async () => {
+      const bare = `${tmp}/site.git`;
+      const init = await new Deno.Command("git", { args: ["init", "--bare", "-q", bare] }).output();
+      assert.equal(init.code, 0);
+      const deployEnv = { ...env, GIT_REPOSITORY_URL: bare, GIT_AUTHOR_NAME: "E2E Bot" };
+      const args = ["--venues", stoupOnly, "--date", FIXTURE_DATE, "--deploy", "--json"];
+      const first = await runTask("start", args, { env: deployEnv });
+      assert.equal(first.code, 0, first.stderr);
+      const r1: FoodTruckWorkflowResult = JSON.parse(first.stdout);
+      assert.equal(r1.deploy?.committed, true, JSON.stringify(r1.deploy));
+      const git = async (...a: string[]) =>
+        new TextDecoder().decode(
+          (await new Deno.Command("git", { args: ["--git-dir", bare, ...a] }).output()).stdout,
+        );
+      assert.match(
+        await git("log", "--format=%an %s", "main"),
+        /^E2E Bot Update food truck data \(\d+ events\)\n$/,
+      );
+      const data = JSON.parse(await git("show", "main:public/data.json"));
+      assert.equal(data.total_events, r1.events.length);
+      assert.equal(data.timezone, "PT");
+      assert.match(await git("show", "main:public/index.html"), /<html/i);
+      const second = await runTask("start", args, { env: deployEnv });
+      assert.equal(second.code, 0, second.stderr);
+      const r2: FoodTruckWorkflowResult = JSON.parse(second.stdout);
+      assert.equal(r2.deploy?.committed, false);
+      assert.equal((await git("rev-list", "--count", "main")).trim(), "1");
+    },
+  );
+
+  await t.step("start --deploy without GIT_REPOSITORY_URL fails in one line (exit 1)", async () => {
+    const r = await runTask("start", ["--venues", stoupOnly, "--deploy"], { env });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      "start: --deploy needs GIT_REPOSITORY_URL (set it in the environment or .env)",
+    );
+  });
+
+  await t.step("start --preview writes the page and data.json", async () => {
+    const dir = `${tmp}/preview`;
+    const r = await runTask("start", [
+      "--venues",
+      stoupOnly,
+      "--date",
+      FIXTURE_DATE,
+      "--preview",
+      dir,
+    ], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const data = JSON.parse(await Deno.readTextFile(`${dir}/data.json`));
+    assert.ok(data.events.length >= 5);
+    assert.ok(
+      data.events.every((e: { location: string }) => e.location === "Stoup Brewing - Ballard"),
+    );
+    assert.match(await Deno.readTextFile(`${dir}/index.html`), /<html/i);
+    assert.match(r.stderr, /deno task serve --dir /);
   });
 
   await t.step("check-env connects to the dev server (exit 0)", async () => {
@@ -96,5 +171,8 @@ Deno.test("check-env against a closed port says nothing is listening (exit 2)", 
   l.close();
   const r = await runTask("check-env", [], { env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}` } });
   assert.equal(r.code, 2, r.stdout + r.stderr);
-  assert.match(r.stdout, new RegExp(`✗ nothing listening: nothing is listening on 127\\.0\\.0\\.1:${port}`));
+  assert.match(
+    r.stdout,
+    new RegExp(`✗ nothing listening: nothing is listening on 127\\.0\\.0\\.1:${port}`),
+  );
 });

@@ -24,7 +24,8 @@ async function baseEnv(env: Record<string, string>): Promise<Record<string, stri
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     HOME: await cleanHome(),
     NO_COLOR: "1",
-    ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+    // Keep Deno's own cache (npm metadata, compiled modules) although HOME is a fresh folder.
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`,
     ...env,
   };
 }
@@ -113,7 +114,9 @@ export async function spawnTask(
       const deadline = Date.now() + timeoutMs;
       while (!re.test(text)) {
         if (exited) throw new Error(`task ${task} exited before printing ${re}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`task ${task} did not print ${re} in ${timeoutMs} ms:\n${text}`);
+        if (Date.now() > deadline) {
+          throw new Error(`task ${task} did not print ${re} in ${timeoutMs} ms:\n${text}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },

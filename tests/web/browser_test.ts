@@ -17,16 +17,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import type {
-  FoodTruckEvent,
-  FoodTruckWorkflowResult,
-  VenueError,
-} from "../../src/model.ts";
-import {
-  serializeWebData,
-  toWebData,
-  type WebData,
-} from "../../src/web/data.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/model.ts";
+import { serializeWebData, toWebData, type WebData } from "../../src/web/data.ts";
 import { writePreview } from "../../src/web/preview.ts";
 import { serveDir } from "../../src/web/serve.ts";
 
@@ -70,8 +62,7 @@ if (!hasChromium) {
 }
 
 const XSS_NAME = `<img src=x onerror="window.__xss=1">`;
-const LONG_NAME =
-  "Supercalifragilisticexpialidocious-Wood-Fired-Pizza-Company-Mobile-Kitchen";
+const LONG_NAME = "Supercalifragilisticexpialidocious-Wood-Fired-Pizza-Company-Mobile-Kitchen";
 
 function ev(
   date: string,
@@ -135,8 +126,7 @@ const RESULT: FoodTruckWorkflowResult = {
 
 const UPDATED = new Date("2026-03-05T18:15:00.000Z"); // 10:15 AM PST
 const DATA: WebData = toWebData(RESULT, UPDATED, {
-  haiku:
-    "Smoke drifts from the truck\nBrisket and a hazy pint\nBallard evening",
+  haiku: "Smoke drifts from the truck\nBrisket and a hazy pint\nBallard evening",
 });
 const EXPECTED_DAYS: { date: string; label: RegExp; count: number }[] = [
   { date: "2026-03-05", label: /^Thursday, March 5(, 2026)?$/, count: 3 },
@@ -223,8 +213,7 @@ Deno.test({
           for (const [i, want] of EXPECTED_DAYS.entries()) {
             const day = days.nth(i);
             assert.equal(await day.getAttribute("data-date"), want.date);
-            const label =
-              (await day.getByTestId("day-label").textContent())?.trim() ?? "";
+            const label = (await day.getByTestId("day-label").textContent())?.trim() ?? "";
             assert.match(label, want.label);
             assert.equal(
               await day.getByTestId("event").count(),
@@ -400,9 +389,7 @@ Deno.test({
           await load(page, server.url);
           const labels = (await page.getByTestId("day-label").allTextContents())
             .map((s) => s.trim());
-          EXPECTED_DAYS.forEach((want, i) =>
-            assert.match(labels[i], want.label)
-          );
+          EXPECTED_DAYS.forEach((want, i) => assert.match(labels[i], want.label));
           assert.equal(
             (await page.getByTestId("updated").textContent())?.trim(),
             EXPECTED_UPDATED,

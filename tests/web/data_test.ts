@@ -9,11 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type {
-  FoodTruckEvent,
-  FoodTruckWorkflowResult,
-  VenueError,
-} from "../../src/model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/model.ts";
 import {
   parseWebData,
   sameWebData,
@@ -340,9 +336,7 @@ Deno.test("writePreview: writes the page and data.json into a new folder", async
     assert.equal(out.dir, dir);
     assert.deepEqual(
       out.files,
-      ["index.html", "app.js", "style.css", "data.json"].map((f) =>
-        join(dir, f)
-      ),
+      ["index.html", "app.js", "style.css", "data.json"].map((f) => join(dir, f)),
     );
     assert.equal(
       await Deno.readTextFile(join(dir, "data.json")),
@@ -430,8 +424,7 @@ Deno.test("serveDir: content types, index, 404, traversal refused, 405", async (
 });
 
 // Deno.symlink needs unscoped --allow-read and --allow-write.
-const canSymlink =
-  Deno.permissions.querySync({ name: "read" }).state === "granted" &&
+const canSymlink = Deno.permissions.querySync({ name: "read" }).state === "granted" &&
   Deno.permissions.querySync({ name: "write" }).state === "granted";
 if (!canSymlink) {
   console.warn(
