@@ -70,15 +70,13 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
           2,
         );
       }
-      log(
-        `dev: nothing at ${cfg.address}; starting \`temporal server start-dev\` (Web UI on http://localhost:${
-          hp.port + 1000
-        })`,
-      );
+      const uiPort = hp.port + 1000 <= 65535 ? hp.port + 1000 : undefined;
+      const ui = uiPort ? ` (Web UI on http://localhost:${uiPort})` : "";
+      log(`dev: nothing at ${cfg.address}; starting \`temporal server start-dev\`${ui}`);
       server = await startDevServer({
         ip: hp.host === "localhost" ? "127.0.0.1" : hp.host,
         port: hp.port,
-        uiPort: hp.port + 1000,
+        uiPort,
       });
       await waitForNamespace(cfg, 30_000);
     } else {

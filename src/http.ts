@@ -81,7 +81,7 @@ export class HttpClient {
       try {
         res = await o.fetch(url, {
           ...init,
-          headers: { ...o.headers, ...(init.headers as Record<string, string> | undefined) },
+          headers: mergeHeaders(o.headers, init.headers),
           signal: AbortSignal.timeout(o.timeoutMs),
         });
       } catch (err) {
@@ -96,9 +96,9 @@ export class HttpClient {
       await res.body?.cancel();
       const retryable = res.status === 429 || res.status >= 500;
       if (!retryable || last) throw new HttpStatusError(url, res.status, res.statusText);
-      const retryAfter = Number(res.headers.get("retry-after"));
-      const wait = Number.isFinite(retryAfter) && retryAfter > 0
-        ? Math.min(retryAfter * 1000, o.maxRetryAfterMs)
+      const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+      const wait = retryAfterMs !== undefined
+        ? Math.min(retryAfterMs, o.maxRetryAfterMs)
         : o.backoffMs * 2 ** attempt;
       await sleep(wait);
     }
@@ -123,6 +123,22 @@ export class HttpClient {
       throw new ParseError(`expected JSON from ${url}, got ${describeBody(body)}`);
     }
   }
+}
+
+/** Client defaults overlaid with per-request headers (any `HeadersInit` form). */
+function mergeHeaders(base: Record<string, string>, extra: HeadersInit | undefined): Headers {
+  const h = new Headers(base);
+  if (extra) new Headers(extra).forEach((v, k) => h.set(k, v));
+  return h;
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or invalid. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return secs > 0 ? secs * 1000 : undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** A page or API answered, but not in the shape the parser knows. Never retried. */

@@ -151,3 +151,53 @@ export function formatTime12(iso: string): string {
 export function pacificWindow(from: string, days = 7): { from: string; to: string } {
   return { from, to: addDays(from, days) };
 }
+
+/**
+ * The `YYYY-MM-DD` day of a month/day published without a year, as seen on `today`
+ * (`YYYY-MM-DD` Pacific): the year of `today`, or the next year when `month` is earlier
+ * than today's month (a schedule published in late December lists January days).
+ * Throws `RangeError` when the day does not exist (e.g. 02.30).
+ */
+export function dateFromMonthDay(month: number, day: number, today: string): string {
+  assertYmd(today);
+  const [year, todayMonth] = today.split("-").map(Number);
+  const date = ymd(month < todayMonth ? year + 1 : year, month, day);
+  assertYmd(date);
+  return date;
+}
+
+const ISO_LIKE =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * An ISO-8601 date-time as a Pacific ISO string. With an offset (`Z`, `-05:00`, `-0500`, `-05`)
+ * it is an instant; without one (`2026-03-05T17:00:00`, a "floating" time) it is Pacific wall
+ * time (see {@link pacificInstant}). Null for an empty, date-only or unreadable value (including
+ * an hour past 23 or a minute past 59, and a day that does not exist).
+ */
+export function localOrOffsetIsoToPacific(value?: string): string | null {
+  const m = ISO_LIKE.exec((value ?? "").trim());
+  if (!m || m[2] === undefined) return null;
+  const [, date, hh, mm, offset] = m;
+  // Date.parse and pacificIso would roll 2026-02-30 or 25:00 over into another day.
+  if (Number(hh) > 23 || Number(mm) > 59 || !isRealDay(date)) return null;
+  if (offset) {
+    const norm = /^[+-]\d{2}$/.test(offset)
+      ? `${offset}:00`
+      : offset.length === 5
+      ? `${offset.slice(0, 3)}:${offset.slice(3)}`
+      : offset;
+    const t = Date.parse(`${date}T${hh}:${mm}:00${norm.toUpperCase()}`);
+    return Number.isNaN(t) ? null : toPacificIso(t);
+  }
+  return pacificIso(date, Number(hh), Number(mm));
+}
+
+function isRealDay(date: string): boolean {
+  try {
+    assertYmd(date);
+    return true;
+  } catch {
+    return false;
+  }
+}

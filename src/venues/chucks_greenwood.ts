@@ -26,7 +26,7 @@
 import { parse } from "csv-parse/sync";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
-import { dateFromMonthDay } from "./stoup_ballard.ts";
+import { dateFromMonthDay } from "../time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */

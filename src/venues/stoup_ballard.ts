@@ -22,8 +22,11 @@
 import * as cheerio from "cheerio";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
-import { addDays, assertYmd, pacificIso, ymd } from "../time.ts";
+import { addDays, dateFromMonthDay, pacificIso } from "../time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
+
+/** Re-exported from `../time.ts`, where the year inference now lives. */
+export { dateFromMonthDay } from "../time.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */
 export type ParseContext = Pick<VenueContext, "venue" | "today">;
@@ -35,24 +38,6 @@ export interface Hours {
 }
 
 const NO_HOURS: Hours = { start: null, end: null };
-
-/**
- * The `YYYY-MM-DD` day of a month/day published without a year, as seen on `today`
- * (`YYYY-MM-DD` Pacific): the year of `today`, or the next year when `month` is earlier
- * than today's month (a schedule published in late December lists January days).
- * Throws `RangeError` when the day does not exist (e.g. 02.30).
- */
-export function dateFromMonthDay(
-  month: number,
-  day: number,
-  today: string,
-): string {
-  assertYmd(today);
-  const [year, todayMonth] = today.split("-").map(Number);
-  const date = ymd(month < todayMonth ? year + 1 : year, month, day);
-  assertYmd(date);
-  return date;
-}
 
 interface ClockSide {
   hour: number;

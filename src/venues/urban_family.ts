@@ -22,7 +22,7 @@
 import * as cheerio from "cheerio";
 import type { FoodTruckEvent, VenueEntry } from "../model.ts";
 import { BROWSER_HEADERS, describeBody } from "../http.ts";
-import { pacificDateOf, pacificIso, toPacificIso } from "../time.ts";
+import { localOrOffsetIsoToPacific, pacificDateOf } from "../time.ts";
 import { ParseError, type VenueParser, venueUrl } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */
@@ -39,35 +39,9 @@ export interface YearMonth {
 const CELL = "div.sugar-calendar-block__event-cell";
 const TITLE = ".sugar-calendar-block__event-cell__title";
 const FOOD_TRUCK_CALENDAR = /food[\s-]*truck/i;
-const ISO_LIKE =
-  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-/**
- * Reads a Sugar Calendar `datetime` value as a Pacific ISO string. A value with an offset
- * (`2026-03-05T17:00:00-08:00`) is an instant; a "floating" one (`2026-03-05T17:00:00`) is
- * Pacific wall time. Returns null for an empty, date-only or unreadable value.
- */
-export function sugarDateTimeToPacific(
-  value: string | undefined,
-): string | null {
-  const m = ISO_LIKE.exec((value ?? "").trim());
-  if (!m || m[2] === undefined) return null;
-  const [, date, hh, mm, offset] = m;
-  if (offset) {
-    const norm = /^[+-]\d{2}$/.test(offset)
-      ? `${offset}:00`
-      : offset.length === 5
-      ? `${offset.slice(0, 3)}:${offset.slice(3)}`
-      : offset;
-    const t = Date.parse(`${date}T${hh}:${mm}:00${norm.toUpperCase()}`);
-    return Number.isNaN(t) ? null : toPacificIso(t);
-  }
-  try {
-    return pacificIso(date, Number(hh), Number(mm));
-  } catch {
-    return null; // not a real calendar day
-  }
-}
+/** A Sugar Calendar `datetime` as a Pacific ISO string (see {@link localOrOffsetIsoToPacific}). */
+export const sugarDateTimeToPacific: (value?: string) => string | null = localOrOffsetIsoToPacific;
 
 function parseJsonAttr(raw: string, what: string): unknown {
   try {

@@ -20,7 +20,7 @@
 import * as cheerio from "cheerio";
 import type { FoodTruckEvent, VenueEntry } from "../model.ts";
 import { BROWSER_HEADERS, describeBody } from "../http.ts";
-import { pacificIso, toPacificIso } from "../time.ts";
+import { localOrOffsetIsoToPacific } from "../time.ts";
 import { ParseError, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */
@@ -33,8 +33,6 @@ export const DEFAULT_CALENDAR_ID = "mc-948a6a8e8cd15db324902317a630b853";
 
 const DAY_ID = /^list-(\d{4}-\d{2}-\d{2})$/;
 const TITLE_PREFIX = /^food[\s-]*truck\s*[:\-–—]\s*/i;
-const ISO_LIKE =
-  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** The calendar id to ask for: `venue.options.calendarId`, else {@link DEFAULT_CALENDAR_ID}. */
 export function calendarIdOf(venue: VenueEntry): string {
@@ -58,31 +56,9 @@ export function myCalendarUrl(
   return url.toString();
 }
 
-/**
- * A My Calendar `datetime` as a Pacific ISO string: with an offset it is an instant, without
- * one it is Pacific wall time. Null for an empty, date-only or unreadable value.
- */
-export function myCalendarDateTimeToPacific(
-  value: string | undefined,
-): string | null {
-  const m = ISO_LIKE.exec((value ?? "").trim());
-  if (!m || m[2] === undefined) return null;
-  const [, date, hh, mm, offset] = m;
-  if (offset) {
-    const norm = /^[+-]\d{2}$/.test(offset)
-      ? `${offset}:00`
-      : offset.length === 5
-      ? `${offset.slice(0, 3)}:${offset.slice(3)}`
-      : offset;
-    const t = Date.parse(`${date}T${hh}:${mm}:00${norm.toUpperCase()}`);
-    return Number.isNaN(t) ? null : toPacificIso(t);
-  }
-  try {
-    return pacificIso(date, Number(hh), Number(mm));
-  } catch {
-    return null;
-  }
-}
+/** A My Calendar `datetime` as a Pacific ISO string (see {@link localOrOffsetIsoToPacific}). */
+export const myCalendarDateTimeToPacific: (value?: string) => string | null =
+  localOrOffsetIsoToPacific;
 
 /** "Food Truck: Marination" → "Marination"; blank / tbd / tba / unknown → "TBD". */
 export function truckNameFromTitle(title: string): string {

@@ -1,0 +1,228 @@
+/**
+ * `deno task schedule <command>`: manage Temporal Schedules that run `FoodTruckWorkflow`
+ * every N minutes or on a cron expression. The logic lives in `src/schedule.ts`.
+ *
+ * Exit codes: 0 ok; 1 usage error, invalid configuration, unknown or existing schedule, spec
+ * rejected by the server; 2 cannot connect, not authorized, or namespace not found.
+ * @module
+ */
+import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
+import type { TemporalConfig } from "../src/config/mod.ts";
+import {
+  connectScheduleClient,
+  createSchedule,
+  deleteSchedule,
+  describeSchedule,
+  formatScheduleInfo,
+  formatScheduleList,
+  listSchedules,
+  parseOverlap,
+  pauseSchedule,
+  summarizeCreate,
+  timingFromFlags,
+  triggerSchedule,
+  unpauseSchedule,
+  updateScheduleTiming,
+} from "../src/schedule.ts";
+import type { CreateScheduleOptions } from "../src/schedule.ts";
+import { parseDateFlagOptional } from "../src/flags.ts";
+import type { Client } from "@temporalio/client";
+
+const USAGE = `Usage: deno task schedule <command> [options]
+
+Runs FoodTruckWorkflow on a Temporal Schedule, with the same input as \`deno task start\`
+(venue list, deploy target; each run computes its own Pacific today).
+
+Commands:
+  create <id> (--every DURATION | --cron "EXPR") [--timezone TZ] [--venues FILE]
+              [--deploy | --no-deploy] [--note TEXT] [--paused] [--overlap POLICY] [--update]
+              [--date YYYY-MM-DD]
+  list
+  describe <id>          next runs, recent runs with workflow ids and status, state, spec
+  pause <id> [--note TEXT]
+  unpause <id> [--note TEXT]
+  trigger <id> [--overlap POLICY]   start a run now (also when paused)
+  update <id> (--every DURATION | --cron "EXPR") [--timezone TZ]   change only the timing
+  delete <id>            running workflows are not stopped
+
+Options:
+  --every DURATION   interval: 30m, 1h, 90s, 1h30m (at least 1s)
+  --cron "EXPR"      cron expression (5-7 fields, @hourly, …), checked by the server
+  --timezone TZ      zone of --cron (default America/Los_Angeles; CRON_TZ= in EXPR wins)
+  --venues FILE      venue list, read now and stored in the schedule (default: src/venues/venues.json)
+  --date YYYY-MM-DD  fix every run's window to start on this day (tests, replays); default: each
+                     run uses its own Pacific today
+  --deploy           deploy each run to GIT_REPOSITORY_URL (the worker holds GIT_TOKEN); default off
+  --note TEXT        note shown by describe and list
+  --paused           create it paused
+  --overlap POLICY   when a run is due while one runs: skip (create default), buffer-one,
+                     buffer-all, cancel-other, terminate-other, allow-all (trigger default)
+  --update           create: replace an existing schedule's definition instead of failing
+  --env-file FILE    read this .env file instead of ./.env
+  --json             print JSON (the schedule's description after a change)
+Exit codes: 0 ok; 1 usage, configuration, unknown or existing schedule, spec rejected;
+2 cannot connect, not authorized, or namespace not found.`;
+
+const COMMON = {
+  "env-file": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+const TIMING = {
+  every: { type: "string" },
+  cron: { type: "string" },
+  timezone: { type: "string" },
+} as const;
+
+const COMMANDS = {
+  create: {
+    ...COMMON,
+    ...TIMING,
+    venues: { type: "string" },
+    date: { type: "string" },
+    deploy: { type: "boolean" },
+    "no-deploy": { type: "boolean" },
+    note: { type: "string" },
+    paused: { type: "boolean" },
+    overlap: { type: "string" },
+    update: { type: "boolean" },
+  },
+  list: COMMON,
+  describe: COMMON,
+  pause: { ...COMMON, note: { type: "string" } },
+  unpause: { ...COMMON, note: { type: "string" } },
+  trigger: { ...COMMON, overlap: { type: "string" } },
+  update: { ...COMMON, ...TIMING },
+  delete: COMMON,
+} as const;
+
+type Command = keyof typeof COMMANDS;
+
+/** Exactly one positional id after the command (none for list). */
+function takeId(command: Command, positionals: string[]): string {
+  if (command === "list") {
+    if (positionals.length) {
+      throw new UsageError(`list takes no arguments, got "${positionals[0]}"`);
+    }
+    return "";
+  }
+  if (positionals.length === 0 || positionals[0].trim() === "") {
+    throw new UsageError(`${command} needs a schedule id: deno task schedule ${command} <id>`);
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`${command} takes one schedule id, got extra "${positionals[1]}"`);
+  }
+  return positionals[0];
+}
+
+async function withClient<T>(
+  envFile: string | undefined,
+  fn: (client: Client, cfg: TemporalConfig) => Promise<T>,
+): Promise<T> {
+  const cfg = requireValid(await loadConfig({ envFile }));
+  for (const w of cfg.warnings) console.error(`schedule: warning: ${formatIssue(w)}`);
+  const { client, close } = await connectScheduleClient(cfg);
+  try {
+    return await fn(client, cfg);
+  } finally {
+    await close();
+  }
+}
+
+await main("schedule", async () => {
+  const [first, ...rest] = Deno.args;
+  if (first === "--help" || first === "-h" || first === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (first === undefined || !Object.hasOwn(COMMANDS, first)) {
+    throw new UsageError(
+      `${first === undefined ? "missing command" : `unknown command "${first}"`} (expected ${
+        Object.keys(COMMANDS).join(", ")
+      }; see --help)`,
+    );
+  }
+  const command = first as Command;
+  const { values: v, positionals } = parseFlags(rest, COMMANDS[command], USAGE);
+  const values = v as Record<string, string | boolean | undefined>;
+  const str = (k: string) => values[k] as string | undefined;
+  const json = values.json === true;
+  const id = takeId(command, positionals);
+  const print = (data: unknown, text: string) =>
+    console.log(json ? JSON.stringify(data, null, 2) : text);
+
+  switch (command) {
+    case "create": {
+      if (values.deploy && values["no-deploy"]) {
+        throw new UsageError("give either --deploy or --no-deploy, not both");
+      }
+      const options: CreateScheduleOptions = {
+        id,
+        timing: timingFromFlags({
+          every: str("every"),
+          cron: str("cron"),
+          timezone: str("timezone"),
+        }),
+        venuesPath: str("venues"),
+        deploy: values.deploy === true,
+        date: parseDateFlagOptional(str("date")),
+        note: str("note"),
+        paused: values.paused === true,
+        overlap: parseOverlap(str("overlap")),
+        update: values.update === true,
+      };
+      return await withClient(str("env-file"), async (client, cfg) => {
+        const verb = await createSchedule(client, cfg, options);
+        const info = await describeSchedule(client, cfg, id);
+        const next = info.paused ? "" : info.nextRuns[0] ? `; next run ${info.nextRuns[0]}` : "";
+        print(info, `${summarizeCreate(verb, cfg, options)}${next}`);
+      });
+    }
+    case "update": {
+      const timing = timingFromFlags({
+        every: str("every"),
+        cron: str("cron"),
+        timezone: str("timezone"),
+      });
+      return await withClient(str("env-file"), async (client, cfg) => {
+        await updateScheduleTiming(client, cfg, id, timing);
+        const info = await describeSchedule(client, cfg, id);
+        print(info, `updated schedule ${id}: ${info.spec}`);
+      });
+    }
+    case "list":
+      return await withClient(str("env-file"), async (client, cfg) => {
+        const entries = await listSchedules(client, cfg);
+        print(entries, formatScheduleList(entries, cfg.namespace));
+      });
+    case "describe":
+      return await withClient(str("env-file"), async (client, cfg) => {
+        const info = await describeSchedule(client, cfg, id);
+        print(info, formatScheduleInfo(info));
+      });
+    case "pause":
+    case "unpause":
+      return await withClient(str("env-file"), async (client, cfg) => {
+        await (command === "pause" ? pauseSchedule : unpauseSchedule)(
+          client,
+          cfg,
+          id,
+          str("note"),
+        );
+        const info = await describeSchedule(client, cfg, id);
+        print(info, `${command}d schedule ${id}${info.note ? ` (note: ${info.note})` : ""}`);
+      });
+    case "trigger": {
+      const overlap = str("overlap") === undefined ? "allow-all" : parseOverlap(str("overlap"));
+      return await withClient(str("env-file"), async (client, cfg) => {
+        await triggerSchedule(client, cfg, id, overlap);
+        print({ id, triggered: true, overlap }, `triggered schedule ${id} (overlap ${overlap})`);
+      });
+    }
+    case "delete":
+      return await withClient(str("env-file"), async (client, cfg) => {
+        await deleteSchedule(client, cfg, id);
+        print({ id, deleted: true }, `deleted schedule ${id}`);
+      });
+  }
+});
