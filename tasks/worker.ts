@@ -1,35 +1,68 @@
 /**
  * `deno task worker`: runs a worker on the configured task queue until SIGINT/SIGTERM, then
  * drains in-flight activities within the grace period.
+ *
+ * Workflow code comes from the prebuilt bundle (`deno task build` → `dist/workflow-bundle.js`)
+ * when it exists, else it is bundled at start. A stale bundle (a workflow source changed since
+ * the build) is refused with one line: run `deno task build`, or pass `--no-bundle`.
+ *
+ * @example
+ * ```sh
+ * deno task worker --grace 30000
+ * deno task worker --bundle /opt/atg/workflow-bundle.js
+ * TEMPORAL_METRICS_BIND=127.0.0.1:9464 TEMPORAL_HEALTH_BIND=127.0.0.1:9465 deno task worker
+ * ```
  * @module
  */
 import { main, parseFlags, UsageError } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { runWorker } from "../src/temporal/worker.ts";
+import { displayPath, selectWorkerBundle } from "../src/bundle.ts";
 
-const USAGE = `Usage: deno task worker [--env-file FILE] [--grace MS]
+const USAGE = `Usage: deno task worker [--env-file FILE] [--grace MS] [--bundle FILE | --no-bundle]
 
 Runs a Temporal worker for FoodTruckWorkflow on TEMPORAL_TASK_QUEUE.
   --env-file FILE  read this .env file instead of ./.env
-  --grace MS       drain period for in-flight activities on SIGINT/SIGTERM (default 10000)`;
+  --grace MS       drain period for in-flight activities on SIGINT/SIGTERM (default 10000)
+  --bundle FILE    prebuilt workflow bundle (default: dist/workflow-bundle.js when it exists)
+  --no-bundle      bundle the workflow code at start even if a prebuilt bundle exists
+A prebuilt bundle whose sources changed since \`deno task build\` is refused.
+Optional: TEMPORAL_METRICS_BIND=host:port (Prometheus /metrics),
+          TEMPORAL_HEALTH_BIND=host:port (/healthz, 200 only while RUNNING).`;
 
 await main("worker", async () => {
   const { values } = parseFlags(Deno.args, {
     "env-file": { type: "string" },
     grace: { type: "string" },
+    bundle: { type: "string" },
+    "no-bundle": { type: "boolean" },
   }, USAGE);
   const grace = values.grace === undefined ? 10_000 : Number(values.grace);
   if (!Number.isInteger(grace) || grace < 0) {
     throw new UsageError(`--grace must be milliseconds, got "${values.grace}"`);
   }
+  if (values.bundle !== undefined && values["no-bundle"]) {
+    throw new UsageError("--bundle and --no-bundle exclude each other");
+  }
+  const bundle = await selectWorkerBundle({
+    path: values.bundle,
+    noBundle: values["no-bundle"],
+  });
   const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
   for (const w of cfg.warnings) console.error(`worker: warning: ${formatIssue(w)}`);
+  const source = bundle
+    ? ` bundle=${displayPath(bundle.path)} sources=${bundle.manifest.sourcesSha256.slice(0, 12)}`
+    : "";
   await runWorker(cfg, {
     shutdownGraceMs: grace,
-    onReady: (i) =>
+    workflowBundleCode: bundle?.code,
+    onReady: (i) => {
+      if (i.metricsUrl) console.error(`worker: metrics on ${i.metricsUrl}`);
+      if (i.healthUrl) console.error(`worker: health on ${i.healthUrl}`);
       console.error(
-        `worker: RUNNING on ${i.address} namespace=${i.namespace} taskQueue=${i.taskQueue} identity=${i.identity} auth=${cfg.authMode} workflows=${i.bundle} (ready in ${i.startupMs} ms)`,
-      ),
+        `worker: RUNNING on ${i.address} namespace=${i.namespace} taskQueue=${i.taskQueue} identity=${i.identity} auth=${cfg.authMode} workflows=${i.bundle}${source} buildId=${i.buildId} (ready in ${i.startupMs} ms)`,
+      );
+    },
   });
   console.error("worker: stopped");
 });

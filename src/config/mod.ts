@@ -25,7 +25,7 @@ import { ENV_NAMES, type EnvMap, readDotEnv, readProcessEnv, readProfile } from 
 import type { ProfileSource } from "./sources.ts";
 import { layerConfig } from "./resolve.ts";
 import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts";
-import { validateConfig } from "./validate.ts";
+import { splitHostPort, validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
 import { readAppSettings } from "./app.ts";
 import type { AppSettings } from "./app.ts";
@@ -74,6 +74,10 @@ export interface TemporalConfig {
   app: AppSettings;
   /** Path of the API key file, when the key comes from `TEMPORAL_API_KEY_FILE` (for rotation). */
   apiKeyFile?: string;
+  /** `TEMPORAL_METRICS_BIND`: `host:port` of the worker's Prometheus `/metrics`. Default: off. */
+  metricsBind?: string;
+  /** `TEMPORAL_HEALTH_BIND`: `host:port` of the worker's `/healthz`. Default: off. */
+  healthBind?: string;
 }
 
 /** The configuration is invalid; `issues` holds one line per problem. Its message has no secret. */
@@ -119,6 +123,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
   const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
   const { conflicts: _c, ...settings } = layered;
   const app = readAppSettings(merged);
+  const ops = readOpsBinds(merged);
   return {
     settings,
     address: layered.address.value!,
@@ -129,12 +134,36 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
     serverName: layered.serverName.value,
     envFile,
     profile,
-    errors: [...fileErrors, ...v.errors, ...app.issues],
+    errors: [...fileErrors, ...v.errors, ...app.issues, ...ops.issues],
     warnings: v.warnings,
     notes: v.notes,
     material: v.material,
     app,
     apiKeyFile: layered.apiKey.value === undefined ? layered.apiKeyFile.value : undefined,
+    ...(ops.metricsBind ? { metricsBind: ops.metricsBind } : {}),
+    ...(ops.healthBind ? { healthBind: ops.healthBind } : {}),
+  };
+}
+
+/** Reads the worker's optional metrics and health bind addresses (env over `.env`). */
+function readOpsBinds(
+  vars: EnvMap,
+): { metricsBind?: string; healthBind?: string; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const read = (name: string) => {
+    const v = vars[name]?.trim();
+    if (!v) return undefined;
+    const hp = splitHostPort(v);
+    if (!hp || hp.port > 65535) {
+      issues.push({ variable: name, message: `"${v}" is not host:port (e.g. 127.0.0.1:9464)` });
+      return undefined;
+    }
+    return v;
+  };
+  return {
+    metricsBind: read("TEMPORAL_METRICS_BIND"),
+    healthBind: read("TEMPORAL_HEALTH_BIND"),
+    issues,
   };
 }
 
@@ -215,5 +244,9 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     })`,
   );
   for (const [k, v] of Object.entries(cfg.notes)) lines.push(`  ${k.padEnd(width)}  ${v}`);
+  if (cfg.metricsBind) {
+    lines.push(`  ${"metrics".padEnd(width)}  http://${cfg.metricsBind}/metrics`);
+  }
+  if (cfg.healthBind) lines.push(`  ${"health".padEnd(width)}  http://${cfg.healthBind}/healthz`);
   return lines;
 }

@@ -37,6 +37,8 @@ export const TEMPORAL_ENV_NAMES = [
   "TEMPORAL_TLS_SERVER_NAME",
   "TEMPORAL_CONFIG_FILE",
   "TEMPORAL_PROFILE",
+  "TEMPORAL_METRICS_BIND",
+  "TEMPORAL_HEALTH_BIND",
 ] as const;
 
 /** Non-Temporal variables used to locate the default TOML file. */

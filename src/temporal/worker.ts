@@ -2,19 +2,30 @@
  * The worker: connects through the config module, registers `FoodTruckWorkflow` and the
  * activities on the configured task queue, and drains on SIGINT/SIGTERM.
  *
+ * Operations, all optional and configured through the config module:
+ * - Prometheus metrics from the SDK's native core on `TEMPORAL_METRICS_BIND` (`/metrics`);
+ * - a readiness endpoint on `TEMPORAL_HEALTH_BIND` (`/healthz`: 200 only while RUNNING);
+ * - one log line per state change after RUNNING (STOPPING, DRAINING, ...) with the number of
+ *   activities still in flight, so a drain is visible in the journal;
+ * - a repeated SIGINT/SIGTERM during the drain is logged and ignored instead of killing the
+ *   process (the SDK Runtime only listens for the first one).
+ *
  * @example
  * ```ts
  * import { runWorker } from "./worker.ts";
- * await runWorker(cfg, { onReady: (info) => console.log("RUNNING", info.identity) });
+ * await runWorker(cfg, { onReady: (info) => console.log("RUNNING", info.identity, info.buildId) });
  * ```
  * @module
  */
 import { DefaultLogger, Runtime, Worker } from "@temporalio/worker";
-import type { LogLevel } from "@temporalio/worker";
+import type { LogLevel, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
 import type { ActivityOptions } from "./activities.ts";
+import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
+import { startHealthServer } from "../ops/health.ts";
+import type { HealthServer, HealthState } from "../ops/health.ts";
 
 /** Path of the workflow source the worker bundles at start when no prebuilt bundle is given. */
 export const WORKFLOWS_PATH: string = new URL("./workflows.ts", import.meta.url).pathname;
@@ -26,13 +37,24 @@ export interface WorkerInfo {
   namespace: string;
   address: string;
   bundle: "prebuilt" | "bundled at start";
+  /** The SDK's build id: `@temporalio/worker@<version>+<sha256 of the workflow bundle code>`. */
+  buildId: string;
   startupMs: number;
+  /** `http://host:port/metrics` when metrics are on. */
+  metricsUrl?: string;
+  /** `http://host:port/healthz` when the health endpoint is on. */
+  healthUrl?: string;
 }
 
 /** Options of {@link runWorker}. */
 export interface RunWorkerOptions {
   /** How long in-flight activities may run after a shutdown signal. Default 10000 ms. */
   shutdownGraceMs?: number;
+  /**
+   * After the grace period activities are cancelled; if the worker has still not stopped this
+   * long after the signal, `runWorker` rejects instead of hanging. Default grace + 5000 ms.
+   */
+  shutdownForceMs?: number;
   /** Prebuilt workflow bundle code (from `bundleWorkflowCode`). Default: bundle at start. */
   workflowBundleCode?: string;
   /** SDK log level. Default `WARN`. */
@@ -45,15 +67,49 @@ export interface RunWorkerOptions {
   log?: (line: string) => void;
   /** Abort to stop the worker (in addition to SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /**
+   * `host:port` for Prometheus metrics. Default `cfg.metricsBind` (`TEMPORAL_METRICS_BIND`), off
+   * when unset. Only the first worker of a process can set it (the SDK Runtime is installed once).
+   */
+  metricsBind?: string;
+  /** `host:port` for `/healthz`. Default `cfg.healthBind` (`TEMPORAL_HEALTH_BIND`), off when unset. */
+  healthBind?: string;
 }
 
-let runtimeInstalled = false;
+/** The SDK Runtime could not be installed as asked (e.g. the metrics port is taken). */
+export class RuntimeSetupError extends Error {
+  override name = "RuntimeSetupError";
+}
 
-/** Installs the SDK runtime once per process (logger, signal handling). */
-export function installRuntime(level: LogLevel = "WARN"): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger(level) });
-  runtimeInstalled = true;
+let runtimeInstalled: { metricsBind?: string } | undefined;
+
+/**
+ * Installs the SDK runtime once per process (logger, signal handling, optional Prometheus
+ * metrics on `metricsBind`). Later calls are no-ops; a later, different `metricsBind` is an error.
+ */
+export function installRuntime(level: LogLevel = "WARN", metricsBind?: string): void {
+  if (runtimeInstalled) {
+    if (metricsBind && metricsBind !== runtimeInstalled.metricsBind) {
+      throw new RuntimeSetupError(
+        `metrics on ${metricsBind} requested, but the SDK runtime of this process is already installed ${
+          runtimeInstalled.metricsBind
+            ? `with metrics on ${runtimeInstalled.metricsBind}`
+            : "without metrics"
+        }`,
+      );
+    }
+    return;
+  }
+  const telemetryOptions = metricsTelemetry(metricsBind);
+  try {
+    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new RuntimeSetupError(
+      metricsBind ? `TEMPORAL_METRICS_BIND ${metricsBind}: cannot start metrics: ${msg}` : msg,
+    );
+  }
+  runtimeInstalled = { metricsBind };
 }
 
 /** Runs a worker until SIGINT/SIGTERM (or `signal`), then drains and returns. */
@@ -63,41 +119,131 @@ export async function runWorker(
 ): Promise<void> {
   const started = performance.now();
   const log = options.log ?? ((l: string) => console.error(l));
-  installRuntime(options.logLevel);
-  const { connection, close } = await connectWorker(cfg, {
-    onRotate: (n) => log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
-    onError: (m) => log(`worker: ${m}`),
-  });
-  try {
-    const worker = await Worker.create({
-      connection,
-      namespace: cfg.namespace,
-      taskQueue: cfg.taskQueue,
-      ...(options.workflowBundleCode
-        ? { workflowBundle: { code: options.workflowBundleCode } }
-        : { workflowsPath: WORKFLOWS_PATH }),
-      activities: createActivities({ gitToken: cfg.app.gitToken, ...options.activities }),
-      shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
-    });
-    options.signal?.addEventListener("abort", () => worker.shutdown(), { once: true });
-    const info: WorkerInfo = {
-      identity: worker.options.identity,
-      taskQueue: cfg.taskQueue,
-      namespace: cfg.namespace,
-      address: cfg.address,
-      bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
-      startupMs: Math.round(performance.now() - started),
-    };
-    const running = worker.run();
-    await waitRunning(worker);
-    if (worker.getState() === "RUNNING") options.onReady?.(info);
-    await running;
-  } finally {
-    await close();
+  const metricsBind = options.metricsBind ?? cfg.metricsBind;
+  const healthBind = options.healthBind ?? cfg.healthBind;
+  const grace = options.shutdownGraceMs ?? 10_000;
+  installRuntime(options.logLevel, metricsBind);
+  let worker: Worker | undefined;
+  let health: HealthServer | undefined;
+  if (healthBind) {
+    health = await startHealthServer(
+      healthBind,
+      () => (worker?.getState() ?? "STARTING") as HealthState,
+      () => ({
+        taskQueue: cfg.taskQueue,
+        ...(worker ? { identity: worker.options.identity, buildId: worker.options.buildId } : {}),
+      }),
+    );
   }
+  let watch: ReturnType<typeof setInterval> | undefined;
+  const stopSignals = absorbRepeatedSignals(() => worker, grace, log);
+  try {
+    const { connection, close } = await connectWorker(cfg, {
+      onRotate: (n) => log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
+      onError: (m) => log(`worker: ${m}`),
+    });
+    try {
+      worker = await Worker.create({
+        connection,
+        namespace: cfg.namespace,
+        taskQueue: cfg.taskQueue,
+        ...(options.workflowBundleCode
+          ? { workflowBundle: { code: options.workflowBundleCode } }
+          : { workflowsPath: WORKFLOWS_PATH }),
+        activities: createActivities(options.activities),
+        shutdownGraceTime: grace,
+        shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
+      });
+      const w = worker;
+      options.signal?.addEventListener("abort", () => {
+        // A programmatic stop (deno task dev) is not an operational event: no state lines.
+        if (watch !== undefined) clearInterval(watch);
+        w.shutdown();
+      }, { once: true });
+      const info: WorkerInfo = {
+        identity: w.options.identity,
+        taskQueue: cfg.taskQueue,
+        namespace: cfg.namespace,
+        address: cfg.address,
+        bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
+        buildId: w.options.buildId ?? "",
+        startupMs: Math.round(performance.now() - started),
+        ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
+        ...(health ? { healthUrl: health.url } : {}),
+      };
+      const running = w.run();
+      await waitRunning(w);
+      if (w.getState() === "RUNNING") {
+        info.startupMs = Math.round(performance.now() - started);
+        options.onReady?.(info);
+        watch = watchState(w, grace, log);
+      }
+      await running;
+    } finally {
+      await close();
+    }
+  } finally {
+    if (watch !== undefined) clearInterval(watch);
+    stopSignals();
+    await health?.close();
+  }
+}
+
+const inFlight = (n: number) => `${n} activit${n === 1 ? "y" : "ies"} in flight`;
+
+/**
+ * The SDK Runtime handles the first SIGINT/SIGTERM (starts the drain) and then stops listening,
+ * so a second signal (systemd and `deno task` may both deliver one) would kill the process and
+ * abandon the activities in flight. While a worker runs, this keeps a listener: the first signal
+ * is logged, later ones are logged and ignored (SIGKILL still stops at once). Returns the remover.
+ */
+function absorbRepeatedSignals(
+  worker: () => Worker | undefined,
+  graceMs: number,
+  log: (line: string) => void,
+): () => void {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let count = 0;
+  const handlers = signals.map((sig) => {
+    const handler = () => {
+      count++;
+      const n = worker()?.getStatus().numInFlightActivities ?? 0;
+      log(
+        count === 1
+          ? `worker: ${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
+          : `worker: ${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
+      );
+    };
+    Deno.addSignalListener(sig, handler);
+    return [sig, handler] as const;
+  });
+  return () => {
+    for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
+  };
 }
 
 /** Resolves once the worker is RUNNING, or has already left for a stopping state. */
 async function waitRunning(worker: Worker): Promise<void> {
   while (worker.getState() === "INITIALIZED") await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Logs each state change after RUNNING, with the activities still in flight. */
+function watchState(
+  worker: Worker,
+  graceMs: number,
+  log: (line: string) => void,
+): ReturnType<typeof setInterval> {
+  let last: State = worker.getState();
+  return setInterval(() => {
+    const now = worker.getState();
+    if (now === last) return;
+    last = now;
+    const n = worker.getStatus().numInFlightActivities;
+    const detail = now === "STOPPING" || now === "DRAINING"
+      ? ` (shutdown requested; ${inFlight(n)}, grace ${graceMs} ms)`
+      : n
+      ? ` (${inFlight(n)})`
+      : "";
+    log(`worker: ${now}${detail}`);
+  }, 50);
 }
