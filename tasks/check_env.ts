@@ -6,7 +6,6 @@
  */
 import { main, parseFlags, UsageError } from "../src/cli.ts";
 import { describeConfig, formatIssue, loadConfig } from "../src/config/mod.ts";
-import { checkConnection } from "../src/checkenv.ts";
 
 const USAGE = `Usage: deno task check-env [--env-file FILE] [--offline] [--timeout MS]
 
@@ -46,6 +45,8 @@ await main("check-env", async () => {
     return 0;
   }
   console.log(`\nConnection`);
+  // Loaded only when connecting: keeps `--offline` free of the gRPC client.
+  const { checkConnection } = await import("../src/checkenv.ts");
   const r = await checkConnection(cfg, { timeoutMs });
   if (r.ok) {
     console.log(

@@ -23,7 +23,8 @@ const { generateWebData, deployWebData } = proxyActivities<Activities>({
 });
 
 const { fetchVenue } = proxyActivities<Activities>({
-  startToCloseTimeout: "30 seconds",
+  // The activity's own HTTP timeout is 10 s: 15 s bounds a lost worker's attempt tightly.
+  startToCloseTimeout: "15 seconds",
   scheduleToCloseTimeout: "2 minutes",
   retry: {
     initialInterval: "1 second",

@@ -1,0 +1,424 @@
+/**
+ * `deno task bench`: one run measures orchestration overhead, worker cold start, throughput,
+ * worker memory and `check-env` latency on a local dev server with the fixture venues, prints a
+ * table with the targets, and writes it to `bench/results.md`.
+ *
+ * @example
+ * ```sh
+ * deno task bench            # about 1–3 minutes
+ * deno task bench --runs 200 # workflow runs of the throughput part
+ * ```
+ * @module
+ */
+import { parseArgs } from "node:util";
+import os from "node:os";
+import { startDevServer } from "../src/devserver.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { loadVenueList } from "../src/venues/list.ts";
+import { scrapeAll } from "../src/pipeline.ts";
+import { loadConfig, requireValid } from "../src/config/mod.ts";
+import { connectClient } from "../src/config/connect.ts";
+import { runWorker } from "../src/temporal/worker.ts";
+import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
+import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/bundle.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "200" },
+    samples: { type: "string", default: "20" },
+    out: { type: "string", default: `${ROOT}bench/results.md` },
+  },
+  strict: true,
+});
+const RUNS = Number(flags.runs);
+const SAMPLES = Number(flags.samples);
+
+const log = (l: string) => console.error(`bench: ${l}`);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[i];
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+
+/** Reads a /proc file through `cat`: Deno allows direct reads of /proc only with --allow-all. */
+async function readProc(path: string): Promise<string> {
+  const out = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
+    .output();
+  if (!out.success) throw new Error(`cannot read ${path}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+async function machine(): Promise<Record<string, string>> {
+  const cpu = await readProc("/proc/cpuinfo").catch(() => "");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpu)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  const mem = await readProc("/proc/meminfo").catch(() => "");
+  const kb = Number(/^MemTotal:\s*(\d+)/m.exec(mem)?.[1] ?? os.totalmem() / 1024);
+  const temporal = await new Deno.Command("temporal", { args: ["--version"], stdout: "piped" })
+    .output().then((o) => new TextDecoder().decode(o.stdout).trim()).catch(() => "?");
+  return {
+    CPU: model,
+    cores: String(navigator.hardwareConcurrency),
+    memory: `${(kb / 1024 / 1024).toFixed(1)} GiB`,
+    Deno: Deno.version.deno,
+    "Temporal CLI": temporal,
+    date: new Date().toISOString(),
+  };
+}
+
+/** The `deno run ...` arguments of a task in deno.json (so permissions stay in sync). */
+async function taskRunArgs(task: string): Promise<string[]> {
+  const json = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const t = json.tasks[task];
+  const cmd: string = typeof t === "string" ? t : t.command;
+  const parts = cmd.split(/\s+/);
+  if (parts[0] !== "deno") throw new Error(`task ${task} does not start with deno`);
+  return parts.slice(1).map((p) => p.startsWith("tasks/") ? `${ROOT}${p}` : p);
+}
+
+let home: string | undefined;
+async function cleanEnv(env: Record<string, string>): Promise<Record<string, string>> {
+  home ??= await Deno.makeTempDir({ prefix: "bench-home-" });
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    NO_COLOR: "1",
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`,
+    ...env,
+  };
+}
+
+interface Spawned {
+  child: Deno.ChildProcess;
+  text: () => string;
+  waitFor(re: RegExp, timeoutMs: number): Promise<void>;
+  stop(): Promise<number>;
+}
+
+async function spawn(args: string[], env: Record<string, string>): Promise<Spawned> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env: await cleanEnv(env),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  let exited = false;
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    for await (const c of s.pipeThrough(new TextDecoderStream())) text += c;
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]).catch(() => {});
+  const status = child.status.then(async (s) => {
+    exited = true;
+    await pumps;
+    return s;
+  });
+  return {
+    child,
+    text: () => text,
+    async waitFor(re, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (!re.test(text)) {
+        if (exited) throw new Error(`exited before ${re}:\n${text}`);
+        if (Date.now() > deadline) throw new Error(`no ${re} in ${timeoutMs} ms:\n${text}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    async stop() {
+      if (!exited) {
+        try {
+          child.kill("SIGTERM");
+        } catch { /* gone */ }
+      }
+      const t = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 15_000);
+      const s = await status;
+      clearTimeout(t);
+      return s.code;
+    },
+  };
+}
+
+/** VmRSS and VmHWM of a process in MiB. */
+async function rss(pid: number): Promise<{ rss: number; hwm: number }> {
+  const s = await readProc(`/proc/${pid}/status`);
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s*(\\d+)`, "m").exec(s)?.[1] ?? NaN);
+  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+}
+
+interface Row {
+  what: string;
+  result: string;
+  target: string;
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const row = (what: string, result: string, target = "", ok?: boolean) => {
+  rows.push({ what, result, target, ok });
+  log(`${what}: ${result}${target ? ` (target ${target})` : ""}`);
+};
+
+const started = performance.now();
+const info = await machine();
+log(`machine: ${Object.entries(info).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+const tmp = await Deno.makeTempDir({ prefix: "bench-" });
+await using server = await startDevServer();
+await using fixtures = await startFixtureServer();
+const venues = fixtures.venueList(await loadVenueList());
+const stoup = venues.filter((v) => v.key === "stoup-ballard");
+log(`dev server ${server.address}, fixtures ${fixtures.origin}, ${venues.length} venues`);
+
+// (a) Orchestration overhead.
+for (let i = 0; i < 2; i++) await scrapeAll(venues, { date: FIXTURE_DATE });
+const direct: number[] = [];
+let directEvents = 0;
+for (let i = 0; i < SAMPLES; i++) {
+  const t = performance.now();
+  const r = await scrapeAll(venues, { date: FIXTURE_DATE });
+  direct.push(performance.now() - t);
+  directEvents = r.events.length;
+  if (r.errors.length) throw new Error(`scrapeAll errors: ${JSON.stringify(r.errors)}`);
+}
+const inProcQueue = `bench-inproc-${crypto.randomUUID().slice(0, 8)}`;
+const inProcCfg = requireValid(
+  await loadConfig({
+    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: inProcQueue },
+    noEnvFile: true,
+  }),
+);
+const stopInProc = new AbortController();
+let inProcReady!: () => void;
+const inProcReadyP = new Promise<void>((r) => inProcReady = r);
+const inProcWorker = runWorker(inProcCfg, {
+  signal: stopInProc.signal,
+  shutdownGraceMs: 1000,
+  log: () => {},
+  onReady: () => inProcReady(),
+});
+await Promise.race([inProcReadyP, inProcWorker]);
+const { client, close: closeClient } = await connectClient(inProcCfg);
+for (let i = 0; i < 2; i++) {
+  await runFoodTruckWorkflow(client, inProcCfg, { venues, date: FIXTURE_DATE });
+}
+const viaTemporal: number[] = [];
+for (let i = 0; i < SAMPLES; i++) {
+  const t = performance.now();
+  const r = await runFoodTruckWorkflow(client, inProcCfg, { venues, date: FIXTURE_DATE });
+  viaTemporal.push(performance.now() - t);
+  if (r.events.length !== directEvents) {
+    throw new Error(`workflow gave ${r.events.length} events, scrapeAll ${directEvents}`);
+  }
+}
+const overhead = median(viaTemporal) - median(direct);
+row(
+  `scrapeAll, ${venues.length} fixture venues, in process (median of ${SAMPLES})`,
+  ms(median(direct)),
+);
+row(
+  `same through FoodTruckWorkflow, warm in-process worker (median of ${SAMPLES})`,
+  ms(median(viaTemporal)),
+);
+row("orchestration overhead (difference of medians)", ms(overhead), "≤ 150 ms", overhead <= 150);
+stopInProc.abort();
+await inProcWorker;
+await closeClient();
+
+// (b) Worker cold start.
+let bundlePath: string | undefined;
+let bundleNote = "";
+try {
+  if (await Deno.stat(DEFAULT_BUNDLE_PATH).then(() => true, () => false)) {
+    bundlePath = DEFAULT_BUNDLE_PATH;
+    bundleNote = "dist/workflow-bundle.js";
+  } else {
+    const b = await buildBundle({ outDir: `${tmp}/dist` });
+    bundlePath = b.bundlePath;
+    bundleNote = `built for the bench in ${b.ms} ms (no dist/ yet)`;
+  }
+} catch (err) {
+  log(`no bundle: ${(err as Error).message.split("\n")[0]}`);
+}
+const workerEnv = {
+  TEMPORAL_ADDRESS: server.address,
+  TEMPORAL_TASK_QUEUE: `bench-cold-${crypto.randomUUID().slice(0, 8)}`,
+};
+async function coldStarts(
+  extra: string[],
+  n: number,
+): Promise<{ times: number[]; mode: string; reported: number[] }> {
+  const times: number[] = [];
+  const reported: number[] = [];
+  let mode = "?";
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const w = await spawn(
+      ["task", "-q", "--config", `${ROOT}deno.json`, "worker", ...extra],
+      workerEnv,
+    );
+    try {
+      await w.waitFor(/worker: RUNNING.*\n/, 60_000);
+      times.push(performance.now() - t);
+      mode = /workflows=(prebuilt|bundled at start)/.exec(w.text())?.[1] ?? "?";
+      reported.push(Number(/ready in (\d+) ms/.exec(w.text())?.[1] ?? NaN));
+    } finally {
+      await w.stop();
+    }
+  }
+  return { times, mode, reported };
+}
+const coldNo = await coldStarts(["--no-bundle"], 3);
+row(
+  `deno task worker --no-bundle → RUNNING (median of 3; printed workflows=${coldNo.mode})`,
+  `${ms(median(coldNo.times))} (worker's own "ready in": ${ms(median(coldNo.reported))})`,
+);
+if (bundlePath) {
+  const coldB = await coldStarts(["--bundle", bundlePath], 5);
+  const m = median(coldB.times);
+  row(
+    `deno task worker --bundle → RUNNING (median of 5; printed workflows=${coldB.mode}; ${bundleNote})`,
+    `${ms(m)} (worker's own "ready in": ${ms(median(coldB.reported))})`,
+    "≤ 1.0 s",
+    m <= 1000,
+  );
+} else {
+  row("deno task worker with a prebuilt bundle", "not measured (no bundle)", "≤ 1.0 s", false);
+}
+
+// (c) + (d) Throughput and memory on a worker process (deno run directly: its pid is the worker).
+const tpQueue = `bench-tp-${crypto.randomUUID().slice(0, 8)}`;
+const tpCfg = requireValid(
+  await loadConfig({
+    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: tpQueue },
+    noEnvFile: true,
+  }),
+);
+const tp = await connectClient(tpCfg);
+const w = await spawn(
+  [...await taskRunArgs("worker"), ...(bundlePath ? ["--bundle", bundlePath] : [])],
+  { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: tpQueue },
+);
+try {
+  await w.waitFor(/worker: RUNNING.*\n/, 60_000);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle = await rss(w.child.pid);
+  let peak = idle.hwm;
+  const sampler = setInterval(async () => {
+    try {
+      peak = Math.max(peak, (await rss(w.child.pid)).hwm);
+    } catch { /* exited */ }
+  }, 250);
+  for (let i = 0; i < 3; i++) {
+    await runFoodTruckWorkflow(tp.client, tpCfg, { venues: stoup, date: FIXTURE_DATE });
+  }
+  const lat: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const r = await runFoodTruckWorkflow(tp.client, tpCfg, { venues: stoup, date: FIXTURE_DATE });
+    lat.push(performance.now() - t);
+    if (r.errors.length || !r.events.length) throw new Error(`run ${i}: ${JSON.stringify(r)}`);
+  }
+  const total = performance.now() - t0;
+  clearInterval(sampler);
+  peak = Math.max(peak, (await rss(w.child.pid)).hwm);
+  row(
+    `${RUNS} FoodTruckWorkflow runs back to back (1 venue, worker process)`,
+    `${(RUNS / (total / 1000)).toFixed(1)} runs/s; p50 ${ms(percentile(lat, 50))}, p95 ${
+      ms(percentile(lat, 95))
+    }, max ${ms(Math.max(...lat))}`,
+  );
+  row("worker RSS idle (VmRSS 2 s after RUNNING)", `${idle.rss.toFixed(0)} MiB`);
+  row(`worker RSS peak (VmHWM after the ${RUNS} runs)`, `${peak.toFixed(0)} MiB`);
+} finally {
+  const code = await w.stop();
+  if (code !== 0) log(`worker exited ${code}:\n${w.text()}`);
+  await tp.close();
+}
+
+// (e) check-env --offline.
+const ce: number[] = [];
+for (let i = 0; i < 11; i++) {
+  const t = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "--config", `${ROOT}deno.json`, "check-env", "--offline"],
+    cwd: ROOT,
+    env: await cleanEnv({ TEMPORAL_ADDRESS: server.address }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) throw new Error(`check-env exited ${out.code}`);
+  if (i > 0) ce.push(performance.now() - t); // the first run warms the module cache
+}
+const ceMed = median(ce);
+row(
+  "deno task check-env --offline, wall clock (median of 10)",
+  ms(ceMed),
+  "≤ 150 ms",
+  ceMed <= 150,
+);
+const ceRun: number[] = [];
+const ceArgs = [...await taskRunArgs("check-env"), "--offline"];
+for (let i = 0; i < 10; i++) {
+  const t = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ceArgs,
+    cwd: ROOT,
+    env: await cleanEnv({ TEMPORAL_ADDRESS: server.address }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  if (out.code !== 0) throw new Error(`check-env exited ${out.code}`);
+  ceRun.push(performance.now() - t);
+}
+row(
+  "same, as `deno run <flags> tasks/check_env.ts --offline` (no deno task layer)",
+  ms(median(ceRun)),
+);
+await Deno.remove(tmp, { recursive: true });
+
+const totalS = (performance.now() - started) / 1000;
+const md = [
+  "# Benchmark results",
+  "",
+  `Produced by \`deno task bench\` (tasks/bench.ts) in ${totalS.toFixed(0)} s.`,
+  "",
+  "| Machine | |",
+  "|---|---|",
+  ...Object.entries(info).map(([k, v]) => `| ${k} | ${v} |`),
+  "",
+  "| Measurement | Result | Target | |",
+  "|---|---|---|---|",
+  ...rows.map((r) =>
+    `| ${r.what} | ${r.result} | ${r.target || "-"} | ${
+      r.ok === undefined ? "" : r.ok ? "✓" : "✗"
+    } |`
+  ),
+  "",
+].join("\n");
+console.log(md);
+await Deno.mkdir(new URL(`file://${flags.out}`).pathname.replace(/\/[^/]*$/, ""), {
+  recursive: true,
+});
+await Deno.writeTextFile(flags.out!, md);
+// Keep the results file as `deno fmt` would write it (aligned table columns).
+await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", flags.out!], cwd: ROOT }).output();
+log(`wrote ${flags.out}`);

@@ -1,0 +1,325 @@
+/**
+ * Reliability drills on a real Temporal dev server with real worker processes:
+ * (a) the worker is SIGKILLed while a venue activity is in flight: a new worker finishes the SAME
+ *     workflow (the activity is retried once its 30 s startToClose timeout expires);
+ * (b) SIGTERM with an activity in flight: the activity finishes within the grace period, the
+ *     worker exits 0, and the workflow completes without a second attempt;
+ * (c) the dev server restarts (same port, same SQLite file) under a running worker: the worker
+ *     reconnects and the next workflow completes.
+ *
+ * Workers are spawned as `deno run <the worker task's flags> tasks/worker.ts` (not `deno task`)
+ * so that signals hit the worker process itself.
+ */
+import assert from "node:assert/strict";
+import { freePort, startDevServer } from "../../src/devserver.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import type { FixtureServer } from "../../src/fixture_server.ts";
+import { loadVenueList } from "../../src/venues/list.ts";
+import { loadConfig, requireValid } from "../../src/config/mod.ts";
+import type { TemporalConfig } from "../../src/config/mod.ts";
+import { connectClient } from "../../src/config/connect.ts";
+import { newWorkflowId, WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** `deno run ...` arguments of the worker task in deno.json (its exact permissions). */
+async function workerRunArgs(): Promise<string[]> {
+  const json = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const t = json.tasks.worker;
+  const cmd: string = typeof t === "string" ? t : t.command;
+  return cmd.split(/\s+/).slice(1).map((p) => p.startsWith("tasks/") ? `${ROOT}${p}` : p);
+}
+
+interface WorkerProc extends AsyncDisposable {
+  pid: number;
+  output(): string;
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+  kill(signal: Deno.Signal): void;
+  exit: Promise<Deno.CommandStatus>;
+}
+
+let home: string | undefined;
+
+/** Spawns the worker process directly, with a clean environment. */
+async function spawnWorker(env: Record<string, string>, args: string[] = []): Promise<WorkerProc> {
+  home ??= await Deno.makeTempDir({ prefix: "drill-home-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...await workerRunArgs(), "--no-bundle", ...args],
+    cwd: ROOT,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: home,
+      NO_COLOR: "1",
+      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`,
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  let exited = false;
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    for await (const c of s.pipeThrough(new TextDecoderStream())) text += c;
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]).catch(() => {});
+  const exit = child.status.then(async (s) => {
+    exited = true;
+    await pumps;
+    return s;
+  });
+  const kill = (signal: Deno.Signal) => {
+    if (exited) return;
+    try {
+      child.kill(signal);
+    } catch { /* gone */ }
+  };
+  return {
+    pid: child.pid,
+    output: () => text,
+    exit,
+    kill,
+    async waitFor(re, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!re.test(text)) {
+        if (exited) throw new Error(`worker exited before printing ${re}:\n${text}`);
+        if (Date.now() > deadline) throw new Error(`worker did not print ${re}:\n${text}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    [Symbol.asyncDispose]: async () => {
+      kill("SIGTERM");
+      const t = setTimeout(() => kill("SIGKILL"), 20_000);
+      await exit;
+      clearTimeout(t);
+    },
+  };
+}
+
+/**
+ * A venue site that answers slowly: forwards to the fixture server after `delayMs`, counting
+ * requests that arrived and responses that were sent.
+ */
+function slowSite(fixtures: FixtureServer, delayMs: number) {
+  let arrived = 0;
+  let answered = 0;
+  const ac = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
+    async (req) => {
+      arrived++;
+      await new Promise((r) => setTimeout(r, delayMs));
+      const u = new URL(req.url);
+      const res = await fetch(`${fixtures.origin}${u.pathname}${u.search}`);
+      const body = await res.arrayBuffer();
+      answered++;
+      return new Response(body, { status: res.status, headers: res.headers });
+    },
+  );
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    get arrived() {
+      return arrived;
+    },
+    get answered() {
+      return answered;
+    },
+    venues(list: VenueEntry[]): VenueEntry[] {
+      return list.map((v) => ({ ...v, url: v.url.replace(fixtures.origin, origin) }));
+    },
+    async waitArrived(n: number, timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (arrived < n) {
+        if (Date.now() > deadline) throw new Error(`only ${arrived} request(s) arrived`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      ac.abort();
+      await server.finished;
+    },
+  };
+}
+
+async function stoupVenues(fixtures: FixtureServer): Promise<VenueEntry[]> {
+  return fixtures.venueList(await loadVenueList()).filter((v) => v.key === "stoup-ballard");
+}
+
+async function configFor(address: string, taskQueue: string): Promise<TemporalConfig> {
+  return requireValid(
+    await loadConfig({
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue },
+      noEnvFile: true,
+    }),
+  );
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function assertStoupResult(result: FoodTruckWorkflowResult) {
+  assert.deepEqual(result.errors, []);
+  assert.ok(result.events.length >= 5, `only ${result.events.length} events`);
+  assert.ok(result.events.every((e) => e.venueKey === "stoup-ballard"));
+}
+
+Deno.test({
+  name: "drill: SIGKILL during a venue activity; a new worker completes the same workflow",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using server = await startDevServer();
+    await using fixtures = await startFixtureServer();
+    await using site = slowSite(fixtures, 4000);
+    const queue = `drill-kill-${crypto.randomUUID().slice(0, 8)}`;
+    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue };
+    const cfg = await configFor(server.address, queue);
+    const { client, close } = await connectClient(cfg);
+    try {
+      await using first = await spawnWorker(env);
+      await first.waitFor(/worker: RUNNING/);
+      const handle = await client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: queue,
+        workflowId: newWorkflowId(FIXTURE_DATE),
+        args: [{ venues: site.venues(await stoupVenues(fixtures)), date: FIXTURE_DATE }],
+        workflowExecutionTimeout: 3 * 60_000,
+      });
+      await site.waitArrived(1, 30_000);
+      const killedAt = Date.now();
+      first.kill("SIGKILL");
+      const status = await first.exit;
+      assert.equal(status.signal, "SIGKILL");
+      assert.equal(site.answered, 0, "the killed attempt must not have answered yet");
+
+      await using second = await spawnWorker(env);
+      await second.waitFor(/worker: RUNNING/);
+      // The retry comes after the first attempt's startToClose timeout (30 s) + 1 s backoff.
+      const result = await withTimeout(
+        handle.result() as Promise<FoodTruckWorkflowResult>,
+        120_000,
+        "the workflow after the kill",
+      );
+      const recoveredS = (Date.now() - killedAt) / 1000;
+      assertStoupResult(result);
+      assert.ok(site.arrived >= 2, `the activity was not retried (${site.arrived} request)`);
+      const history = await handle.fetchHistory();
+      const started = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes);
+      assert.equal(started.length, 1, "one ActivityTaskStarted (the one that completed)");
+      assert.equal(started[0].activityTaskStartedEventAttributes?.attempt, 2, "it was attempt 2");
+      console.log(
+        `  recovered ${recoveredS.toFixed(1)} s after SIGKILL (same workflow ${handle.workflowId})`,
+      );
+    } finally {
+      await close();
+    }
+  },
+});
+
+Deno.test({
+  name: "drill: SIGTERM with an activity in flight drains it, exits 0, the workflow completes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using server = await startDevServer();
+    await using fixtures = await startFixtureServer();
+    await using site = slowSite(fixtures, 4000);
+    const queue = `drill-term-${crypto.randomUUID().slice(0, 8)}`;
+    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue };
+    const cfg = await configFor(server.address, queue);
+    const { client, close } = await connectClient(cfg);
+    try {
+      await using first = await spawnWorker(env, ["--grace", "20000"]);
+      await first.waitFor(/worker: RUNNING/);
+      const handle = await client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: queue,
+        workflowId: newWorkflowId(FIXTURE_DATE),
+        args: [{ venues: site.venues(await stoupVenues(fixtures)), date: FIXTURE_DATE }],
+        workflowExecutionTimeout: 3 * 60_000,
+      });
+      await site.waitArrived(1, 30_000);
+      first.kill("SIGTERM");
+      // A second worker takes the workflow task that follows the activity.
+      await using second = await spawnWorker(env);
+      const status = await withTimeout(first.exit, 40_000, "the draining worker");
+      assert.equal(status.code, 0, first.output());
+      assert.match(
+        first.output(),
+        /worker: (STOPPING|DRAINING) \(shutdown requested; 1 activity in flight/,
+      );
+      assert.match(first.output(), /worker: stopped/);
+      assert.equal(site.answered, 1, "the in-flight request was not answered before the exit");
+      await second.waitFor(/worker: RUNNING/);
+      const result = await withTimeout(
+        handle.result() as Promise<FoodTruckWorkflowResult>,
+        60_000,
+        "the workflow after SIGTERM",
+      );
+      assertStoupResult(result);
+      assert.equal(site.arrived, 1, "the drained activity was attempted again");
+    } finally {
+      await close();
+    }
+  },
+});
+
+Deno.test({
+  name: "drill: dev server restart under a running worker; the next workflow completes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const tmp = await Deno.makeTempDir({ prefix: "drill-db-" });
+    const port = freePort();
+    const dbFilename = `${tmp}/temporal.db`;
+    let server = await startDevServer({ port, dbFilename });
+    try {
+      await using fixtures = await startFixtureServer();
+      const venues = await stoupVenues(fixtures);
+      const queue = `drill-restart-${crypto.randomUUID().slice(0, 8)}`;
+      const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue };
+      const cfg = await configFor(server.address, queue);
+      await using worker = await spawnWorker(env);
+      await worker.waitFor(/worker: RUNNING/);
+      const run = async (what: string) => {
+        const { client, close } = await connectClient(cfg);
+        try {
+          const handle = await client.workflow.start(WORKFLOW_TYPE, {
+            taskQueue: queue,
+            workflowId: newWorkflowId(FIXTURE_DATE),
+            args: [{ venues, date: FIXTURE_DATE }],
+            workflowExecutionTimeout: 2 * 60_000,
+          });
+          return await withTimeout(
+            handle.result() as Promise<FoodTruckWorkflowResult>,
+            90_000,
+            what,
+          );
+        } finally {
+          await close();
+        }
+      };
+      assertStoupResult(await run("the workflow before the restart"));
+      await server.stop();
+      await new Promise((r) => setTimeout(r, 1000));
+      server = await startDevServer({ port, dbFilename });
+      const t0 = Date.now();
+      assertStoupResult(await run("the workflow after the restart"));
+      console.log(
+        `  first workflow after the restart took ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      assert.match(worker.output(), /worker: RUNNING/);
+      assert.doesNotMatch(worker.output(), /worker: stopped/, "the worker gave up");
+    } finally {
+      await server.stop();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
