@@ -13,19 +13,11 @@
 import type { TemporalConfig } from "./config/mod.ts";
 import { splitHostPort } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
+import { classifyGrpcError, ConnectionFailedError } from "./config/classify.ts";
+import type { FailureClass } from "./config/classify.ts";
 
-/** The failure classes check-env can name. */
-export type FailureClass =
-  | "cannot resolve host"
-  | "nothing listening"
-  | "timed out"
-  | "server certificate not trusted"
-  | "client certificate rejected"
-  | "TLS handshake failed"
-  | "unauthorized"
-  | "namespace not found"
-  | "not a Temporal server"
-  | "connection failed";
+export { classifyGrpcError } from "./config/classify.ts";
+export type { FailureClass } from "./config/classify.ts";
 
 /** Outcome of {@link checkConnection}. */
 export type CheckResult =
@@ -140,40 +132,6 @@ async function probeTls(
   }
 }
 
-/** Maps a gRPC / SDK error to a failure class. */
-export function classifyGrpcError(err: unknown): { failure: FailureClass; message: string } {
-  const e = err as { code?: number; details?: string; message?: string };
-  const msg = (e.details ?? e.message ?? String(err)).split("\n")[0];
-  if (
-    e.code === 16 || e.code === 7 ||
-    /unauthenticated|unauthori[sz]ed|permission denied|invalid api key|401|403/i.test(msg)
-  ) {
-    return {
-      failure: "unauthorized",
-      message:
-        `the server rejected the credentials: ${msg} (check TEMPORAL_API_KEY or the client certificate)`,
-    };
-  }
-  if (e.code === 5 || /not ?found/i.test(msg)) {
-    return { failure: "namespace not found", message: msg };
-  }
-  if (/certificate required|bad certificate|unknown ca|certificate unknown|alert/i.test(msg)) {
-    return {
-      failure: "client certificate rejected",
-      message:
-        `the server rejected the client certificate: ${msg} (use a certificate signed by the CA the server trusts)`,
-    };
-  }
-  if (/deadline|timed? ?out/i.test(msg)) return { failure: "timed out", message: msg };
-  if (/protocol|http2|unexpected|malformed/i.test(msg)) {
-    return {
-      failure: "not a Temporal server",
-      message: `the server at this address does not answer Temporal gRPC: ${msg}`,
-    };
-  }
-  return { failure: "connection failed", message: msg };
-}
-
 /** Options of {@link checkConnection}. */
 export interface CheckOptions {
   /** Timeout for each step in milliseconds. Default 5000. */
@@ -223,6 +181,9 @@ export async function checkConnection(
       await conn.close();
     }
   } catch (err) {
+    if (err instanceof ConnectionFailedError) {
+      return { ok: false, failure: err.failure, message: err.detail, ms: ms() };
+    }
     if (err instanceof Classified) {
       return { ok: false, failure: err.failure, message: err.message, ms: ms() };
     }

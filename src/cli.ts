@@ -58,6 +58,11 @@ export async function main(task: string, body: () => Promise<number | void>): Pr
     } else if (err instanceof FatalError) {
       console.error(`${task}: ${err.message}`);
       code = err.code;
+    } else if (
+      err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === "number"
+    ) {
+      console.error(`${task}: ${err.message.split("\n")[0]}`);
+      code = (err as unknown as { exitCode: number }).exitCode;
     } else if (err instanceof Error) {
       console.error(`${task}: ${err.message.split("\n").join("\n  ")}`);
       code = 1;

@@ -17,6 +17,7 @@ import { Client, Connection } from "@temporalio/client";
 import type { TLSConfig } from "@temporalio/client";
 import type { TemporalConfig } from "./mod.ts";
 import { readApiKeyFile } from "./validate.ts";
+import { connectionFailed } from "./classify.ts";
 
 /** The SDK's TLS option for `cfg`: false (plaintext), true (system roots) or a TLS config. */
 export function tlsOptions(cfg: TemporalConfig): TLSConfig | boolean {
@@ -98,10 +99,15 @@ export async function connectClient(
   cfg: TemporalConfig,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<ConnectedClient> {
-  const connection = await Connection.connect({
-    ...connectionOptions(cfg),
-    connectTimeout: options.connectTimeoutMs ?? 10_000,
-  });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({
+      ...connectionOptions(cfg),
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+    });
+  } catch (err) {
+    throw connectionFailed(cfg.address, err);
+  }
   const client = new Client({ connection, namespace: cfg.namespace });
   const stop = watchApiKeyFile(cfg, [connection]);
   return {

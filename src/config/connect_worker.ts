@@ -12,6 +12,7 @@
 import { NativeConnection } from "@temporalio/worker";
 import type { TemporalConfig } from "./mod.ts";
 import { connectionOptions, watchApiKeyFile } from "./connect.ts";
+import { connectionFailed } from "./classify.ts";
 
 /** A connected worker connection. */
 export interface ConnectedWorker {
@@ -29,7 +30,12 @@ export async function connectWorker(
     rotateIntervalMs?: number;
   } = {},
 ): Promise<ConnectedWorker> {
-  const connection = await NativeConnection.connect(connectionOptions(cfg));
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(connectionOptions(cfg));
+  } catch (err) {
+    throw connectionFailed(cfg.address, err);
+  }
   const stop = watchApiKeyFile(cfg, [connection], {
     ...options,
     intervalMs: options.rotateIntervalMs,

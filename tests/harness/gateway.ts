@@ -1,0 +1,625 @@
+/**
+ * A TLS-terminating gRPC gateway (nginx, HTTP/2, `grpc_pass`) in front of a Temporal dev
+ * server, standing in for Temporal Cloud's front door in tests.
+ *
+ * Modes:
+ * - `"tls"`: TLS only.
+ * - `"api-key"`: TLS, and every request must carry `authorization: Bearer <apiKey>`;
+ *   otherwise nginx answers with gRPC status 16 (UNAUTHENTICATED) itself.
+ *   {@link Gateway.setApiKey} rotates the key (config rewrite + `nginx -s reload`).
+ * - `"mtls"`: TLS, and the client must present a certificate issued by the test CA
+ *   (`ssl_verify_client on`).
+ *
+ * @example
+ * ```ts
+ * import { Connection } from "@temporalio/client";
+ * import { makeTestCerts } from "./certs.ts";
+ * import { startDevServer } from "./dev_server.ts";
+ * import { startGateway } from "./gateway.ts";
+ *
+ * await using server = await startDevServer();
+ * const dir = await Deno.makeTempDir();
+ * const certs = await makeTestCerts(dir);
+ * await using gateway = await startGateway({
+ *   mode: "api-key",
+ *   upstream: server.address,
+ *   certs,
+ *   apiKey: "test-key-1",
+ * });
+ * const connection = await Connection.connect({
+ *   address: gateway.address,
+ *   tls: { serverRootCACertificate: await Deno.readFile(certs.caCert) },
+ *   apiKey: "test-key-1",
+ * });
+ * await connection.workflowService.getSystemInfo({});
+ * await connection.close();
+ * ```
+ *
+ * Permissions: `--allow-run=nginx`, `--allow-read`/`--allow-write` for the temp dir and the
+ * certificates, `--allow-net=127.0.0.1`.
+ *
+ * ## What clients see (measured: Deno 2.9.6, @temporalio/client and /worker 1.24.0, nginx 1.22.1)
+ *
+ * MEASURED_ERRORS_PLACEHOLDER
+ *
+ * @module
+ */
+
+import type { TestCerts } from "./certs.ts";
+
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  /** What the gateway demands of clients besides TLS. */
+  mode: "api-key" | "mtls" | "tls";
+  /** `host:port` of the Temporal frontend to forward to (e.g. `DevServer.address`). */
+  upstream: string;
+  /** The test PKI from `makeTestCerts`. */
+  certs: TestCerts;
+  /** Required in `"api-key"` mode: the accepted key (letters, digits and `._~+/=-`). */
+  apiKey?: string;
+  /**
+   * Which server certificate to present: `"default"` (DNS:localhost, IP:127.0.0.1) or
+   * `"other-name"` (DNS:temporal.internal only, for `serverNameOverride` tests).
+   */
+  serverCert?: "default" | "other-name";
+  /** The nginx binary. Default `"nginx"` (looked up on PATH). */
+  executable?: string;
+  /** Extra nginx directives appended to the `server {}` block (escape hatch for experiments). */
+  extraServerConfig?: string;
+  /**
+   * How long `stop()` waits after SIGQUIT (graceful; `worker_shutdown_timeout` is 1 s) and
+   * again after SIGTERM before it SIGKILLs the master and its workers. Default 3 000 ms.
+   */
+  stopGraceMs?: number;
+  /** How long to wait for nginx to accept connections. Default 10 000 ms. */
+  startTimeoutMs?: number;
+}
+
+/** A running gateway. Dispose of it (`await using`) or call {@link Gateway.stop}. */
+export interface Gateway extends AsyncDisposable {
+  /**
+   * `localhost:<port>`: use this one. It matches the default server certificate's DNS SAN.
+   * (grpc-js under Deno cannot use TLS with an IP address, see the module doc.)
+   */
+  readonly address: string;
+  /**
+   * `127.0.0.1:<port>`: fine for `NativeConnection` (IP SAN), and for grpc-js only together
+   * with `serverNameOverride`.
+   */
+  readonly ipAddress: string;
+  /** The TCP port nginx listens on (127.0.0.1 only). */
+  readonly port: number;
+  /** The name the presented server certificate is valid for (`localhost` or `temporal.internal`). */
+  readonly serverName: string;
+  /** Process id of the nginx master. */
+  readonly pid: number;
+  /** nginx's temp dir (config, logs, pid file); removed by `stop()`. */
+  readonly dir: string;
+  /** Contents of nginx's error log (level `info`: includes TLS handshake failures). */
+  errorLog(): Promise<string>;
+  /** Contents of the access log (one line per request: status, gRPC status, path). */
+  accessLog(): Promise<string>;
+  /**
+   * `"api-key"` mode only: makes `newKey` the only accepted key. Resolves once a fresh
+   * connection with the old key is rejected and one with the new key is let through.
+   * Connections opened before the reload keep being served by the old worker until nginx
+   * closes them (GOAWAY, at most ≈1 s later: `worker_shutdown_timeout`).
+   */
+  setApiKey(newKey: string): Promise<void>;
+  /** Stops nginx (QUIT, then TERM, then KILL) and removes its temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when nginx is not installed. */
+export class NginxNotFoundError extends Error {
+  /** Creates the error for the executable that could not be found. */
+  constructor(executable = "nginx", options?: ErrorOptions) {
+    super(
+      `\`${executable}\` was not found on PATH; the TLS gateway harness needs nginx. Install it with ` +
+        "`apt-get install nginx` (Debian/Ubuntu; nginx ≥ 1.19.5 with http_ssl and http_v2).",
+      options,
+    );
+    this.name = "NginxNotFoundError";
+  }
+}
+
+/** Thrown when nginx fails to start, to reload, or is not ready in time. */
+export class GatewayError extends Error {
+  /** Creates the error; `log` is nginx's stderr and error log. */
+  constructor(message: string, readonly log: string, options?: ErrorOptions) {
+    super(
+      `${message}\n--- nginx output and error log ---\n${log.trim() || "(none)"}`,
+      options,
+    );
+    this.name = "GatewayError";
+  }
+}
+
+/** Marker header on responses generated by the gateway itself (not by Temporal). */
+export const GATEWAY_REJECT_HEADER = "x-test-gateway-reject";
+/** The `grpc-message` sent with UNAUTHENTICATED in `"api-key"` mode. */
+export const UNAUTHENTICATED_MESSAGE = "Request unauthorized.";
+/**
+ * Start of the `grpc-message` sent with UNAUTHENTICATED in `"mtls"` mode for a client
+ * certificate that does not verify; nginx's reason follows in parentheses, e.g.
+ * `client certificate rejected (FAILED:certificate has expired)`.
+ */
+export const CLIENT_CERT_REJECTED_MESSAGE = "client certificate rejected";
+
+const API_KEY_RE = /^[A-Za-z0-9._~+/=-]+$/;
+const UPSTREAM_RE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
+
+const running = new Set<Deno.ChildProcess>();
+let unloadHookInstalled = false;
+
+function installUnloadHook(): void {
+  if (unloadHookInstalled) return;
+  unloadHookInstalled = true;
+  // Last resort when the test process exits with gateways still running: a fast shutdown
+  // (SIGTERM makes the master stop its workers and exit without us waiting).
+  globalThis.addEventListener("unload", () => {
+    for (const child of running) {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* gone */ }
+    }
+  });
+}
+
+/**
+ * Starts nginx as a TLS gRPC gateway to `opts.upstream` and waits until it accepts
+ * connections (typically 20–40 ms).
+ *
+ * @throws {NginxNotFoundError} when nginx is not installed.
+ * @throws {GatewayError} when nginx does not start.
+ */
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  if (!UPSTREAM_RE.test(opts.upstream)) {
+    throw new TypeError(
+      `upstream must be host:port, got ${JSON.stringify(opts.upstream)}`,
+    );
+  }
+  if (opts.mode === "api-key") checkApiKey(opts.apiKey);
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (error) {
+      if (
+        attempt < 3 && error instanceof GatewayError &&
+        /Address already in use/i.test(error.log)
+      ) continue;
+      throw error;
+    }
+  }
+}
+
+function checkApiKey(key: string | undefined): asserts key is string {
+  if (!key || !API_KEY_RE.test(key)) {
+    throw new TypeError(
+      "api-key mode needs apiKey made of letters, digits and ._~+/=- only",
+    );
+  }
+}
+
+async function startOnce(opts: GatewayOptions): Promise<Gateway> {
+  const dir = await Deno.makeTempDir({ prefix: "test-gateway-" });
+  await Deno.mkdir(`${dir}/tmp`);
+  const port = freePort();
+  const conf = `${dir}/nginx.conf`;
+  const errorLogPath = `${dir}/error.log`;
+  const other = opts.serverCert === "other-name";
+  const serverName = other ? opts.certs.otherServerName : "localhost";
+  let apiKey = opts.apiKey;
+  const render = () =>
+    nginxConfig({
+      dir,
+      port,
+      mode: opts.mode,
+      upstream: opts.upstream,
+      certs: opts.certs,
+      apiKey,
+      serverCert: other ? opts.certs.otherNameServerCert : opts.certs.serverCert,
+      serverKey: other ? opts.certs.otherNameServerKey : opts.certs.serverKey,
+      extra: opts.extraServerConfig ?? "",
+    });
+  await Deno.writeTextFile(conf, render());
+  const nginx = opts.executable ?? "nginx";
+  const baseArgs = ["-p", `${dir}/`, "-c", conf, "-e", errorLogPath];
+
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(nginx, {
+      args: baseArgs,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (error instanceof Deno.errors.NotFound) {
+      throw new NginxNotFoundError(nginx, { cause: error });
+    }
+    throw error;
+  }
+  installUnloadHook();
+  running.add(child);
+  let output = "";
+  const decoder = new TextDecoder();
+  const drained = Promise.all([child.stdout, child.stderr].map(async (s) => {
+    try {
+      for await (const chunk of s) output += decoder.decode(chunk);
+    } catch { /* closed */ }
+  }));
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    running.delete(child);
+    return s;
+  });
+  const readErrorLog = () => Deno.readTextFile(errorLogPath).catch(() => "");
+  const logs = async () => `${output}${await readErrorLog()}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await terminate(
+          child,
+          status,
+          () => exited,
+          readErrorLog,
+          opts.stopGraceMs ?? 3000,
+        );
+        await settlesWithin(drained, 2000);
+      } finally {
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      }
+    })();
+    return stopping;
+  };
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
+  for (;;) {
+    if (exited) {
+      const s = await status;
+      await drained;
+      const log = await logs();
+      await stop();
+      throw new GatewayError(
+        `nginx exited during startup (code ${s.code})`,
+        log,
+      );
+    }
+    if (Date.now() > deadline) {
+      const log = await logs();
+      await stop();
+      throw new GatewayError("nginx did not accept connections in time", log);
+    }
+    // The master logs "start worker process" after binding the port and writing the pid
+    // file (needed by `-s reload`); the TCP check makes sure the port is really ours.
+    if (/start worker process/.test(await readErrorLog())) {
+      try {
+        (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+        break;
+      } catch { /* not yet */ }
+    }
+    await Promise.race([delay(10), status]);
+  }
+
+  const caPem = await Deno.readTextFile(opts.certs.caCert);
+  let rotation = Promise.resolve();
+  const setApiKey = (newKey: string): Promise<void> => {
+    const next = rotation.then(() => rotate(newKey));
+    rotation = next.catch(() => {});
+    return next;
+  };
+  const rotate = async (newKey: string): Promise<void> => {
+    if (opts.mode !== "api-key") {
+      throw new TypeError(`setApiKey needs mode "api-key", not "${opts.mode}"`);
+    }
+    checkApiKey(newKey);
+    const oldKey = apiKey!;
+    apiKey = newKey;
+    const oldWorkers = liveWorkers(await readErrorLog());
+    await Deno.writeTextFile(conf, render());
+    const reload = await new Deno.Command(nginx, {
+      args: [...baseArgs, "-s", "reload"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!reload.success) {
+      throw new GatewayError(
+        `nginx -s reload failed (code ${reload.code}): ${decoder.decode(reload.stderr)}`,
+        await logs(),
+      );
+    }
+    const reloadDeadline = Date.now() + 10_000;
+    const probe = (key: string) => probeApiKey({ port, serverName, caPem, key });
+    for (;;) {
+      // Until an old worker has begun its graceful shutdown it still accepts connections
+      // (with the old config), so a single good probe would prove nothing.
+      const log = await readErrorLog();
+      if (
+        oldWorkers.every((pid) => workerIsLeaving(log, pid)) &&
+        (oldKey === newKey || await probe(oldKey) === "rejected") &&
+        await probe(newKey) === "accepted"
+      ) return;
+      if (Date.now() > reloadDeadline) {
+        throw new GatewayError(
+          "the new API key was not in force 10 s after nginx -s reload",
+          await logs(),
+        );
+      }
+      await delay(20);
+    }
+  };
+
+  return {
+    address: `localhost:${port}`,
+    ipAddress: `127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
+    serverName,
+    dir,
+    errorLog: readErrorLog,
+    accessLog: () => Deno.readTextFile(`${dir}/access.log`).catch(() => ""),
+    setApiKey,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/** Pids of the worker processes the master started and has not seen exit, per the error log. */
+function liveWorkers(errorLog: string): number[] {
+  const started = [...errorLog.matchAll(/start worker process (\d+)/g)].map((m) => Number(m[1]));
+  return started.filter((pid) => !errorLog.includes(`worker process ${pid} exited`));
+}
+
+/** Whether the error log shows that worker `pid` stopped accepting connections or exited. */
+function workerIsLeaving(errorLog: string, pid: number): boolean {
+  return errorLog.includes(` ${pid}#${pid}: gracefully shutting down`) ||
+    errorLog.includes(`worker process ${pid} exited`);
+}
+
+/** Stops nginx: QUIT (graceful), then TERM (fast), then KILL of the master and its workers. */
+async function terminate(
+  child: Deno.ChildProcess,
+  status: Promise<Deno.CommandStatus>,
+  exited: () => boolean,
+  readErrorLog: () => Promise<string>,
+  graceMs: number,
+): Promise<void> {
+  for (const sig of ["SIGQUIT", "SIGTERM"] as const) {
+    if (exited()) return;
+    try {
+      child.kill(sig);
+    } catch { /* exited meanwhile */ }
+    if (await settlesWithin(status, graceMs)) return;
+  }
+  // The master is stuck: kill it and the workers it started (its children would survive it).
+  const workerPids = liveWorkers(await readErrorLog());
+  try {
+    child.kill("SIGKILL");
+  } catch { /* gone */ }
+  const survivors: number[] = [];
+  for (const pid of workerPids) {
+    if (!(await isNginxProcess(pid))) continue;
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch (error) {
+      // Deno.kill needs an unscoped --allow-run; ESRCH (NotFound) means it is gone.
+      if (!(error instanceof Deno.errors.NotFound)) survivors.push(pid);
+    }
+  }
+  await status;
+  if (survivors.length) {
+    throw new GatewayError(
+      `nginx did not stop; its master was killed but worker process(es) ${
+        survivors.join(", ")
+      } could not be (Deno.kill needs an unscoped --allow-run): kill them by hand`,
+      await readErrorLog(),
+    );
+  }
+}
+
+async function isNginxProcess(pid: number): Promise<boolean> {
+  try {
+    return (await Deno.readTextFile(`/proc/${pid}/cmdline`)).startsWith(
+      "nginx",
+    );
+  } catch (error) {
+    // Without read access to /proc, trust the log: the pid was ours moments ago.
+    return error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.NotCapable;
+  }
+}
+
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Sends one HTTP/1.1 request over TLS with `authorization: Bearer <key>` and tells whether
+ * the gateway itself rejected it (marker header) or let it through to Temporal.
+ */
+async function probeApiKey(o: {
+  port: number;
+  serverName: string;
+  caPem: string;
+  key: string;
+}): Promise<"accepted" | "rejected" | "error"> {
+  let conn: Deno.Conn | undefined;
+  const timer = setTimeout(() => conn?.close(), 3000);
+  try {
+    const tcp = await Deno.connect({ hostname: "127.0.0.1", port: o.port });
+    conn = tcp;
+    conn = await Deno.startTls(tcp, {
+      hostname: o.serverName,
+      caCerts: [o.caPem],
+      alpnProtocols: ["http/1.1"],
+    });
+    const request = [
+      "POST /test.gateway.Probe/Probe HTTP/1.1",
+      `Host: ${o.serverName}`,
+      `Authorization: Bearer ${o.key}`,
+      "Content-Type: application/grpc",
+      "Content-Length: 0",
+      "Connection: close",
+      "",
+      "",
+    ].join("\r\n");
+    await conn.write(new TextEncoder().encode(request));
+    let head = "";
+    const buf = new Uint8Array(4096);
+    const decoder = new TextDecoder();
+    while (!head.includes("\r\n\r\n")) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      head += decoder.decode(buf.subarray(0, n), { stream: true });
+    }
+    if (!head.startsWith("HTTP/")) return "error";
+    return head.toLowerCase().includes(`\r\n${GATEWAY_REJECT_HEADER}:`) ? "rejected" : "accepted";
+  } catch {
+    return "error";
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn?.close();
+    } catch { /* closed by the timer */ }
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    return (listener.addr as Deno.NetAddr).port;
+  } finally {
+    listener.close();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function nginxConfig(o: {
+  dir: string;
+  port: number;
+  mode: GatewayOptions["mode"];
+  upstream: string;
+  certs: TestCerts;
+  apiKey?: string;
+  serverCert: string;
+  serverKey: string;
+  extra: string;
+}): string {
+  const q = (path: string) => JSON.stringify(path); // paths are quoted nginx strings
+  const d = o.dir;
+  // mTLS: no client certificate fails the TLS handshake (OpenSSL's verify mode "Require"),
+  // as with Temporal Cloud. A certificate that does not verify cannot: nginx's verify callback
+  // accepts every chain and answers each request with 495 (an HTML 400 page, which both
+  // clients misread as a garbled gRPC frame), so it is turned into a gRPC UNAUTHENTICATED.
+  const mtls = o.mode === "mtls"
+    ? `
+    ssl_verify_client on;
+    ssl_client_certificate ${q(o.certs.caCert)};
+    ssl_verify_depth 2;
+    ssl_conf_command VerifyMode Peer,Require;
+    error_page 495 496 = @client_cert_rejected;
+    location @client_cert_rejected {
+      default_type application/grpc;
+      add_header grpc-status 16 always;
+      add_header grpc-message "${CLIENT_CERT_REJECTED_MESSAGE} ($ssl_client_verify)" always;
+      add_header ${GATEWAY_REJECT_HEADER} client-certificate always;
+      return 200;
+    }`
+    : "";
+  const apiKeyCheck = o.mode === "api-key"
+    ? `
+      if ($test_gateway_authorized = 0) { return 401; }`
+    : "";
+  return `# Generated by tests/harness/gateway.ts (mode ${o.mode})
+daemon off;
+master_process on;
+worker_processes 1;
+# Ignored (with a warning) unless started as root; as root it keeps workers able to read
+# the 0700 temp dir instead of switching to nobody/www-data.
+user root;
+pid ${q(`${d}/nginx.pid`)};
+lock_file ${q(`${d}/nginx.lock`)};
+error_log ${q(`${d}/error.log`)} info;
+worker_shutdown_timeout 1s;
+
+events {
+  worker_connections 1024;
+}
+
+http {
+  log_format grpc '$time_iso8601 $status grpc-status=$sent_http_grpc_status '
+                  '$request_method $uri $server_protocol';
+  access_log ${q(`${d}/access.log`)} grpc;
+  client_body_temp_path ${q(`${d}/tmp/client_body`)};
+  proxy_temp_path ${q(`${d}/tmp/proxy`)};
+  fastcgi_temp_path ${q(`${d}/tmp/fastcgi`)};
+  uwsgi_temp_path ${q(`${d}/tmp/uwsgi`)};
+  scgi_temp_path ${q(`${d}/tmp/scgi`)};
+
+  # gRPC: no body size limit; long polls last ≈70 s, so time out well after that.
+  client_max_body_size 0;
+  client_body_timeout 300s;
+  keepalive_timeout 300s;
+  grpc_read_timeout 300s;
+  grpc_send_timeout 300s;
+
+  map $http_authorization $test_gateway_authorized {
+    default 0;
+    ${o.apiKey ? `"Bearer ${o.apiKey}" 1;` : ""}
+  }
+
+  upstream temporal_frontend {
+    server ${o.upstream};
+    keepalive 32;
+  }
+
+  server {
+    listen 127.0.0.1:${o.port} ssl http2;
+    ssl_certificate ${q(o.serverCert)};
+    ssl_certificate_key ${q(o.serverKey)};
+    ssl_protocols TLSv1.2 TLSv1.3;${mtls}
+
+    error_page 401 = @unauthenticated;
+    error_page 502 503 504 = @unavailable;
+
+    location / {${apiKeyCheck}
+      grpc_pass grpc://temporal_frontend;
+    }
+
+    # Trailers-only gRPC responses produced by the gateway itself.
+    location @unauthenticated {
+      default_type application/grpc;
+      add_header grpc-status 16 always;
+      add_header grpc-message ${q(UNAUTHENTICATED_MESSAGE)} always;
+      add_header ${GATEWAY_REJECT_HEADER} api-key always;
+      return 200;
+    }
+    location @unavailable {
+      default_type application/grpc;
+      add_header grpc-status 14 always;
+      add_header grpc-message "upstream Temporal frontend unavailable" always;
+      add_header ${GATEWAY_REJECT_HEADER} upstream always;
+      return 200;
+    }
+${o.extra}
+  }
+}
+`;
+}
