@@ -32,6 +32,10 @@ export interface FoodTruckEvent {
   end: string | null;
   /** Optional free text (cuisine, link, note). */
   description?: string;
+  /** URL of an image naming the truck (logo, flyer): the vision fallback's input when `truckName` is `"TBD"`. */
+  imageUrl?: string;
+  /** True when `truckName` was read from `imageUrl` by the model (the page shows a badge). */
+  aiExtracted?: boolean;
 }
 
 /** A venue whose schedule could not be read. */
@@ -102,6 +106,8 @@ export interface FoodTruckWorkflowResult {
   events: FoodTruckEvent[];
   /** One entry per venue that failed. */
   errors: VenueError[];
+  /** A haiku about a truck scheduled on the first day (only when the AI touches are on). */
+  haiku?: string;
   /** Deploy outcome when `deploy` was requested. */
   deploy?: {
     committed: boolean;

@@ -139,6 +139,7 @@
         start: str(e.start_time),
         end: str(e.end_time),
         description: str(e.description),
+        aiExtracted: e.ai_extracted === true,
       });
     }
     return out;
@@ -153,6 +154,12 @@
     const body = el("div", "event-body");
     const vendor = el("h3", "vendor", e.vendor);
     vendor.dataset.testid = "vendor";
+    if (e.aiExtracted) {
+      const badge = el("span", "badge ai-badge", "AI");
+      badge.dataset.testid = "ai-badge";
+      badge.title = "Name read from the venue's image by AI; it may be wrong";
+      vendor.append(" ", badge);
+    }
     body.append(vendor);
     if (e.location) {
       const venue = el("p", "venue", e.location);

@@ -26,6 +26,7 @@ export const APP_ENV_NAMES = [
   "GIT_AUTHOR_EMAIL",
   "ANTHROPIC_API_KEY",
   "ANTHROPIC_MODEL",
+  "ANTHROPIC_BASE_URL",
   "VISION_ANALYSIS_ENABLED",
 ] as const;
 
@@ -35,6 +36,8 @@ export interface AppSettings {
   deploy?: DeployTarget;
   gitToken?: string;
   anthropicApiKey?: string;
+  /** `ANTHROPIC_BASE_URL`: the Messages API's address (a proxy or gateway); default the SDK's. */
+  anthropicBaseUrl?: string;
   /** Model id; default {@link DEFAULT_ANTHROPIC_MODEL}. */
   anthropicModel: string;
   /** `VISION_ANALYSIS_ENABLED` (default true when an API key is set). */
@@ -43,7 +46,7 @@ export interface AppSettings {
 }
 
 /** The default model for the optional AI touches. */
-export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6";
 
 /** Reads application settings from a merged variable map (env over `.env`). */
 export function readAppSettings(vars: EnvMap): AppSettings {
@@ -76,6 +79,7 @@ export function readAppSettings(vars: EnvMap): AppSettings {
     gitToken: vars.GIT_TOKEN || undefined,
     anthropicApiKey: vars.ANTHROPIC_API_KEY || undefined,
     anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,
+    ...(vars.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: vars.ANTHROPIC_BASE_URL } : {}),
     visionEnabled: !(vision === "false" || vision === "0"),
     issues,
   };

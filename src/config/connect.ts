@@ -66,15 +66,28 @@ export function watchApiKeyFile(
   if (!path) return () => {};
   let current = cfg.material.apiKey;
   let busy = false;
+  let skipped: string | undefined;
   const timer = setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
       const key = await readApiKeyFile(path);
-      if (key && key !== current && !/\s/.test(key)) {
-        current = key;
-        for (const t of targets) await t.setApiKey(key);
-        options.onRotate?.(key.length);
+      if (key !== current) {
+        if (key === "" || /\s/.test(key)) {
+          if (skipped !== key) {
+            options.onError?.(
+              `TEMPORAL_API_KEY_FILE: ${path} now holds ${
+                key === "" ? "nothing" : "a key with whitespace"
+              }; keeping the previous key (write the new key atomically, e.g. with mv)`,
+            );
+          }
+          skipped = key;
+        } else {
+          current = key;
+          skipped = undefined;
+          for (const t of targets) await t.setApiKey(key);
+          options.onRotate?.(key.length);
+        }
       }
     } catch (err) {
       options.onError?.(`TEMPORAL_API_KEY_FILE: could not re-read ${path}: ${(err as Error).name}`);

@@ -155,7 +155,8 @@ export function layerConfig(input: LayerInput): LayeredConfig {
         : def !== undefined
         ? { value: def, source: "default" }
         : { value: undefined, source: undefined });
-  const tlsProfile = p.tls?.disabled === undefined ? undefined : String(!p.tls.disabled);
+  // A [profile.x.tls] table turns TLS on unless it says `disabled = true` (as the Temporal CLI reads it).
+  const tlsProfile = p.tls ? String(p.tls.disabled !== true) : undefined;
   return {
     address: str(["TEMPORAL_ADDRESS"], p.address, "profile.address", DEFAULTS.address),
     namespace: str(["TEMPORAL_NAMESPACE"], p.namespace, "profile.namespace", DEFAULTS.namespace),

@@ -122,7 +122,12 @@ export interface ProfileSource {
 /** The default TOML path: `$TEMPORAL_CONFIG_FILE`, else `$XDG_CONFIG_HOME` or `~/.config`, then `temporalio/temporal.toml`. */
 export function profilePath(env: EnvMap): string | undefined {
   if (env.TEMPORAL_CONFIG_FILE) return env.TEMPORAL_CONFIG_FILE;
-  const dir = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, ".config") : undefined);
+  const dir = env.XDG_CONFIG_HOME ||
+    (env.HOME
+      ? (Deno.build.os === "darwin"
+        ? join(env.HOME, "Library", "Application Support")
+        : join(env.HOME, ".config"))
+      : undefined);
   return dir ? join(dir, "temporalio", "temporal.toml") : undefined;
 }
 
@@ -150,9 +155,7 @@ export async function readProfile(env: EnvMap): Promise<ProfileSource> {
         : named
         ? `TEMPORAL_PROFILE "${name}": no config file at ${path} (create it or unset TEMPORAL_PROFILE)`
         : undefined)
-      : `${env.TEMPORAL_CONFIG_FILE ? "TEMPORAL_CONFIG_FILE" : "Temporal config file"} ${path}: ${
-        describeFsError(err)
-      }`;
+      : `TEMPORAL_CONFIG_FILE ${path}: ${describeFsError(err)}`;
     return { ...base, found: false, ...(problem ? { problem } : {}) };
   }
   try {
@@ -167,7 +170,7 @@ export async function readProfile(env: EnvMap): Promise<ProfileSource> {
     const msg = (err as Error).message.split("\n")[0];
     const problem = /Profile '.*' not found/.test(msg)
       ? `TEMPORAL_PROFILE "${name}": no such profile in ${path} (add [profile.${name}] or pick another)`
-      : `Temporal config file ${path}: ${msg} (fix the TOML)`;
+      : `TEMPORAL_CONFIG_FILE ${path}: ${msg} (fix the TOML)`;
     return { ...base, found: true, problem };
   }
 }

@@ -20,6 +20,8 @@ import { toWebData } from "../web/data.ts";
 import type { WebData } from "../web/data.ts";
 import { publishedFiles } from "../web/preview.ts";
 import { deployToGit, GitDeployError } from "../deploy/git.ts";
+import { createAiActivities } from "../ai/activities.ts";
+import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpStatusError, ParseError } from "../http.ts";
 import { fetchVenueEvents } from "../pipeline.ts";
 
@@ -29,6 +31,8 @@ export interface ActivityOptions {
   http?: HttpClient;
   /** `GIT_TOKEN` for https deploy targets (held by the worker, never in workflow input). */
   gitToken?: string;
+  /** Settings of the optional AI touches; off (no request made) without an API key. */
+  ai?: AiSettings;
 }
 
 /** Outcome of the `deployWebData` activity. */
@@ -41,7 +45,21 @@ export interface DeployOutcome {
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
   const http = options.http ?? new HttpClient({ retries: 0 });
+  const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
   return {
+    /**
+     * The optional AI touches in one call: names "TBD" trucks from their images and writes a
+     * haiku about a truck scheduled on `today`. Never throws; without an API key it returns the
+     * events unchanged and no haiku, making no request.
+     */
+    async enrichWithAi(
+      events: FoodTruckEvent[],
+      today: string,
+    ): Promise<{ events: FoodTruckEvent[]; haiku: string | null }> {
+      const named = await ai.extractTruckNames(events);
+      return { events: named, haiku: await ai.generateHaiku(named, today) };
+    },
+
     /** Reads one venue's schedule. Retryable on network errors, 5xx and 429. */
     async fetchVenue(venue: VenueEntry, today: string, until: string): Promise<FoodTruckEvent[]> {
       try {

@@ -22,6 +22,7 @@ import type { LogLevel, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
+import { aiSettingsFromApp } from "../ai/client.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
 import { startHealthServer } from "../ops/health.ts";
@@ -150,7 +151,11 @@ export async function runWorker(
         ...(options.workflowBundleCode
           ? { workflowBundle: { code: options.workflowBundleCode } }
           : { workflowsPath: WORKFLOWS_PATH }),
-        activities: createActivities(options.activities),
+        activities: createActivities({
+          gitToken: cfg.app.gitToken,
+          ai: aiSettingsFromApp(cfg.app),
+          ...options.activities,
+        }),
         shutdownGraceTime: grace,
         shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
       });

@@ -8,7 +8,12 @@
  * ```
  * @module
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities } from "@temporalio/workflow";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+} from "@temporalio/workflow";
 import type { Activities } from "./activities.ts";
 import type { FoodTruckWorkflowInput, FoodTruckWorkflowResult, VenueResult } from "../model.ts";
 import { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "../merge.ts";
@@ -20,6 +25,12 @@ export const VENUE_PARALLELISM = 4;
 const { generateWebData, deployWebData } = proxyActivities<Activities>({
   startToCloseTimeout: "3 minutes",
   retry: { initialInterval: "2 seconds", backoffCoefficient: 2, maximumAttempts: 4 },
+});
+
+// A local activity: no extra server round trip when the AI touches are off (it returns at once).
+const { enrichWithAi } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: "2 minutes",
+  retry: { maximumAttempts: 1 },
 });
 
 const { fetchVenue } = proxyActivities<Activities>({
@@ -70,6 +81,13 @@ export async function FoodTruckWorkflow(
     },
   );
   const result = mergeResults(results, from, to);
+  try {
+    const enriched = await enrichWithAi(result.events, from);
+    result.events = enriched.events;
+    if (enriched.haiku) result.haiku = enriched.haiku;
+  } catch {
+    // The AI touches never break a run.
+  }
   if (input.deploy) {
     try {
       const data = await generateWebData(result);

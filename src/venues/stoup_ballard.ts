@@ -153,9 +153,17 @@ export function parseStoupHtml(
       date,
     );
     let truckName = stoupTruckName($, box);
+    let imageUrl: string | undefined;
     if (truckName === "") {
       if (hours.start === null) continue;
       truckName = "TBD";
+      // The cell's picture often is the truck's logo: the optional vision fallback reads it.
+      const src = $(cell).find("img").first().attr("src");
+      if (src) {
+        try {
+          imageUrl = new URL(src, ctx.venue.url).toString();
+        } catch { /* unusable src: no image */ }
+      }
     }
     events.push({
       venueKey: ctx.venue.key,
@@ -164,6 +172,7 @@ export function parseStoupHtml(
       date,
       start: hours.start,
       end: hours.end,
+      ...(imageUrl ? { imageUrl } : {}),
     });
   }
   return events;

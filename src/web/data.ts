@@ -35,6 +35,8 @@ export interface WebEvent {
   end_time: string | null;
   /** Free text (cuisine, link, note), or null. */
   description: string | null;
+  /** True when the vendor name was read from an image by AI. */
+  ai_extracted: boolean;
 }
 
 /** The whole `data.json` file. */
@@ -94,6 +96,7 @@ export function toWebData(
     start_time: webTime(e.start),
     end_time: webTime(e.end),
     description: e.description ?? null,
+    ai_extracted: e.aiExtracted === true,
   }));
   const data: WebData = {
     events,
@@ -102,7 +105,7 @@ export function toWebData(
     timezone: "PT",
     errors: result.errors.map((err) => err.message),
   };
-  const haiku = extra?.haiku?.trim();
+  const haiku = (extra?.haiku ?? result.haiku)?.trim();
   if (haiku) data.haiku = haiku;
   return data;
 }
@@ -162,6 +165,7 @@ export function serializeWebData(data: WebData): string {
       start_time: e.start_time,
       end_time: e.end_time,
       description: e.description,
+      ai_extracted: e.ai_extracted,
     })),
     updated: data.updated,
     total_events: data.total_events,
@@ -209,6 +213,9 @@ export function parseWebData(text: string): WebData {
           `data.json: events[${i}].${k} is not a string or null`,
         );
       }
+    }
+    if (ev.ai_extracted !== undefined && typeof ev.ai_extracted !== "boolean") {
+      throw new TypeError(`data.json: events[${i}].ai_extracted is not a boolean`);
     }
   });
   if (!isStr(d.updated)) {

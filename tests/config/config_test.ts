@@ -444,6 +444,24 @@ Deno.test("requireValid throws a ConfigError listing every problem, without secr
   });
 });
 
+Deno.test("an empty [profile.x.tls] table turns TLS on, as the Temporal CLI reads it", async () => {
+  const toml = await write(
+    "tls-on.toml",
+    '[profile.default]\naddress = "h:7233"\n[profile.default.tls]\n',
+  );
+  const cfg = await load({ TEMPORAL_CONFIG_FILE: toml });
+  assert.equal(cfg.tlsEnabled, true);
+  assert.equal(cfg.authMode, "tls");
+  const off = await write("tls-off.toml", "[profile.default.tls]\ndisabled = true\n");
+  assert.equal((await load({ TEMPORAL_CONFIG_FILE: off })).tlsEnabled, false);
+});
+
+Deno.test("a TOML syntax error names TEMPORAL_CONFIG_FILE", async () => {
+  const toml = await write("syntax.toml", "[profile.default\n");
+  const cfg = await load({ TEMPORAL_CONFIG_FILE: toml });
+  assertOneError(cfg, /^TEMPORAL_CONFIG_FILE$/, /syntax\.toml: .*fix the TOML/);
+});
+
 Deno.test({
   name: "cleanup",
   fn: async () => {

@@ -60,6 +60,7 @@ Deno.test("toWebData: contract fields, 12-hour Pacific times, null description",
       start_time: "1:00 PM PT",
       end_time: "8:00 PM PT",
       description: null,
+      ai_extracted: false,
     }],
     updated: "2026-03-05T18:15:00.000Z",
     total_events: 1,
@@ -457,4 +458,13 @@ Deno.test({
       await Deno.remove(tmp, { recursive: true });
     }
   },
+});
+
+Deno.test("toWebData: an AI-extracted truck name is marked ai_extracted", () => {
+  const data = toWebData(
+    result([{ ...ev({}), truckName: "Read From Logo", aiExtracted: true }, ev({})]),
+    NOW,
+  );
+  assert.deepEqual(data.events.map((e) => e.ai_extracted).sort(), [false, true]);
+  assert.equal(parseWebData(serializeWebData(data)).events.some((e) => e.ai_extracted), true);
 });

@@ -1,0 +1,71 @@
+/**
+ * The AI touches as Temporal activities: plain async functions that never throw. Every failure
+ * (no answer in time, HTTP error after the SDK's bounded retries, malformed answer, missing
+ * permission...) is logged as one line without the key, and a safe fallback is returned:
+ * the events unchanged, or no haiku. Without an API key they do nothing and make no request.
+ *
+ * Register them next to the other activities; give each a `startToCloseTimeout` above the worst
+ * case of its requests ((maxRetries + 1) × timeoutMs plus backoff, per image for the vision
+ * fallback) and a single attempt: they do their own retrying.
+ *
+ * @example
+ * ```ts
+ * import { createAiActivities } from "../ai/activities.ts";
+ * import { aiSettingsFromApp } from "../ai/client.ts";
+ * const activities = {
+ *   ...createActivities({ gitToken: app.gitToken }),
+ *   ...createAiActivities(aiSettingsFromApp(app)),
+ * };
+ * // in the workflow:
+ * //   events = await extractTruckNames(events);
+ * //   const haiku = await generateHaiku(events, today);
+ * ```
+ * @module
+ */
+import type { FoodTruckEvent } from "../model.ts";
+import { type AiSettings, describeAiError, logLine } from "./client.ts";
+import { generateHaiku } from "./haiku.ts";
+import { applyVision, TruckNameCache, type VisionEvent } from "./vision.ts";
+
+/**
+ * Builds the AI activities over one settings object. The vision cache (memory, plus
+ * `settings.visionCachePath` when set) lives as long as the returned object.
+ *
+ * @param settings The AI settings; `timeoutMs` default 20000, `maxRetries` default 2,
+ *   `visionEnabled` default true.
+ * @returns `extractTruckNames(events)` and `generateHaiku(events, today)`.
+ */
+export function createAiActivities(settings: AiSettings) {
+  let cache: Promise<TruckNameCache> | undefined;
+  return {
+    /**
+     * Names `"TBD"` events that carry an `imageUrl` from their image (`aiExtracted: true`).
+     * Never throws; on any failure the events come back unchanged.
+     */
+    async extractTruckNames<E extends VisionEvent>(events: E[]): Promise<E[]> {
+      try {
+        cache ??= TruckNameCache.load(settings.visionCachePath);
+        return await applyVision(events, settings, await cache);
+      } catch (err) {
+        logLine(settings, `vision: skipped: ${describeAiError(err, settings)}`);
+        return events;
+      }
+    },
+
+    /**
+     * One haiku about a truck scheduled `today` (Pacific `YYYY-MM-DD`), or null: no key, no
+     * truck today, or any failure. Never throws.
+     */
+    async generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
+      try {
+        return await generateHaiku(events, today, settings);
+      } catch (err) {
+        logLine(settings, `haiku: skipped: ${describeAiError(err, settings)}`);
+        return null;
+      }
+    },
+  };
+}
+
+/** The AI activity interface as a workflow sees it. */
+export type AiActivities = ReturnType<typeof createAiActivities>;

@@ -1,0 +1,183 @@
+/**
+ * The Anthropic client for the optional AI touches (vision fallback, daily haiku), built from
+ * explicit settings only: the config module is the only reader of the environment, so the SDK
+ * is handed every option it would otherwise read from `ANTHROPIC_*` variables. (SDK 1.13 still
+ * reads `ANTHROPIC_CUSTOM_HEADERS` unconditionally: grant `--allow-env=ANTHROPIC_CUSTOM_HEADERS`,
+ * or every AI call falls back with a one-line `NotCapable` notice.)
+ *
+ * Nothing here ever prints the API key: {@link describeAiError} turns any failure into one
+ * short line with the key redacted, ready for a log.
+ *
+ * @example
+ * ```ts
+ * import { aiEnabled, aiSettingsFromApp, createAiClient, describeAiError } from "./client.ts";
+ * const settings = aiSettingsFromApp(app); // app: AppSettings from src/config/app.ts
+ * if (aiEnabled(settings)) {
+ *   const client = createAiClient(settings);
+ *   try {
+ *     const content = "Say hi";
+ *     await client.messages.create({
+ *       model: settings.model,
+ *       max_tokens: 50,
+ *       messages: [{ role: "user", content }],
+ *     });
+ *   } catch (err) {
+ *     console.warn(`ai: ${describeAiError(err, settings)}`);
+ *   }
+ * }
+ * ```
+ * @module
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import type { AppSettings } from "../config/app.ts";
+
+/** The Anthropic API's own address, used when {@link AiSettings.baseURL} is not given. */
+export const DEFAULT_AI_BASE_URL = "https://api.anthropic.com";
+/** Per-request timeout of the model API, in milliseconds. */
+export const DEFAULT_AI_TIMEOUT_MS = 20_000;
+/** Retries after the first attempt (timeouts, connection errors, 408/409/429/5xx). */
+export const DEFAULT_AI_MAX_RETRIES = 2;
+
+/** Settings of the AI touches. Plain data: pass them explicitly, nothing is read from env. */
+export interface AiSettings {
+  /** The Anthropic API key. A secret: never printed. Unset (or blank) disables every AI touch. */
+  apiKey?: string;
+  /** The model id sent with each request, e.g. `claude-sonnet-4-5`. */
+  model: string;
+  /** Base URL of the Messages API (tests point it at a local stand-in); default {@link DEFAULT_AI_BASE_URL}. */
+  baseURL?: string;
+  /** Per-request timeout in milliseconds; default {@link DEFAULT_AI_TIMEOUT_MS} (20000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt; default {@link DEFAULT_AI_MAX_RETRIES} (2). */
+  maxRetries?: number;
+  /** Whether the vision fallback runs (the haiku does not depend on it); default true. */
+  visionEnabled?: boolean;
+  /** JSON file caching truck names per image URL across runs; default: in-memory cache only. */
+  visionCachePath?: string;
+  /**
+   * How images reach the model: `"base64"` fetches the image here and sends its bytes (works
+   * for images the API cannot reach, e.g. local fixtures); `"url"` sends the URL for the API to
+   * fetch. Default `"base64"`.
+   */
+  imageMode?: "base64" | "url";
+  /** Where the one-line skip notices go; default `console.warn`. Lines never hold the key. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Maps the application settings (from `src/config/app.ts`) to {@link AiSettings}.
+ *
+ * @param app The application settings: `anthropicApiKey`, `anthropicModel`, `visionEnabled`.
+ * @param overrides Extra settings (base URL, timeouts, cache path...) laid over; default none.
+ * @returns The AI settings.
+ */
+export function aiSettingsFromApp(
+  app: Pick<
+    AppSettings,
+    "anthropicApiKey" | "anthropicModel" | "visionEnabled" | "anthropicBaseUrl"
+  >,
+  overrides: Partial<AiSettings> = {},
+): AiSettings {
+  return {
+    apiKey: app.anthropicApiKey,
+    model: app.anthropicModel,
+    visionEnabled: app.visionEnabled,
+    ...(app.anthropicBaseUrl ? { baseURL: app.anthropicBaseUrl } : {}),
+    ...overrides,
+  };
+}
+
+/** Whether the settings carry a usable API key (the AI touches are off otherwise). */
+export function aiEnabled(settings: AiSettings): boolean {
+  return typeof settings.apiKey === "string" && settings.apiKey.trim() !== "";
+}
+
+/**
+ * Creates the official SDK client with explicit options: key, base URL, timeout, bounded
+ * retries, SDK logging routed through {@link AiSettings.log} with the key redacted.
+ *
+ * @param settings The AI settings; `timeoutMs` default 20000, `maxRetries` default 2,
+ *   `baseURL` default {@link DEFAULT_AI_BASE_URL}.
+ * @returns The client.
+ * @throws Error when no API key is set (check {@link aiEnabled} first).
+ */
+export function createAiClient(settings: AiSettings): Anthropic {
+  if (!aiEnabled(settings)) throw new Error("no Anthropic API key configured");
+  const key = settings.apiKey!.trim();
+  const warn = (...args: unknown[]) =>
+    logLine(settings, `anthropic sdk: ${redact(args.map(String).join(" "), key)}`);
+  return new Anthropic({
+    apiKey: key,
+    baseURL: settings.baseURL ?? DEFAULT_AI_BASE_URL,
+    timeout: settings.timeoutMs ?? DEFAULT_AI_TIMEOUT_MS,
+    maxRetries: settings.maxRetries ?? DEFAULT_AI_MAX_RETRIES,
+    webhookKey: null,
+    logLevel: "warn",
+    logger: { error: warn, warn, info: () => {}, debug: () => {} },
+    // Explicit, so that the SDK reads no ANTHROPIC_OPEN_TELEMETRY* variable.
+    openTelemetry: { propagation: false, traces: false },
+  });
+}
+
+/** Writes one line through {@link AiSettings.log} (default `console.warn`). */
+export function logLine(settings: AiSettings, line: string): void {
+  (settings.log ?? console.warn)(redact(line, settings.apiKey));
+}
+
+/** Replaces every occurrence of `secret` (when non-blank) in `text` with `[redacted]`. */
+export function redact(text: string, secret: string | undefined): string {
+  const s = secret?.trim();
+  return s ? text.split(s).join("[redacted]") : text;
+}
+
+/** The model answered, but not in the expected shape (empty, too long, several lines...). */
+export class AiAnswerError extends Error {
+  override name = "AiAnswerError";
+}
+
+/**
+ * One short, safe line describing a failure of an AI call, for a log: `the model answered
+ * HTTP 500`, `no answer within 20000 ms`, `could not reach the model API`, or the error's
+ * first line, always with the key redacted.
+ *
+ * @param err The error thrown by the SDK or by our own checks.
+ * @param settings The settings (for the timeout and the key to redact).
+ * @returns The description, without a trailing period.
+ */
+export function describeAiError(err: unknown, settings: AiSettings): string {
+  let text: string;
+  if (err instanceof Anthropic.APIConnectionTimeoutError) {
+    text = `no answer within ${settings.timeoutMs ?? DEFAULT_AI_TIMEOUT_MS} ms`;
+  } else if (err instanceof Anthropic.APIConnectionError) {
+    text = "could not reach the model API";
+  } else if (err instanceof Anthropic.APIError && typeof err.status === "number") {
+    text = `the model answered HTTP ${err.status}`;
+  } else if (err instanceof AiAnswerError) {
+    text = `malformed answer: ${err.message}`;
+  } else if (err instanceof Error) {
+    text = `${err.name}: ${err.message}`;
+  } else {
+    text = String(err);
+  }
+  const line = text.split("\n")[0];
+  return redact(line.length > 200 ? line.slice(0, 200) + "…" : line, settings.apiKey);
+}
+
+/**
+ * Whether an error means the model API is unusable for now (no connection, timeout, 401/403/404,
+ * 429, 5xx), so further requests are pointless; false for errors about one request (400, 413)
+ * and for errors that are not the API's (e.g. fetching an image).
+ */
+export function isModelUnavailable(err: unknown): boolean {
+  return err instanceof Anthropic.APIError && err.status !== 400 && err.status !== 413;
+}
+
+/** The concatenated text blocks of a Messages API answer. */
+export function answerText(message: { content: ReadonlyArray<{ type: string }> }): string {
+  return message.content
+    .filter((b): b is { type: "text"; text: string } => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+}
+
+export { Anthropic };

@@ -1,0 +1,113 @@
+/**
+ * The AI touches inside the real workflow: a worker with ANTHROPIC_API_KEY (pointed at a local
+ * stand-in of the Messages API) names a "TBD" truck from its image and adds the day's haiku;
+ * without a key the stand-in gets no request at all. The key never shows in any output.
+ */
+import assert from "node:assert/strict";
+import { startDevServer } from "../../src/devserver.ts";
+import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { runTask, spawnTask } from "../helpers/proc.ts";
+import { KEY, startStandIn } from "./_standin.ts";
+
+const HAIKU = "Smoke curls from the grill\nBrisket waits for the long line\nBallard rain holds off";
+
+function stoupPage(imageUrl: string): string {
+  const cell = (h4: string, hrs: string, name: string, img: string) =>
+    `<div style='position:relative;'><div class='days1 food-truck-day'><div><img src='${img}'>` +
+    `<div class='lunch-truck-info'><h4>${h4}</h4><div class='hrs'>${hrs}</div>${name}<br></div></div></div></div>`;
+  return `<!doctype html><html><body><div class='food-trucks'>` +
+    cell("Thu 03.05", "1 &mdash; 8pm", "", imageUrl) +
+    cell("Fri 03.06", "5 &mdash; 8pm", "Woodshop BBQ", "https://cdn.example.com/x.png") +
+    `</div></body></html>`;
+}
+
+Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is added; no key, no request", async (t) => {
+  await using server = await startDevServer();
+  const standIn = startStandIn((_n, body) => {
+    const text = JSON.stringify(body);
+    return { text: text.includes('"image"') ? "Rolling Risotto" : HAIKU };
+  });
+  const page = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () =>
+      new Response(stoupPage(`${standIn.url}/images/logo.png`), {
+        headers: { "content-type": "text/html" },
+      }),
+  );
+  const tmp = await Deno.makeTempDir({ prefix: "ai-e2e-" });
+  try {
+    const venues = `${tmp}/venues.json`;
+    await Deno.writeTextFile(
+      venues,
+      JSON.stringify({
+        venues: [{
+          key: "stoup-ballard",
+          name: "Stoup Brewing - Ballard",
+          url: `http://127.0.0.1:${page.addr.port}/ballard/`,
+        }],
+      }),
+    );
+    const args = [
+      "--venues",
+      venues,
+      "--date",
+      "2026-03-05",
+      "--json",
+      "--preview",
+      `${tmp}/public`,
+    ];
+
+    await t.step(
+      "with a key: the TBD truck is named from its image and the haiku is published",
+      async () => {
+        const env = {
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_TASK_QUEUE: `ai-${crypto.randomUUID().slice(0, 8)}`,
+          ANTHROPIC_API_KEY: KEY,
+          ANTHROPIC_BASE_URL: standIn.url,
+          ANTHROPIC_MODEL: "claude-test-model",
+        };
+        await using worker = await spawnTask("worker", [], { env });
+        await worker.waitFor(/worker: RUNNING/);
+        const r = await runTask("start", args, { env });
+        assert.equal(r.code, 0, r.stderr + worker.output());
+        const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
+        const named = result.events.find((e) => e.date === "2026-03-05")!;
+        assert.equal(named.truckName, "Rolling Risotto");
+        assert.equal(named.aiExtracted, true);
+        assert.equal(result.haiku, HAIKU);
+        const data = JSON.parse(await Deno.readTextFile(`${tmp}/public/data.json`));
+        assert.equal(data.haiku, HAIKU);
+        assert.equal(data.events[0].ai_extracted, true);
+        assert.equal(data.events[1].ai_extracted, false);
+        assert.ok(standIn.messages.length >= 2);
+        assert.ok(standIn.messages.every((m) => m.body?.model === "claude-test-model"));
+        await worker.stop();
+        const all = r.stdout + r.stderr + worker.output();
+        assert.ok(!all.includes(KEY), "the API key leaked into output");
+      },
+    );
+
+    await t.step("without a key: no request reaches the API and TBD stays", async () => {
+      const before = standIn.all.length;
+      const env = {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TASK_QUEUE: `ai-${crypto.randomUUID().slice(0, 8)}`,
+        ANTHROPIC_BASE_URL: standIn.url,
+      };
+      await using worker = await spawnTask("worker", [], { env });
+      await worker.waitFor(/worker: RUNNING/);
+      const r = await runTask("start", args, { env });
+      assert.equal(r.code, 0, r.stderr);
+      const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
+      assert.equal(result.events[0].truckName, "TBD");
+      assert.equal(result.haiku, undefined);
+      assert.equal(standIn.all.length, before);
+      await worker.stop();
+    });
+  } finally {
+    await page.shutdown();
+    await standIn.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
