@@ -14,7 +14,13 @@ import { loadConfig, requireValid, splitHostPort } from "./config/mod.ts";
 import type { TemporalConfig } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
 import { checkConnection } from "./checkenv.ts";
-import { isListening, startDevServer } from "./devserver.ts";
+import {
+  INSTALL_HINT,
+  isListening,
+  startDevServer,
+  startDownloadedDevServer,
+  TemporalCliMissingError,
+} from "./devserver.ts";
 import type { DevServer } from "./devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "./fixture_server.ts";
 import type { FixtureServer } from "./fixture_server.ts";
@@ -73,11 +79,25 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       const uiPort = hp.port + 1000 <= 65535 ? hp.port + 1000 : undefined;
       const ui = uiPort ? ` (Web UI on http://localhost:${uiPort})` : "";
       log(`dev: nothing at ${cfg.address}; starting \`temporal server start-dev\`${ui}`);
-      server = await startDevServer({
-        ip: hp.host === "localhost" ? "127.0.0.1" : hp.host,
-        port: hp.port,
-        uiPort,
-      });
+      const where = { ip: hp.host === "localhost" ? "127.0.0.1" : hp.host, port: hp.port, uiPort };
+      try {
+        server = await startDevServer(where);
+      } catch (err) {
+        if (!(err instanceof TemporalCliMissingError)) throw err;
+        log(
+          "dev: `temporal` is not on PATH; downloading the dev server with @temporalio/testing (cached for next time)",
+        );
+        try {
+          server = await startDownloadedDevServer(where);
+        } catch (dl) {
+          // The SDK's message repeats the URL; its last clause is the cause ("dns error: …").
+          const why = (dl as Error).message.split("\n")[0].split(": ").slice(-2).join(": ");
+          throw new FatalError(
+            `the Temporal CLI is not installed and the dev server could not be downloaded (${why}); ${INSTALL_HINT}`,
+            2,
+          );
+        }
+      }
       await waitForNamespace(cfg, 30_000);
     } else {
       log(`dev: using the Temporal server at ${cfg.address}`);

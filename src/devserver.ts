@@ -154,3 +154,32 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     [Symbol.asyncDispose]: stop,
   };
 }
+
+/**
+ * Starts the dev server that `@temporalio/testing` downloads and caches (for users who have
+ * internet but no `temporal` CLI). Loads the SDK's native core: needs `--allow-ffi`.
+ * Throws when the download (or the start) fails; callers add {@link INSTALL_HINT}.
+ */
+export async function startDownloadedDevServer(
+  options: Pick<DevServerOptions, "ip" | "port" | "uiPort"> = {},
+): Promise<DevServer> {
+  const { TestWorkflowEnvironment } = await import("@temporalio/testing");
+  const ip = options.ip ?? "127.0.0.1";
+  const port = options.port ?? freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip,
+      port,
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+      log: { format: "pretty", level: "error" },
+    },
+  });
+  const stop = () => env.teardown();
+  return {
+    address: `${ip}:${port}`,
+    port,
+    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : undefined,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

