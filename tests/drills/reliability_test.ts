@@ -1,7 +1,8 @@
 /**
  * Reliability drills on a real Temporal dev server with real worker processes:
  * (a) the worker is SIGKILLed while a venue activity is in flight: a new worker finishes the SAME
- *     workflow (the activity is retried once its 30 s startToClose timeout expires);
+ *     workflow (the activity is retried once its 15 s startToClose timeout expires); with a deploy
+ *     target, exactly one commit lands;
  * (b) SIGTERM with an activity in flight: the activity finishes within the grace period, the
  *     worker exits 0, and the workflow completes without a second attempt;
  * (c) the dev server restarts (same port, same SQLite file) under a running worker: the worker
@@ -183,6 +184,9 @@ Deno.test({
     const queue = `drill-kill-${crypto.randomUUID().slice(0, 8)}`;
     const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue };
     const cfg = await configFor(server.address, queue);
+    const bare = await Deno.makeTempDir({ prefix: "drill-site-" });
+    const init = await new Deno.Command("git", { args: ["init", "--bare", "-q", bare] }).output();
+    assert.equal(init.code, 0);
     const { client, close } = await connectClient(cfg);
     try {
       await using first = await spawnWorker(env);
@@ -190,7 +194,11 @@ Deno.test({
       const handle = await client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: queue,
         workflowId: newWorkflowId(FIXTURE_DATE),
-        args: [{ venues: site.venues(await stoupVenues(fixtures)), date: FIXTURE_DATE }],
+        args: [{
+          venues: site.venues(await stoupVenues(fixtures)),
+          date: FIXTURE_DATE,
+          deploy: { repositoryUrl: bare },
+        }],
         workflowExecutionTimeout: 3 * 60_000,
       });
       await site.waitArrived(1, 30_000);
@@ -202,7 +210,7 @@ Deno.test({
 
       await using second = await spawnWorker(env);
       await second.waitFor(/worker: RUNNING/);
-      // The retry comes after the first attempt's startToClose timeout (30 s) + 1 s backoff.
+      // The retry comes after the first attempt's startToClose timeout (15 s) + 1 s backoff.
       const result = await withTimeout(
         handle.result() as Promise<FoodTruckWorkflowResult>,
         120_000,
@@ -212,9 +220,23 @@ Deno.test({
       assertStoupResult(result);
       assert.ok(site.arrived >= 2, `the activity was not retried (${site.arrived} request)`);
       const history = await handle.fetchHistory();
-      const started = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes);
+      const events = history.events ?? [];
+      const fetchScheduled = new Set(
+        events.filter((e) =>
+          e.activityTaskScheduledEventAttributes?.activityType?.name === "fetchVenue"
+        ).map((e) => String(e.eventId)),
+      );
+      const started = events.filter((e) =>
+        e.activityTaskStartedEventAttributes &&
+        fetchScheduled.has(String(e.activityTaskStartedEventAttributes.scheduledEventId))
+      );
       assert.equal(started.length, 1, "one ActivityTaskStarted (the one that completed)");
       assert.equal(started[0].activityTaskStartedEventAttributes?.attempt, 2, "it was attempt 2");
+      assert.equal(result.deploy?.committed, true, JSON.stringify(result.deploy));
+      const count = await new Deno.Command("git", {
+        args: ["--git-dir", bare, "rev-list", "--count", "main"],
+      }).output();
+      assert.equal(new TextDecoder().decode(count.stdout).trim(), "1", "exactly one commit lands");
       console.log(
         `  recovered ${recoveredS.toFixed(1)} s after SIGKILL (same workflow ${handle.workflowId})`,
       );
