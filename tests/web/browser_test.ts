@@ -119,7 +119,7 @@ const RESULT: FoodTruckWorkflowResult = {
     ),
     ev("2026-03-06", LONG_NAME, STOUP, null),
     ev("2026-03-08", "Nosh", STOUP, [13, 20]),
-    ev("2026-03-08", "Marination", SALEH, [12, 14], "Hawaiian-Korean"),
+    { ...ev("2026-03-08", "Marination", SALEH, [12, 14], "Hawaiian-Korean"), aiExtracted: true },
   ],
   errors: failures,
 };
@@ -235,7 +235,7 @@ Deno.test({
             "Woodshop BBQ",
             XSS_NAME,
           ]);
-          assert.deepEqual(await vendorsOf(2), ["Marination", "Nosh"]);
+          assert.deepEqual(await vendorsOf(2), ["Marination AI", "Nosh"]); // "AI": the badge
 
           // An event's content and hours.
           const first = days.nth(0).getByTestId("event").nth(1);
@@ -330,6 +330,13 @@ Deno.test({
             3,
           );
           assert.equal(await page.locator("[data-testid=event] h3").count(), 6);
+          // The one AI-extracted name carries the badge, and only it.
+          assert.equal(await page.getByTestId("ai-badge").count(), 1);
+          assert.match(
+            (await page.locator("[data-testid=event]", { has: page.getByTestId("ai-badge") })
+              .getByTestId("vendor").textContent()) ?? "",
+            /^Marination/,
+          );
 
           // Nothing but our own server was contacted; no script errors.
           assert.ok(requests.length >= 4, `requests: ${requests}`);
