@@ -102,16 +102,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
   if (!options.noEnvFile) {
     const path = options.envFile ?? ".env";
     try {
-      dotEnv = await readDotEnv(path, options.envFile !== undefined);
-      envFile = {
-        path,
-        found: options.envFile !== undefined || Object.keys(dotEnv).length > 0 ||
-          await exists(path),
-      };
+      const read = await readDotEnv(path, options.envFile !== undefined);
+      dotEnv = read.vars;
+      envFile = { path, found: read.found };
     } catch (err) {
       fileErrors.push({
         variable: "--env-file",
-        message: (err as Error).message.replace(/^--env-file /, ""),
+        message: (err as Error).message,
       });
       envFile = { path, found: false };
     }
@@ -165,15 +162,6 @@ function readOpsBinds(
     healthBind: read("TEMPORAL_HEALTH_BIND"),
     issues,
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Returns `cfg` when it has no errors; otherwise throws {@link ConfigError} listing them all. */

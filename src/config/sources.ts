@@ -87,20 +87,24 @@ export function describeFsError(err: unknown): string {
  * environment: the caller layers it below the process environment).
  *
  * @param path File path. Default `.env` in the current directory.
- * @param required When false (the default file), a missing file yields `{}`; when true (a path
+ * @returns The variables, and whether the file existed.
+ * @param required When false (the default file), a missing file yields no variables; when true (a path
  *   given with `--env-file`), a missing file is a {@link ConfigFileError}.
  */
-export async function readDotEnv(path = ".env", required = false): Promise<EnvMap> {
+export async function readDotEnv(
+  path = ".env",
+  required = false,
+): Promise<{ vars: EnvMap; found: boolean }> {
   let text: string;
   try {
     const stat = await Deno.stat(path);
     if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
     text = await Deno.readTextFile(path);
   } catch (err) {
-    if (!required && err instanceof Deno.errors.NotFound) return {};
-    throw new ConfigFileError(`--env-file ${path}: ${describeFsError(err)}`);
+    if (!required && err instanceof Deno.errors.NotFound) return { vars: {}, found: false };
+    throw new ConfigFileError(`${path}: ${describeFsError(err)}`);
   }
-  return parseEnv(text) as EnvMap;
+  return { vars: parseEnv(text) as EnvMap, found: true };
 }
 
 /** Where the TOML profile comes from, and what it held. */
@@ -115,8 +119,8 @@ export interface ProfileSource {
   named: boolean;
   /** The profile's values (empty when none). */
   profile: ClientConfigProfile;
-  /** A one-line problem (profile not found, TOML syntax, unreadable file), if any. */
-  problem?: string;
+  /** A problem (profile not found, TOML syntax, unreadable file), if any. */
+  problem?: { variable: string; message: string };
 }
 
 /** The default TOML path: `$TEMPORAL_CONFIG_FILE`, else `$XDG_CONFIG_HOME` or `~/.config`, then `temporalio/temporal.toml`. */
@@ -151,11 +155,17 @@ export async function readProfile(env: EnvMap): Promise<ProfileSource> {
   } catch (err) {
     const problem = err instanceof Deno.errors.NotFound
       ? (env.TEMPORAL_CONFIG_FILE
-        ? `TEMPORAL_CONFIG_FILE ${path}: file not found (fix the path or unset it)`
+        ? {
+          variable: "TEMPORAL_CONFIG_FILE",
+          message: `${path}: file not found (fix the path or unset it)`,
+        }
         : named
-        ? `TEMPORAL_PROFILE "${name}": no config file at ${path} (create it or unset TEMPORAL_PROFILE)`
+        ? {
+          variable: "TEMPORAL_PROFILE",
+          message: `"${name}": no config file at ${path} (create it or unset TEMPORAL_PROFILE)`,
+        }
         : undefined)
-      : `TEMPORAL_CONFIG_FILE ${path}: ${describeFsError(err)}`;
+      : { variable: "TEMPORAL_CONFIG_FILE", message: `${path}: ${describeFsError(err)}` };
     return { ...base, found: false, ...(problem ? { problem } : {}) };
   }
   try {
@@ -169,8 +179,11 @@ export async function readProfile(env: EnvMap): Promise<ProfileSource> {
   } catch (err) {
     const msg = (err as Error).message.split("\n")[0];
     const problem = /Profile '.*' not found/.test(msg)
-      ? `TEMPORAL_PROFILE "${name}": no such profile in ${path} (add [profile.${name}] or pick another)`
-      : `TEMPORAL_CONFIG_FILE ${path}: ${msg} (fix the TOML)`;
+      ? {
+        variable: "TEMPORAL_PROFILE",
+        message: `"${name}": no such profile in ${path} (add [profile.${name}] or pick another)`,
+      }
+      : { variable: "TEMPORAL_CONFIG_FILE", message: `${path}: ${msg} (fix the TOML)` };
     return { ...base, found: true, problem };
   }
 }

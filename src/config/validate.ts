@@ -185,18 +185,13 @@ export async function readApiKeyFile(path: string): Promise<string> {
 export async function validateConfig(
   cfg: LayeredConfig,
   now: Date = new Date(),
-  profileProblem?: string,
+  profileProblem?: ConfigIssue,
 ): Promise<Validation> {
   const errors: ConfigIssue[] = [...cfg.conflicts];
   const warnings: ConfigIssue[] = [];
   const material: Material = {};
   const notes: Record<string, string> = {};
-  if (profileProblem) {
-    errors.push({
-      variable: profileProblem.split(" ")[0],
-      message: profileProblem.replace(/^\S+\s/, ""),
-    });
-  }
+  if (profileProblem) errors.push(profileProblem);
 
   // Address.
   const address = cfg.address.value ?? "";
