@@ -50,10 +50,28 @@ export function classifyGrpcError(err: unknown): { failure: FailureClass; messag
       msg,
     )
   ) {
+    const why = /\(([^()]*)\)"?\s*$/.exec(msg)?.[1];
     return {
       failure: "client certificate rejected",
+      message: `the server did not accept the client certificate${
+        why ? ` (${why})` : ""
+      }; use a certificate signed by the CA the server trusts`,
+    };
+  }
+  if (/UnknownIssuer/.test(msg)) {
+    return {
+      failure: "server certificate not trusted",
       message:
-        `the server rejected the client certificate: ${msg} (use a certificate signed by the CA the server trusts)`,
+        "the server's certificate is not trusted (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)",
+    };
+  }
+  if (/NotValidForName/.test(msg)) {
+    const expected = /expected: DnsName\("([^"]+)"\)/.exec(msg)?.[1];
+    return {
+      failure: "server certificate not trusted",
+      message: `the server's certificate is not valid for${
+        expected ? ` "${expected}"` : " this name"
+      } (set TEMPORAL_TLS_SERVER_NAME to a name on the certificate)`,
     };
   }
   if (

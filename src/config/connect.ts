@@ -18,6 +18,7 @@ import type { TLSConfig } from "@temporalio/client";
 import type { TemporalConfig } from "./mod.ts";
 import { readApiKeyFile } from "./validate.ts";
 import { connectionFailed } from "./classify.ts";
+import { probeEndpoint } from "./probe.ts";
 
 /** The SDK's TLS option for `cfg`: false (plaintext), true (system roots) or a TLS config. */
 export function tlsOptions(cfg: TemporalConfig): TLSConfig | boolean {
@@ -112,6 +113,9 @@ export async function connectClient(
   cfg: TemporalConfig,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<ConnectedClient> {
+  // With TLS, grpc-js reports an untrusted or misnamed server certificate only as a timeout:
+  // a quick handshake with Deno's own TLS names it at once.
+  if (cfg.tlsEnabled) await probeEndpoint(cfg, options.connectTimeoutMs ?? 10_000);
   let connection: Connection;
   try {
     connection = await Connection.connect({

@@ -20,6 +20,21 @@ function assertNoSecret(text: string) {
   for (const k of [KEY, KEY2, WRONG]) assert.ok(!text.includes(k), "an API key leaked into output");
 }
 
+/** check-env, the worker and the starter all refuse `env` with exit 2 and the same failure class. */
+async function allRefuse(env: Record<string, string>, failure: RegExp, args: string[]) {
+  const c = await runTask("check-env", [], { env });
+  assert.equal(c.code, 2, c.stdout + c.stderr);
+  assert.match(c.stdout, new RegExp(`✗ ${failure.source}`));
+  for (const task of ["worker", "start"]) {
+    const r = await runTask(task, task === "start" ? args : [], { env, timeoutMs: 60_000 });
+    assert.equal(r.code, 2, `${task}: ${r.stdout}${r.stderr}`);
+    const last = r.stderr.trim().split("\n").at(-1)!;
+    assert.match(last, new RegExp(`^${task}: cannot connect to localhost:\\d+: ${failure.source}`));
+    assert.ok(!/^\s+at /m.test(r.stderr), `${task} printed a stack trace`);
+    assertNoSecret(r.stdout + r.stderr);
+  }
+}
+
 Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, inline PEM, rotation", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "auth-" });
   await Deno.mkdir(`${tmp}/certs`);
@@ -119,7 +134,7 @@ Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, in
   });
 
   await t.step(
-    "mTLS: a certificate from a rogue CA is rejected (check-env says so, exit 2)",
+    "mTLS: a certificate from a rogue CA is rejected by check-env, worker and start (exit 2)",
     async () => {
       const env = {
         TEMPORAL_ADDRESS: mtlsGw.address,
@@ -127,9 +142,11 @@ Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, in
         TEMPORAL_TLS_KEY: certs.rogueClientKey,
         ...ca,
       };
-      const r = await runTask("check-env", [], { env });
-      assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.match(r.stdout, /✗ client certificate rejected: /);
+      await allRefuse(
+        env,
+        /client certificate rejected: the server did not accept the client certificate/,
+        startArgs,
+      );
     },
   );
 
@@ -167,20 +184,20 @@ Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, in
     "custom CA: works with TEMPORAL_TLS_SERVER_CA_CERT_PATH, 'not trusted' without it",
     async () => {
       await runsEndToEnd({ TEMPORAL_ADDRESS: tlsGw.address, TEMPORAL_TLS: "true", ...ca });
-      const r = await runTask("check-env", [], {
-        env: { TEMPORAL_ADDRESS: tlsGw.address, TEMPORAL_TLS: "true" },
-      });
-      assert.equal(r.code, 2, r.stdout + r.stderr);
-      assert.match(r.stdout, /✗ server certificate not trusted: /);
+      await allRefuse(
+        { TEMPORAL_ADDRESS: tlsGw.address, TEMPORAL_TLS: "true", ...queue() },
+        /server certificate not trusted: the server's certificate is not trusted \(set TEMPORAL_TLS_SERVER_CA_CERT_PATH/,
+        startArgs,
+      );
     },
   );
 
   await t.step("TEMPORAL_TLS_SERVER_NAME makes the other-name certificate work", async () => {
-    const without = await runTask("check-env", [], {
-      env: { TEMPORAL_ADDRESS: otherGw.address, ...ca },
-    });
-    assert.equal(without.code, 2, without.stdout + without.stderr);
-    assert.match(without.stdout, /✗ server certificate not trusted: .*not valid for "localhost"/);
+    await allRefuse(
+      { TEMPORAL_ADDRESS: otherGw.address, ...ca, ...queue() },
+      /server certificate not trusted: the server's certificate is not valid for "localhost" \(set TEMPORAL_TLS_SERVER_NAME/,
+      startArgs,
+    );
     await runsEndToEnd({
       TEMPORAL_ADDRESS: otherGw.address,
       TEMPORAL_TLS_SERVER_NAME: certs.otherServerName,

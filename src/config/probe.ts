@@ -1,0 +1,166 @@
+/**
+ * Pre-flight probes of a Temporal endpoint with Deno's own network APIs: DNS and TCP, then the
+ * TLS handshake with the configured CA and server name. They name a failure precisely and at
+ * once, where the gRPC client would only report "Failed to connect before the deadline" after its
+ * timeout.
+ *
+ * @example
+ * ```ts
+ * import { probeEndpoint } from "./probe.ts";
+ * await probeEndpoint(cfg, 5000); // throws ConnectionFailedError("nothing listening", ...)
+ * ```
+ * @module
+ */
+import type { TemporalConfig } from "./mod.ts";
+import { splitHostPort } from "./validate.ts";
+import { ConnectionFailedError } from "./classify.ts";
+
+/** Rejects with a "timed out" {@link ConnectionFailedError} when `p` takes longer than `ms`. */
+export function withTimeout<T>(
+  address: string,
+  p: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ConnectionFailedError(
+              address,
+              "timed out",
+              `${what} did not finish within ${ms} ms`,
+            ),
+          ),
+        ms,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function probeTcp(
+  address: string,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<Deno.TcpConn> {
+  try {
+    return await withTimeout(
+      address,
+      Deno.connect({ hostname: host, port }),
+      timeoutMs,
+      `TCP connect to ${host}:${port}`,
+    );
+  } catch (err) {
+    if (err instanceof ConnectionFailedError) throw err;
+    const msg = (err as Error).message;
+    if (err instanceof Deno.errors.ConnectionRefused) {
+      throw new ConnectionFailedError(
+        address,
+        "nothing listening",
+        `nothing is listening on ${host}:${port} (is the server running? is TEMPORAL_addressESS right?)`,
+      );
+    }
+    if (/lookup|resolve|name or service|nodename|No address/i.test(msg)) {
+      throw new ConnectionFailedError(
+        address,
+        "cannot resolve host",
+        `the host name ${host} cannot be resolved (check TEMPORAL_addressESS and DNS)`,
+      );
+    }
+    if (err instanceof Deno.errors.TimedOut) {
+      throw new ConnectionFailedError(
+        address,
+        "timed out",
+        `TCP connect to ${host}:${port} timed out (firewall?)`,
+      );
+    }
+    throw new ConnectionFailedError(
+      address,
+      "connection failed",
+      `TCP connect to ${host}:${port} failed: ${msg.split("\n")[0]}`,
+    );
+  }
+}
+
+async function probeTls(
+  address: string,
+  cfg: TemporalConfig,
+  tcp: Deno.TcpConn,
+  host: string,
+  timeoutMs: number,
+): Promise<void> {
+  const caCerts = cfg.material.serverCa
+    ? [new TextDecoder().decode(cfg.material.serverCa)]
+    : undefined;
+  const name = cfg.serverName ?? host;
+  let tls: Deno.TlsConn | undefined;
+  try {
+    tls = await Deno.startTls(tcp, { hostname: name, caCerts, alpnProtocols: ["h2"] });
+    await withTimeout(address, tls.handshake(), timeoutMs, "TLS handshake");
+  } catch (err) {
+    if (err instanceof ConnectionFailedError) throw err;
+    const msg = (err as Error).message;
+    if (
+      /UnknownIssuer|unknown ?ca|self.signed|BadSignature|certificate verify|invalid peer certificate: (UnknownIssuer|BadEncoding|Other)/i
+        .test(msg)
+    ) {
+      throw new ConnectionFailedError(
+        address,
+        "server certificate not trusted",
+        `the server's certificate is not trusted${
+          caCerts ? " by TEMPORAL_TLS_SERVER_CA_CERT_PATH" : ""
+        } (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
+      );
+    }
+    if (/NotValidForName|not valid for name|CertNotValidForName|hostname/i.test(msg)) {
+      throw new ConnectionFailedError(
+        address,
+        "server certificate not trusted",
+        `the server's certificate is not valid for "${name}" (set TEMPORAL_TLS_SERVER_NAME to a name on the certificate)`,
+      );
+    }
+    if (/Expired|NotValidYet/i.test(msg)) {
+      throw new ConnectionFailedError(
+        address,
+        "server certificate not trusted",
+        `the server's certificate is expired or not yet valid`,
+      );
+    }
+    if (/InvalidContentType|corrupt message|wrong version|record|eof|reset/i.test(msg)) {
+      throw new ConnectionFailedError(
+        address,
+        "TLS handshake failed",
+        `TLS handshake with ${host} failed: the server does not speak TLS here (set TEMPORAL_TLS=false for a plaintext server)`,
+      );
+    }
+    throw new ConnectionFailedError(
+      address,
+      "TLS handshake failed",
+      `TLS handshake with ${host} failed: ${msg.split("\n")[0]}`,
+    );
+  } finally {
+    try {
+      (tls ?? tcp).close();
+    } catch { /* already closed */ }
+  }
+}
+
+/**
+ * Checks that `cfg.address` accepts TCP and, when TLS is on, completes a TLS handshake trusting
+ * the configured CA for the configured server name. Throws {@link ConnectionFailedError}.
+ *
+ * @param timeoutMs Timeout of each step. Default 5000.
+ */
+export async function probeEndpoint(cfg: TemporalConfig, timeoutMs = 5000): Promise<void> {
+  const hp = splitHostPort(cfg.address);
+  if (!hp) {
+    throw new ConnectionFailedError(cfg.address, "connection failed", `bad address ${cfg.address}`);
+  }
+  const tcp = await probeTcp(cfg.address, hp.host, hp.port, timeoutMs);
+  if (cfg.tlsEnabled) await probeTls(cfg.address, cfg, tcp, hp.host, timeoutMs);
+  else tcp.close();
+}
