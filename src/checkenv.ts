@@ -11,7 +11,6 @@
  * @module
  */
 import type { TemporalConfig } from "./config/mod.ts";
-import { splitHostPort } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
 import { classifyGrpcError, ConnectionFailedError } from "./config/classify.ts";
 import { probeEndpoint, withTimeout } from "./config/probe.ts";
