@@ -116,13 +116,16 @@ export async function connectClient(
   // With TLS, grpc-js reports an untrusted or misnamed server certificate only as a timeout:
   // a quick handshake with Deno's own TLS names it at once.
   if (cfg.tlsEnabled) await probeEndpoint(cfg, options.connectTimeoutMs ?? 10_000);
-  let connection: Connection;
+  // `Connection.connect` leaks its channel when it fails; lazy + ensureConnected lets us close it
+  // (open grpc-js sessions left behind make Deno's http2 GOAWAY crash more likely).
+  const connection = Connection.lazy({
+    ...connectionOptions(cfg),
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+  });
   try {
-    connection = await Connection.connect({
-      ...connectionOptions(cfg),
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-    });
+    await connection.ensureConnected();
   } catch (err) {
+    await connection.close().catch(() => {});
     throw connectionFailed(cfg.address, err);
   }
   const client = new Client({ connection, namespace: cfg.namespace });

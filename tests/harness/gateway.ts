@@ -8,7 +8,17 @@
  *   otherwise nginx answers with gRPC status 16 (UNAUTHENTICATED) itself.
  *   {@link Gateway.setApiKey} rotates the key (config rewrite + `nginx -s reload`).
  * - `"mtls"`: TLS, and the client must present a certificate issued by the test CA
- *   (`ssl_verify_client on`).
+ *   (`ssl_verify_client on`). Without one the TLS handshake fails; one that does not verify
+ *   (rogue CA, expired) gets gRPC status 16 from nginx (it cannot fail the handshake then).
+ *
+ * Two Deno hazards this harness steers around, which apply to the project's own code too:
+ * - A GOAWAY arriving on two or more open grpc-js sessions crashes Deno 2.9.6 (exit 139, or
+ *   134 with nghttp2's assertion `stream->closed_next == NULL` in find_stream_on_goaway_func;
+ *   denoland/deno#36788). Servers send GOAWAY on graceful shutdown, on reload, and when a
+ *   connection reaches its maximum age (Temporal's frontend does that too). So `stop()` uses
+ *   nginx's fast shutdown (no GOAWAY); `setApiKey()` cannot avoid one.
+ * - `Connection.connect()` is `lazy()` + `ensureConnected()` and leaves the channel open when
+ *   `ensureConnected()` throws: close it yourself (`lazy`, then `ensureConnected` in a try).
  *
  * @example
  * ```ts
@@ -35,17 +45,86 @@
  * await connection.close();
  * ```
  *
- * Permissions: `--allow-run=nginx`, `--allow-read`/`--allow-write` for the temp dir and the
- * certificates, `--allow-net=127.0.0.1`.
+ * nginx runs under the watchdog of `dev_server.ts` (`spawnSupervised`): it is stopped with
+ * its workers even when the test process dies. Permissions: `--allow-run=sh,nginx` (`sh` starts
+ * nginx; `nginx -s reload` is run directly), `--allow-read`/`--allow-write` for the temp dir
+ * and the certificates, `--allow-net=127.0.0.1,localhost`.
  *
  * ## What clients see (measured: Deno 2.9.6, @temporalio/client and /worker 1.24.0, nginx 1.22.1)
  *
- * MEASURED_ERRORS_PLACEHOLDER
+ * `client` = `Connection.connect()` + `workflowService.getSystemInfo()` (grpc-js, default retry
+ * interceptor); `lazy` = `Connection.lazy({ interceptors: [] })` + a call (the only way to see
+ * the transport error, which the eager connect hides); `native` = `NativeConnection.connect()`
+ * (Rust core, tonic + rustls; it calls GetSystemInfo itself, so failures throw from `connect`).
+ * Error `name`s: grpc-js → `Error` with numeric `code`; the client's eager connect on a gRPC
+ * status → `ServiceError` "Failed to connect to Temporal server" with that `Error` as `cause`;
+ * native at connect → `TransportError` (no `code`); native calls on an open connection →
+ * `ServiceError` with `code` and the bare grpc-message.
+ *
+ * - Every transport or TLS failure, `client`: `Error: Failed to connect before the deadline`,
+ *   after `connectTimeout` (default 10 s). Nothing more specific is available from it.
+ * - Server certificate not trusted (no CA given, or another CA):
+ *   - lazy: `14 UNAVAILABLE: No connection established. Last error: Error: unable to verify
+ *     the first certificate. Resolution note: `
+ *   - native: `tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData,
+ *     error: InvalidCertificate(UnknownIssuer) }))`
+ * - Server name mismatch (other-name certificate, no override):
+ *   - lazy: `… Last error: Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match
+ *     certificate's altnames: Host: localhost. is not in the cert's altnames:
+ *     DNS:temporal.internal. …`
+ *   - native: `… InvalidCertificate(NotValidForNameContext { expected: DnsName("localhost"),
+ *     presented: ["DnsName(\"temporal.internal\")"] }) …` (with an IP address:
+ *     `expected: IpAddress(V4(Ipv4Addr([127, 0, 0, 1])))`).
+ *   - With `serverNameOverride: "temporal.internal"` both work (at `localhost:` or `127.0.0.1:`).
+ * - IP address + TLS without `serverNameOverride`, lazy only (Deno's `node:tls` refuses an IP as
+ *   SNI; native is fine): `… Last error: TypeError [ERR_INVALID_ARG_VALUE]: The property
+ *   'options.servername' must not be an IP address. Received '127.0.0.1'. …`
+ * - Unauthorized (`"api-key"` mode, wrong or missing key):
+ *   - client: `ServiceError: Failed to connect to Temporal server`, cause `16 UNAUTHENTICATED:
+ *     Request unauthorized.` (fast: not retried)
+ *   - lazy: `Error` code 16 `16 UNAUTHENTICATED: Request unauthorized.`
+ *   - native: `TransportError: Failed to call GetSystemInfo: code: 'The request does not have
+ *     valid authentication credentials', message: "Request unauthorized."`
+ *   - after a rotation, on an already-open connection: grpc-js `Error` code 16 (same text);
+ *     native `ServiceError` code 16 `Request unauthorized.`
+ * - Client certificate rejected (`"mtls"` mode, rogue CA or expired): gRPC 16 from the gateway,
+ *   `client certificate rejected (FAILED:unable to verify the first certificate)` or
+ *   `… (FAILED:certificate has expired)`; wrapped exactly like "Unauthorized" above (native:
+ *   `code: 'The request does not have valid authentication credentials', message: "client
+ *   certificate rejected (…)"`). A harness artefact: nginx cannot fail the handshake for a bad
+ *   certificate, a real mTLS server (Temporal Cloud) answers with a TLS alert instead.
+ * - No client certificate (`"mtls"` mode): TLS handshake failure (alert certificate_required);
+ *   under TLS 1.3 the client sees it after its own handshake finished, so the text is racy:
+ *   - lazy: `… Last error: write EPIPE (<date>). …` or `… Last error: received fatal alert:
+ *     CertificateRequired (<date>). …`
+ *   - native: `… hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert:
+ *     CertificateRequired" }) …` or `… code: 'The operation was cancelled', message:
+ *     "operation was canceled", … hyper::Error(Canceled, "connection closed") …`
+ * - Client certificate and key that do not match (fails in the client, before any I/O):
+ *   - lazy: `… Last error: Error: unsupported protocol. …`
+ *   - native: `tonic::transport::Error(Transport, InconsistentKeys(KeyMismatch))`
+ * - Plaintext client against the TLS port:
+ *   - lazy: `… Last error: Protocol error (<date>). …` (or `Last error: null`)
+ *   - native: `… "h2 protocol error: http2 error" … GoAway(b"", FRAME_SIZE_ERROR, Library) …`
+ *     or `… "operation was canceled" … hyper::Error(Canceled, "connection closed") …`
+ * - Nothing listening:
+ *   - lazy: `14 UNAVAILABLE: No connection established. Last error: Error: connect
+ *     ECONNREFUSED 127.0.0.1:<port>. …` (or `Last error: null` on the very first attempt)
+ *   - native (≈2 ms): `tonic::transport::Error(Transport, ConnectError(ConnectError("tcp
+ *     connect error", 127.0.0.1:<port>, Os { code: 111, kind: ConnectionRefused, message:
+ *     "Connection refused" })))`
+ * - Temporal behind the gateway is down: gRPC 14 from the gateway; lazy `14 UNAVAILABLE:
+ *   upstream Temporal frontend unavailable`; native `TransportError: Failed to call
+ *   GetSystemInfo: code: 'The service is currently unavailable', message: "upstream Temporal
+ *   frontend unavailable"`; client: retried until `DEADLINE_EXCEEDED`.
+ *
+ * `harness_test.ts` asserts all of these.
  *
  * @module
  */
 
 import type { TestCerts } from "./certs.ts";
+import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./dev_server.ts";
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -67,8 +146,8 @@ export interface GatewayOptions {
   /** Extra nginx directives appended to the `server {}` block (escape hatch for experiments). */
   extraServerConfig?: string;
   /**
-   * How long `stop()` waits after SIGQUIT (graceful; `worker_shutdown_timeout` is 1 s) and
-   * again after SIGTERM before it SIGKILLs the master and its workers. Default 3 000 ms.
+   * How long `stop()` waits after SIGTERM (nginx's fast shutdown: connections are closed
+   * without GOAWAY) before it SIGKILLs the master and its workers. Default 3 000 ms.
    */
   stopGraceMs?: number;
   /** How long to wait for nginx to accept connections. Default 10 000 ms. */
@@ -103,10 +182,12 @@ export interface Gateway extends AsyncDisposable {
    * `"api-key"` mode only: makes `newKey` the only accepted key. Resolves once a fresh
    * connection with the old key is rejected and one with the new key is let through.
    * Connections opened before the reload keep being served by the old worker until nginx
-   * closes them (GOAWAY, at most ≈1 s later: `worker_shutdown_timeout`).
+   * closes them (GOAWAY, at most ≈1 s later: `worker_shutdown_timeout`). Beware: that GOAWAY
+   * can crash a Deno process holding two or more grpc-js sessions to the gateway
+   * (denoland/deno#36788); the Rust core's `NativeConnection` is not affected.
    */
   setApiKey(newKey: string): Promise<void>;
-  /** Stops nginx (QUIT, then TERM, then KILL) and removes its temp dir. Idempotent. */
+  /** Stops nginx (TERM, then KILL) and removes its temp dir. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -148,23 +229,6 @@ export const CLIENT_CERT_REJECTED_MESSAGE = "client certificate rejected";
 
 const API_KEY_RE = /^[A-Za-z0-9._~+/=-]+$/;
 const UPSTREAM_RE = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
-
-const running = new Set<Deno.ChildProcess>();
-let unloadHookInstalled = false;
-
-function installUnloadHook(): void {
-  if (unloadHookInstalled) return;
-  unloadHookInstalled = true;
-  // Last resort when the test process exits with gateways still running: a fast shutdown
-  // (SIGTERM makes the master stop its workers and exit without us waiting).
-  globalThis.addEventListener("unload", () => {
-    for (const child of running) {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* gone */ }
-    }
-  });
-}
 
 /**
  * Starts nginx as a TLS gRPC gateway to `opts.upstream` and waits until it accepts
@@ -226,51 +290,30 @@ async function startOnce(opts: GatewayOptions): Promise<Gateway> {
   const nginx = opts.executable ?? "nginx";
   const baseArgs = ["-p", `${dir}/`, "-c", conf, "-e", errorLogPath];
 
-  let child: Deno.ChildProcess;
+  let proc: SupervisedProcess;
   try {
-    child = new Deno.Command(nginx, {
-      args: baseArgs,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    proc = await spawnSupervised(nginx, baseArgs, { cleanupDir: dir });
   } catch (error) {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
-    if (error instanceof Deno.errors.NotFound) {
+    if (error instanceof CommandNotFoundError) {
       throw new NginxNotFoundError(nginx, { cause: error });
     }
     throw error;
   }
-  installUnloadHook();
-  running.add(child);
-  let output = "";
   const decoder = new TextDecoder();
-  const drained = Promise.all([child.stdout, child.stderr].map(async (s) => {
-    try {
-      for await (const chunk of s) output += decoder.decode(chunk);
-    } catch { /* closed */ }
-  }));
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    running.delete(child);
-    return s;
-  });
   const readErrorLog = () => Deno.readTextFile(errorLogPath).catch(() => "");
-  const logs = async () => `${output}${await readErrorLog()}`;
+  const logs = async () => `${proc.output()}${await readErrorLog()}`;
 
+  // TERM (fast shutdown), then KILL of the master and its workers. Not
+  // QUIT: a graceful shutdown sends GOAWAY on every open HTTP/2 connection, and a GOAWAY on
+  // two or more grpc-js sessions crashes Deno 2.9.6 (segfault, or nghttp2's assertion
+  // `stream->closed_next == NULL` in find_stream_on_goaway_func; denoland/deno#36788).
+  const graceMs = opts.stopGraceMs ?? 3000;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       try {
-        await terminate(
-          child,
-          status,
-          () => exited,
-          readErrorLog,
-          opts.stopGraceMs ?? 3000,
-        );
-        await settlesWithin(drained, 2000);
+        await proc.stop([["TERM", graceMs]]);
       } finally {
         await Deno.remove(dir, { recursive: true }).catch(() => {});
       }
@@ -280,9 +323,8 @@ async function startOnce(opts: GatewayOptions): Promise<Gateway> {
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
   for (;;) {
-    if (exited) {
-      const s = await status;
-      await drained;
+    if (proc.exited) {
+      const s = await proc.status;
       const log = await logs();
       await stop();
       throw new GatewayError(
@@ -295,15 +337,16 @@ async function startOnce(opts: GatewayOptions): Promise<Gateway> {
       await stop();
       throw new GatewayError("nginx did not accept connections in time", log);
     }
-    // The master logs "start worker process" after binding the port and writing the pid
-    // file (needed by `-s reload`); the TCP check makes sure the port is really ours.
-    if (/start worker process/.test(await readErrorLog())) {
+    // The master logs "start worker process <pid>" (after "start worker processes") once it
+    // has bound the port and written the pid file (needed by `-s reload`); the TCP check
+    // makes sure the port is really ours.
+    if (/start worker process \d+/.test(await readErrorLog())) {
       try {
         (await Deno.connect({ hostname: "127.0.0.1", port })).close();
         break;
       } catch { /* not yet */ }
     }
-    await Promise.race([delay(10), status]);
+    await Promise.race([delay(10), proc.status]);
   }
 
   const caPem = await Deno.readTextFile(opts.certs.caCert);
@@ -359,7 +402,7 @@ async function startOnce(opts: GatewayOptions): Promise<Gateway> {
     address: `localhost:${port}`,
     ipAddress: `127.0.0.1:${port}`,
     port,
-    pid: child.pid,
+    pid: proc.pid,
     serverName,
     dir,
     errorLog: readErrorLog,
@@ -380,71 +423,6 @@ function liveWorkers(errorLog: string): number[] {
 function workerIsLeaving(errorLog: string, pid: number): boolean {
   return errorLog.includes(` ${pid}#${pid}: gracefully shutting down`) ||
     errorLog.includes(`worker process ${pid} exited`);
-}
-
-/** Stops nginx: QUIT (graceful), then TERM (fast), then KILL of the master and its workers. */
-async function terminate(
-  child: Deno.ChildProcess,
-  status: Promise<Deno.CommandStatus>,
-  exited: () => boolean,
-  readErrorLog: () => Promise<string>,
-  graceMs: number,
-): Promise<void> {
-  for (const sig of ["SIGQUIT", "SIGTERM"] as const) {
-    if (exited()) return;
-    try {
-      child.kill(sig);
-    } catch { /* exited meanwhile */ }
-    if (await settlesWithin(status, graceMs)) return;
-  }
-  // The master is stuck: kill it and the workers it started (its children would survive it).
-  const workerPids = liveWorkers(await readErrorLog());
-  try {
-    child.kill("SIGKILL");
-  } catch { /* gone */ }
-  const survivors: number[] = [];
-  for (const pid of workerPids) {
-    if (!(await isNginxProcess(pid))) continue;
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch (error) {
-      // Deno.kill needs an unscoped --allow-run; ESRCH (NotFound) means it is gone.
-      if (!(error instanceof Deno.errors.NotFound)) survivors.push(pid);
-    }
-  }
-  await status;
-  if (survivors.length) {
-    throw new GatewayError(
-      `nginx did not stop; its master was killed but worker process(es) ${
-        survivors.join(", ")
-      } could not be (Deno.kill needs an unscoped --allow-run): kill them by hand`,
-      await readErrorLog(),
-    );
-  }
-}
-
-async function isNginxProcess(pid: number): Promise<boolean> {
-  try {
-    return (await Deno.readTextFile(`/proc/${pid}/cmdline`)).startsWith(
-      "nginx",
-    );
-  } catch (error) {
-    // Without read access to /proc, trust the log: the pid was ours moments ago.
-    return error instanceof Deno.errors.PermissionDenied ||
-      error instanceof Deno.errors.NotCapable;
-  }
-}
-
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -524,10 +502,11 @@ function nginxConfig(o: {
 }): string {
   const q = (path: string) => JSON.stringify(path); // paths are quoted nginx strings
   const d = o.dir;
-  // mTLS: no client certificate fails the TLS handshake (OpenSSL's verify mode "Require"),
-  // as with Temporal Cloud. A certificate that does not verify cannot: nginx's verify callback
-  // accepts every chain and answers each request with 495 (an HTML 400 page, which both
-  // clients misread as a garbled gRPC frame), so it is turned into a gRPC UNAUTHENTICATED.
+  // mTLS: no client certificate fails the TLS handshake (OpenSSL verify mode "Require"), as on
+  // a strict mTLS server. A certificate that does not verify cannot fail it: nginx's verify
+  // callback accepts every chain and answers each request with 495, an HTML 400 page that
+  // both clients misread as a garbled gRPC frame ("Received message larger than max
+  // (1752460652 …)", "invalid compression flag: 60"), so it becomes a gRPC UNAUTHENTICATED.
   const mtls = o.mode === "mtls"
     ? `
     ssl_verify_client on;
@@ -577,6 +556,7 @@ http {
   client_max_body_size 0;
   client_body_timeout 300s;
   keepalive_timeout 300s;
+  keepalive_requests 1000000;  # else GOAWAY after 1000 requests on one HTTP/2 connection
   grpc_read_timeout 300s;
   grpc_send_timeout 300s;
 
@@ -606,10 +586,10 @@ http {
     # Trailers-only gRPC responses produced by the gateway itself.
     location @unauthenticated {
       default_type application/grpc;
-      add_header grpc-status 16 always;
-      add_header grpc-message ${q(UNAUTHENTICATED_MESSAGE)} always;
       add_header ${GATEWAY_REJECT_HEADER} api-key always;
-      return 200;
+      add_trailer grpc-status 16 always;
+      add_trailer grpc-message ${q(UNAUTHENTICATED_MESSAGE)} always;
+      return 200 "";
     }
     location @unavailable {
       default_type application/grpc;
