@@ -27,7 +27,7 @@ import type { FixtureServer } from "./fixture_server.ts";
 import { loadVenueList } from "./venues/list.ts";
 import { runWorker } from "./temporal/worker.ts";
 import { runFoodTruckWorkflow } from "./temporal/starter.ts";
-import { exitCodeFor, formatResult } from "./format.ts";
+import { printResult } from "./format.ts";
 import { pacificToday } from "./time.ts";
 import { FatalError } from "./cli.ts";
 
@@ -125,12 +125,7 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       const result = await runFoodTruckWorkflow(client, cfg, { venues, date }, {
         onStarted: (id) => log(`dev: workflow ${id} started`),
       });
-      console.log(
-        options.json
-          ? JSON.stringify(result, null, 2)
-          : formatResult(result, { verbose: options.verbose }),
-      );
-      return exitCodeFor(result);
+      return printResult(result, options);
     } finally {
       await close();
     }

@@ -11,6 +11,17 @@
 import { UsageError } from "./cli.ts";
 import { assertYmd, pacificToday } from "./time.ts";
 
+/**
+ * The flags of the tasks that print a week (`scrape`, `start`, `dev`): `--venues FILE`,
+ * `--date YYYY-MM-DD`, `--json`, `--verbose`.
+ */
+export const RESULT_FLAGS = {
+  venues: { type: "string" },
+  date: { type: "string" },
+  json: { type: "boolean" },
+  verbose: { type: "boolean" },
+} as const;
+
 /** Validates `--date YYYY-MM-DD`; default: today in Pacific time. */
 export function parseDateFlag(value: string | undefined): string {
   if (value === undefined) return pacificToday();

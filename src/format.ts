@@ -1,12 +1,14 @@
 /**
  * Printing a result for people (grouped by day, times like `1:00 PM`) and the exit code rule
- * shared by `scrape` and `start`.
+ * shared by `scrape`, `start` and `dev`.
  *
  * @example
  * ```ts
- * import { formatResult, exitCodeFor } from "./format.ts";
+ * import { formatResult, exitCodeFor, printResult } from "./format.ts";
  * console.log(formatResult(result));
  * Deno.exit(exitCodeFor(result));
+ * // or both at once, as the tasks do (`--json` prints the result as JSON):
+ * Deno.exit(printResult(result, { json: false, verbose: true }));
  * ```
  * @module
  */
@@ -75,4 +77,18 @@ export function exitCodeFor(r: FoodTruckWorkflowResult): number {
   if (r.deploy?.failed) return 1;
   if (r.errors.length === 0) return 0;
   return r.events.length > 0 ? 2 : 1;
+}
+
+/** Options of {@link printResult}. */
+export interface PrintOptions extends FormatOptions {
+  /** Print the result as JSON instead of {@link formatResult}'s text. Default false. */
+  json?: boolean;
+}
+
+/** Prints `r` to stdout (JSON or the human report) and returns its {@link exitCodeFor}. */
+export function printResult(r: FoodTruckWorkflowResult, options: PrintOptions = {}): number {
+  console.log(
+    options.json ? JSON.stringify(r, null, 2) : formatResult(r, { verbose: options.verbose }),
+  );
+  return exitCodeFor(r);
 }

@@ -4,12 +4,16 @@
  *
  * @example
  * ```ts
- * import { writeResultPreview } from "./preview_cli.ts";
+ * import { reportResult, writeResultPreview } from "./preview_cli.ts";
  * await writeResultPreview(result, "public");
+ * // print the result, write the preview when asked, and get the exit code:
+ * const code = await reportResult(result, { json: false, verbose: false, preview: "public" });
  * ```
  * @module
  */
 import type { FoodTruckWorkflowResult } from "./model.ts";
+import { printResult } from "./format.ts";
+import type { PrintOptions } from "./format.ts";
 import { toWebData } from "./web/data.ts";
 import { writePreview } from "./web/preview.ts";
 
@@ -26,4 +30,23 @@ export async function writeResultPreview(
     `preview: wrote ${files.length} files to ${dir}/ — view it with: deno task serve --dir ${dir}  (then open http://127.0.0.1:8000/)`,
   );
   return files;
+}
+
+/** Options of {@link reportResult}. */
+export interface ReportOptions extends PrintOptions {
+  /** Also write the preview into this folder. Default: no preview. */
+  preview?: string;
+}
+
+/**
+ * What `scrape` and `start` do with a result: print it ({@link printResult}), write the preview
+ * when `preview` is set, and return the exit code.
+ */
+export async function reportResult(
+  result: FoodTruckWorkflowResult,
+  options: ReportOptions = {},
+): Promise<number> {
+  const code = printResult(result, options);
+  if (options.preview !== undefined) await writeResultPreview(result, options.preview);
+  return code;
 }

@@ -21,6 +21,9 @@ import { connectClient } from "../src/config/connect.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
 import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/bundle.ts";
+import { childEnv, spawnWatched } from "../src/ops/child.ts";
+import type { WatchedChild } from "../src/ops/child.ts";
+import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const { values: flags } = parseArgs({
@@ -75,83 +78,9 @@ async function machine(): Promise<Record<string, string>> {
   };
 }
 
-/** The `deno run ...` arguments of a task in deno.json (so permissions stay in sync). */
-async function taskRunArgs(task: string): Promise<string[]> {
-  const json = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const t = json.tasks[task];
-  const cmd: string = typeof t === "string" ? t : t.command;
-  const parts = cmd.split(/\s+/);
-  if (parts[0] !== "deno") throw new Error(`task ${task} does not start with deno`);
-  return parts.slice(1).map((p) => p.startsWith("tasks/") ? `${ROOT}${p}` : p);
-}
-
-let home: string | undefined;
-async function cleanEnv(env: Record<string, string>): Promise<Record<string, string>> {
-  home ??= await Deno.makeTempDir({ prefix: "bench-home-" });
-  return {
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    HOME: home,
-    NO_COLOR: "1",
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`,
-    ...env,
-  };
-}
-
-interface Spawned {
-  child: Deno.ChildProcess;
-  text: () => string;
-  waitFor(re: RegExp, timeoutMs: number): Promise<void>;
-  stop(): Promise<number>;
-}
-
-async function spawn(args: string[], env: Record<string, string>): Promise<Spawned> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: await cleanEnv(env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  let exited = false;
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s.pipeThrough(new TextDecoderStream())) text += c;
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]).catch(() => {});
-  const status = child.status.then(async (s) => {
-    exited = true;
-    await pumps;
-    return s;
-  });
-  return {
-    child,
-    text: () => text,
-    async waitFor(re, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (!re.test(text)) {
-        if (exited) throw new Error(`exited before ${re}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`no ${re} in ${timeoutMs} ms:\n${text}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    async stop() {
-      if (!exited) {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* gone */ }
-      }
-      const t = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }, 15_000);
-      const s = await status;
-      clearTimeout(t);
-      return s.code;
-    },
-  };
+/** Spawns `deno <args>` in the project folder with a clean environment plus `env`. */
+async function spawn(args: string[], env: Record<string, string>): Promise<WatchedChild> {
+  return spawnWatched(args, { cwd: ROOT, env: await childEnv(env) });
 }
 
 /** VmRSS and VmHWM of a process in MiB. */
@@ -266,17 +195,14 @@ async function coldStarts(
   let mode = "?";
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    const w = await spawn(
-      ["task", "-q", "--config", `${ROOT}deno.json`, "worker", ...extra],
-      workerEnv,
-    );
+    const w = await spawn(denoTaskArgs("worker", extra), workerEnv);
     try {
       await w.waitFor(/worker: RUNNING.*\n/, 60_000);
       times.push(performance.now() - t);
-      mode = /workflows=(prebuilt|bundled at start)/.exec(w.text())?.[1] ?? "?";
-      reported.push(Number(/ready in (\d+) ms/.exec(w.text())?.[1] ?? NaN));
+      mode = /workflows=(prebuilt|bundled at start)/.exec(w.output())?.[1] ?? "?";
+      reported.push(Number(/ready in (\d+) ms/.exec(w.output())?.[1] ?? NaN));
     } finally {
-      await w.stop();
+      await w.stop("SIGTERM", 15_000);
     }
   }
   return { times, mode, reported };
@@ -315,11 +241,11 @@ const w = await spawn(
 try {
   await w.waitFor(/worker: RUNNING.*\n/, 60_000);
   await new Promise((r) => setTimeout(r, 2000));
-  const idle = await rss(w.child.pid);
+  const idle = await rss(w.pid);
   let peak = idle.hwm;
   const sampler = setInterval(async () => {
     try {
-      peak = Math.max(peak, (await rss(w.child.pid)).hwm);
+      peak = Math.max(peak, (await rss(w.pid)).hwm);
     } catch { /* exited */ }
   }, 250);
   for (let i = 0; i < 3; i++) {
@@ -335,7 +261,7 @@ try {
   }
   const total = performance.now() - t0;
   clearInterval(sampler);
-  peak = Math.max(peak, (await rss(w.child.pid)).hwm);
+  peak = Math.max(peak, (await rss(w.pid)).hwm);
   row(
     `${RUNS} FoodTruckWorkflow runs back to back (1 venue, worker process)`,
     `${(RUNS / (total / 1000)).toFixed(1)} runs/s; p50 ${ms(percentile(lat, 50))}, p95 ${
@@ -345,8 +271,8 @@ try {
   row("worker RSS idle (VmRSS 2 s after RUNNING)", `${idle.rss.toFixed(0)} MiB`);
   row(`worker RSS peak (VmHWM after the ${RUNS} runs)`, `${peak.toFixed(0)} MiB`);
 } finally {
-  const code = await w.stop();
-  if (code !== 0) log(`worker exited ${code}:\n${w.text()}`);
+  const code = await w.stop("SIGTERM", 15_000);
+  if (code !== 0) log(`worker exited ${code}:\n${w.output()}`);
   await tp.close();
 }
 
@@ -355,9 +281,9 @@ const ce: number[] = [];
 for (let i = 0; i < 11; i++) {
   const t = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "--config", `${ROOT}deno.json`, "check-env", "--offline"],
+    args: denoTaskArgs("check-env", ["--offline"]),
     cwd: ROOT,
-    env: await cleanEnv({ TEMPORAL_ADDRESS: server.address }),
+    env: await childEnv({ TEMPORAL_ADDRESS: server.address }),
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -380,7 +306,7 @@ for (let i = 0; i < 10; i++) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ceArgs,
     cwd: ROOT,
-    env: await cleanEnv({ TEMPORAL_ADDRESS: server.address }),
+    env: await childEnv({ TEMPORAL_ADDRESS: server.address }),
     clearEnv: true,
     stdin: "null",
     stdout: "null",

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { main, parseFlags, UsageError } from "../src/cli.ts";
 import { buildBundle, PROJECT_ROOT } from "../src/bundle.ts";
 import { startDevServer } from "../src/devserver.ts";
-import { parseRunCommand, readTaskCommand } from "../src/ops/tasks.ts";
+import { taskRunArgs } from "../src/ops/tasks.ts";
 
 const USAGE = `Usage: deno task bench-startup [--runs N] [--json]
 
@@ -36,14 +36,13 @@ interface Sample {
 
 async function timeOne(
   mode: Sample["mode"],
-  flags: string[],
-  script: string,
+  runArgs: string[],
   workerArgs: string[],
   env: Record<string, string>,
 ): Promise<Sample> {
   const t0 = performance.now();
   const child = new Deno.Command("deno", {
-    args: ["run", ...flags, script, ...workerArgs],
+    args: [...runArgs, ...workerArgs],
     cwd: PROJECT_ROOT,
     env,
     clearEnv: true,
@@ -87,7 +86,7 @@ await main("bench-startup", async () => {
   if (!Number.isInteger(runs) || runs < 1) {
     throw new UsageError(`--runs must be a positive integer, got "${values.runs}"`);
   }
-  const { flags, script } = parseRunCommand(await readTaskCommand("worker"));
+  const runArgs = await taskRunArgs("worker");
   const tmp = await Deno.makeTempDir({ prefix: "atg-bench-" });
   await using server = await startDevServer();
   try {
@@ -108,7 +107,7 @@ await main("bench-startup", async () => {
           ["prebuilt", ["--bundle", join(tmp, "workflow-bundle.js")]],
         ] as const
       ) {
-        const s = await timeOne(mode, flags, script, [...args], env);
+        const s = await timeOne(mode, runArgs, [...args], env);
         samples.push(s);
         console.error(
           `bench-startup: run ${

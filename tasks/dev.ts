@@ -5,7 +5,7 @@
  */
 import { main, parseFlags } from "../src/cli.ts";
 import { runDev } from "../src/dev.ts";
-import { parseDateFlagOptional } from "../src/flags.ts";
+import { parseDateFlagOptional, RESULT_FLAGS } from "../src/flags.ts";
 
 const USAGE =
   `Usage: deno task dev [--offline] [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -22,10 +22,7 @@ await main("dev", async () => {
   const { values } = parseFlags(Deno.args, {
     offline: { type: "boolean" },
     "env-file": { type: "string" },
-    venues: { type: "string" },
-    date: { type: "string" },
-    json: { type: "boolean" },
-    verbose: { type: "boolean" },
+    ...RESULT_FLAGS,
   }, USAGE);
   return await runDev({
     offline: values.offline,

@@ -5,13 +5,11 @@
  */
 import { main, parseFlags } from "../src/cli.ts";
 import { scrapeAll } from "../src/pipeline.ts";
-import { exitCodeFor, formatResult } from "../src/format.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
-import { parseDateFlagOptional } from "../src/flags.ts";
+import { optionalValue, parseDateFlagOptional, RESULT_FLAGS } from "../src/flags.ts";
 import { pacificToday } from "../src/time.ts";
-import { DEFAULT_PREVIEW_DIR, writeResultPreview } from "../src/preview_cli.ts";
-import { optionalValue } from "../src/flags.ts";
+import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
 
 const USAGE =
   `Usage: deno task scrape [--offline] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -29,10 +27,7 @@ await main("scrape", async () => {
   const { values } = parseFlags(optionalValue(Deno.args, "--preview", DEFAULT_PREVIEW_DIR), {
     preview: { type: "string" },
     offline: { type: "boolean" },
-    venues: { type: "string" },
-    date: { type: "string" },
-    json: { type: "boolean" },
-    verbose: { type: "boolean" },
+    ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlagOptional(values.date);
   let venues = await loadVenueList(values.venues);
@@ -41,11 +36,5 @@ await main("scrape", async () => {
   const result = await scrapeAll(venues, {
     date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
   });
-  console.log(
-    values.json
-      ? JSON.stringify(result, null, 2)
-      : formatResult(result, { verbose: values.verbose }),
-  );
-  if (values.preview !== undefined) await writeResultPreview(result, values.preview);
-  return exitCodeFor(result);
+  return await reportResult(result, values);
 });

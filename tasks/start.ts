@@ -8,10 +8,9 @@ import { main, parseFlags } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
-import { exitCodeFor, formatResult } from "../src/format.ts";
-import { optionalValue, parseDateFlag } from "../src/flags.ts";
+import { optionalValue, parseDateFlag, RESULT_FLAGS } from "../src/flags.ts";
 import { buildWorkflowInput } from "../src/temporal/input.ts";
-import { DEFAULT_PREVIEW_DIR, writeResultPreview } from "../src/preview_cli.ts";
+import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
 
 const USAGE =
   `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -31,10 +30,7 @@ await main("start", async () => {
     preview: { type: "string" },
     deploy: { type: "boolean" },
     "env-file": { type: "string" },
-    venues: { type: "string" },
-    date: { type: "string" },
-    json: { type: "boolean" },
-    verbose: { type: "boolean" },
+    ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
   const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
@@ -50,13 +46,7 @@ await main("start", async () => {
       onStarted: (id) =>
         values.verbose && console.error(`start: workflow ${id} started on ${cfg.taskQueue}`),
     });
-    console.log(
-      values.json
-        ? JSON.stringify(result, null, 2)
-        : formatResult(result, { verbose: values.verbose }),
-    );
-    if (values.preview !== undefined) await writeResultPreview(result, values.preview);
-    return exitCodeFor(result);
+    return await reportResult(result, values);
   } finally {
     await close();
   }

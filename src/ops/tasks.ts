@@ -1,6 +1,6 @@
 /**
  * Reads the permission flags of the project's Deno tasks from `deno.json`, so that the compiled
- * binary and the startup benchmark use exactly the scoped sets the tasks use (one source of
+ * binary, the benchmarks and the tests use exactly the scoped sets the tasks use (one source of
  * truth: change a task's permissions in `deno.json` and `deno task compile` follows).
  *
  * @example
@@ -9,10 +9,12 @@
  * const worker = permissionFlags(await readTaskCommand("worker"));
  * // ["--allow-env=PATH,...", "--allow-read", "--allow-ffi", ...]
  * const all = unionPermissions([worker, permissionFlags(await readTaskCommand("start"))]);
+ * // Run a task's script directly (no `deno task` layer), with the task's own flags:
+ * const args = await taskRunArgs("worker"); // ["run", "--allow-env=...", ..., "/…/tasks/worker.ts"]
  * ```
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 
 /** `<project>/deno.json`. */
 export const DENO_JSON: string = join(
@@ -53,6 +55,37 @@ export function parseRunCommand(command: string): RunCommand {
   const i = rest.findIndex((w) => !w.startsWith("-"));
   if (i < 0) throw new TaskConfigError(`no script in: ${command}`);
   return { flags: rest.slice(0, i), script: rest[i], args: rest.slice(i + 1) };
+}
+
+/** Options of {@link taskRunArgs}. */
+export interface TaskRunArgsOptions {
+  /** Replaces the task's `--allow-write=dist` with `--allow-write=<writeScope>`. Default: kept. */
+  writeScope?: string;
+  /** The deno.json to read. Default {@link DENO_JSON}. */
+  configPath?: string;
+}
+
+/**
+ * The `deno` arguments that run task `name`'s script directly, with the task's own flags (so
+ * permissions stay as in `deno.json`): `["run", ...flags, <absolute script path>, ...args]`.
+ * The script path is resolved against the folder of the config file.
+ */
+export async function taskRunArgs(
+  name: string,
+  options: TaskRunArgsOptions = {},
+): Promise<string[]> {
+  const configPath = options.configPath ?? DENO_JSON;
+  const { flags, script, args } = parseRunCommand(await readTaskCommand(name, configPath));
+  const scoped = flags.map((f) =>
+    f === "--allow-write=dist" && options.writeScope ? `--allow-write=${options.writeScope}` : f
+  );
+  const path = isAbsolute(script) ? script : join(configPath, "..", script);
+  return ["run", ...scoped, path, ...args];
+}
+
+/** The `deno` arguments of `deno task -q --config <deno.json> <name> ...args`. */
+export function denoTaskArgs(name: string, args: string[] = [], configPath = DENO_JSON): string[] {
+  return ["task", "-q", "--config", configPath, name, ...args];
 }
 
 const PERMISSION = /^--(allow|deny)-[a-z]+(=.*)?$/;

@@ -21,82 +21,22 @@ import type { TemporalConfig } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
 import { newWorkflowId, WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+import { childEnv, spawnWatched } from "../../src/ops/child.ts";
+import type { WatchedChild } from "../../src/ops/child.ts";
+import { taskRunArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-/** `deno run ...` arguments of the worker task in deno.json (its exact permissions). */
-async function workerRunArgs(): Promise<string[]> {
-  const json = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const t = json.tasks.worker;
-  const cmd: string = typeof t === "string" ? t : t.command;
-  return cmd.split(/\s+/).slice(1).map((p) => p.startsWith("tasks/") ? `${ROOT}${p}` : p);
-}
-
-interface WorkerProc extends AsyncDisposable {
-  pid: number;
-  output(): string;
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  kill(signal: Deno.Signal): void;
-  exit: Promise<Deno.CommandStatus>;
-}
-
-let home: string | undefined;
-
-/** Spawns the worker process directly, with a clean environment. */
-async function spawnWorker(env: Record<string, string>, args: string[] = []): Promise<WorkerProc> {
-  home ??= await Deno.makeTempDir({ prefix: "drill-home-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...await workerRunArgs(), "--no-bundle", ...args],
+/** Spawns the worker process directly (the worker task's flags), with a clean environment. */
+async function spawnWorker(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<WatchedChild> {
+  return spawnWatched([...await taskRunArgs("worker"), "--no-bundle", ...args], {
     cwd: ROOT,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
-      NO_COLOR: "1",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`,
-      ...env,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  let exited = false;
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s.pipeThrough(new TextDecoderStream())) text += c;
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]).catch(() => {});
-  const exit = child.status.then(async (s) => {
-    exited = true;
-    await pumps;
-    return s;
+    env: await childEnv(env),
+    name: "worker",
   });
-  const kill = (signal: Deno.Signal) => {
-    if (exited) return;
-    try {
-      child.kill(signal);
-    } catch { /* gone */ }
-  };
-  return {
-    pid: child.pid,
-    output: () => text,
-    exit,
-    kill,
-    async waitFor(re, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!re.test(text)) {
-        if (exited) throw new Error(`worker exited before printing ${re}:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`worker did not print ${re}:\n${text}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    [Symbol.asyncDispose]: async () => {
-      kill("SIGTERM");
-      const t = setTimeout(() => kill("SIGKILL"), 20_000);
-      await exit;
-      clearTimeout(t);
-    },
-  };
 }
 
 /**
@@ -204,7 +144,7 @@ Deno.test({
       await site.waitArrived(1, 30_000);
       const killedAt = Date.now();
       first.kill("SIGKILL");
-      const status = await first.exit;
+      const status = await first.status;
       assert.equal(status.signal, "SIGKILL");
       assert.equal(site.answered, 0, "the killed attempt must not have answered yet");
 
@@ -271,7 +211,7 @@ Deno.test({
       first.kill("SIGTERM");
       // A second worker takes the workflow task that follows the activity.
       await using second = await spawnWorker(env);
-      const status = await withTimeout(first.exit, 40_000, "the draining worker");
+      const status = await withTimeout(first.status, 40_000, "the draining worker");
       assert.equal(status.code, 0, first.output());
       assert.match(
         first.output(),

@@ -1,8 +1,12 @@
 /**
  * Runs the project's Deno tasks as subprocesses, the way users run them (`deno task <name>`),
- * with a clean environment: only PATH, a throw-away HOME, and the variables a test passes.
+ * with a clean environment: only PATH, a throw-away HOME, and the variables a test passes
+ * (see `src/ops/child.ts`).
  * @module
  */
+import { childEnv, spawnWatched } from "../../src/ops/child.ts";
+import type { WatchedChild } from "../../src/ops/child.ts";
+import { denoTaskArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -13,20 +17,16 @@ export interface TaskOutput {
   stderr: string;
 }
 
-let home: string | undefined;
-async function cleanHome(): Promise<string> {
-  home ??= await Deno.makeTempDir({ prefix: "atg-home-" });
-  return home;
-}
-
-async function baseEnv(env: Record<string, string>): Promise<Record<string, string>> {
+/** How both helpers run `deno task <task> ...args`: arguments, folder and clean environment. */
+async function taskCommand(
+  task: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string },
+) {
   return {
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    HOME: await cleanHome(),
-    NO_COLOR: "1",
-    // Keep Deno's own cache (npm metadata, compiled modules) although HOME is a fresh folder.
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`,
-    ...env,
+    args: denoTaskArgs(task, args),
+    cwd: options.cwd ?? ROOT,
+    env: await childEnv(options.env),
   };
 }
 
@@ -37,9 +37,7 @@ export async function runTask(
   options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<TaskOutput> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "--config", `${ROOT}deno.json`, task, ...args],
-    cwd: options.cwd ?? ROOT,
-    env: await baseEnv(options.env ?? {}),
+    ...await taskCommand(task, args, options),
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -50,78 +48,21 @@ export async function runTask(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** A long-running task (a worker). */
-export interface RunningTask extends AsyncDisposable {
-  /** Everything written to stderr and stdout so far. */
-  output(): string;
-  /** Resolves when the output matches `re`; rejects after `timeoutMs` or if the task exits. */
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  /** Sends a signal and waits for the exit code. */
-  stop(signal?: Deno.Signal): Promise<number>;
-  status: Promise<Deno.CommandStatus>;
-  pid: number;
-}
+/**
+ * A long-running task (a worker): `output()`, `waitFor(re, timeoutMs = 60000)` (rejects if the
+ * task exits first), `stop(signal = "SIGTERM")` → exit code, `status`, `pid`.
+ */
+export type RunningTask = WatchedChild;
 
-/** Spawns `deno task <task> ...args` and collects its output. */
+/**
+ * Spawns `deno task <task> ...args` and collects its output. `deno task` runs the script as its
+ * child: signals go to the task process, which forwards them.
+ */
 export async function spawnTask(
   task: string,
   args: string[] = [],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<RunningTask> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "--config", `${ROOT}deno.json`, task, ...args],
-    cwd: options.cwd ?? ROOT,
-    env: await baseEnv(options.env ?? {}),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s.pipeThrough(new TextDecoderStream())) text += c;
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]).catch(() => {});
-  let exited = false;
-  const status = child.status.then(async (s) => {
-    exited = true;
-    await pumps;
-    return s;
-  });
-  const stop = async (signal: Deno.Signal = "SIGTERM") => {
-    if (!exited) {
-      // deno task runs the script as a child: signal the whole process group is not possible
-      // here, so signal the task process; it forwards to its child.
-      try {
-        child.kill(signal);
-      } catch { /* already gone */ }
-    }
-    const killer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 20_000);
-    const s = await status;
-    clearTimeout(killer);
-    return s.code;
-  };
-  return {
-    pid: child.pid,
-    output: () => text,
-    status,
-    stop,
-    async waitFor(re, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!re.test(text)) {
-        if (exited) throw new Error(`task ${task} exited before printing ${re}:\n${text}`);
-        if (Date.now() > deadline) {
-          throw new Error(`task ${task} did not print ${re} in ${timeoutMs} ms:\n${text}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    [Symbol.asyncDispose]: async () => {
-      await stop("SIGTERM");
-    },
-  };
+  const { args: argv, cwd, env } = await taskCommand(task, args, options);
+  return spawnWatched(argv, { cwd, env, name: `task ${task}` });
 }

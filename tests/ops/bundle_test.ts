@@ -17,7 +17,7 @@ import {
 } from "../../src/bundle.ts";
 import type { BundleManifest } from "../../src/bundle.ts";
 import { runTask } from "../helpers/proc.ts";
-import { taskRunArgs } from "./task_lines.ts";
+import { taskRunArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = PROJECT_ROOT;
 const temps: string[] = [];

@@ -15,13 +15,17 @@ import {
   INCLUDES,
   TARGETS,
 } from "../../src/ops/compile.ts";
-import { permissionFlags, readTaskCommand, unionPermissions } from "../../src/ops/tasks.ts";
+import {
+  permissionFlags,
+  readTaskCommand,
+  taskRunArgs,
+  unionPermissions,
+} from "../../src/ops/tasks.ts";
 import { PROJECT_ROOT } from "../../src/bundle.ts";
 import { startDevServer } from "../../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
-import { taskRunArgs } from "./task_lines.ts";
 
 const dec = new TextDecoder();
 
