@@ -52,6 +52,21 @@ export interface DevServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+function devServerHandle(
+  ip: string,
+  port: number,
+  uiPort: number | undefined,
+  stop: () => Promise<void>,
+): DevServer {
+  return {
+    address: `${ip}:${port}`,
+    port,
+    uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
 /** A free TCP port on 127.0.0.1 (bind to port 0, read it, release it). */
 export function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -146,13 +161,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    address: `${ip}:${port}`,
-    port,
-    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : undefined,
-    stop,
-    [Symbol.asyncDispose]: stop,
-  };
+  return devServerHandle(ip, port, options.uiPort, stop);
 }
 
 /**
@@ -175,11 +184,5 @@ export async function startDownloadedDevServer(
     },
   });
   const stop = () => env.teardown();
-  return {
-    address: `${ip}:${port}`,
-    port,
-    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : undefined,
-    stop,
-    [Symbol.asyncDispose]: stop,
-  };
+  return devServerHandle(ip, port, options.uiPort, stop);
 }

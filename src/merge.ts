@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueResult } from "./model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueResult } from "./model.ts";
 
 /** Days after the first day that the window includes. Default 7 (today..today+7). */
 export const DEFAULT_DAYS = 7;
@@ -18,6 +18,21 @@ export const DEFAULT_DAYS = 7;
 /** The user-facing message for a venue that failed. */
 export function venueErrorMessage(venueName: string): string {
   return `Could not read the schedule of ${venueName}`;
+}
+
+/** The result of a venue that could not be read: no events, the user-facing message, `detail`. */
+export function failedVenue(venue: Pick<VenueEntry, "key" | "name">, detail: string): VenueResult {
+  return {
+    venueKey: venue.key,
+    venueName: venue.name,
+    events: [],
+    error: {
+      venueKey: venue.key,
+      venueName: venue.name,
+      message: venueErrorMessage(venue.name),
+      detail,
+    },
+  };
 }
 
 const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();

@@ -11,29 +11,17 @@
  * ```
  * @module
  */
-import type {
-  FoodTruckEvent,
-  FoodTruckWorkflowResult,
-  VenueEntry,
-  VenueError,
-  VenueResult,
-} from "./model.ts";
-import { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "./merge.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueResult } from "./model.ts";
+import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "./merge.ts";
 
 export { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "./merge.ts";
 import { HttpClient } from "./http.ts";
 import { getParser } from "./venues/registry.ts";
 import { addDays, pacificToday } from "./time.ts";
 
-/** Builds a {@link VenueError} from any thrown value (detail: the error's first line, no stack). */
-export function toVenueError(venue: VenueEntry, err: unknown): VenueError {
-  const detail = err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
-  return {
-    venueKey: venue.key,
-    venueName: venue.name,
-    message: venueErrorMessage(venue.name),
-    detail,
-  };
+/** The detail of a venue failure: the error's name and first line, never a stack. */
+export function errorDetail(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
 }
 
 /** Reads one venue; throws what the parser throws. */
@@ -59,12 +47,7 @@ export async function scrapeVenue(
     const events = await fetchVenueEvents(venue, today, until, http);
     return { venueKey: venue.key, venueName: venue.name, events };
   } catch (err) {
-    return {
-      venueKey: venue.key,
-      venueName: venue.name,
-      events: [],
-      error: toVenueError(venue, err),
-    };
+    return failedVenue(venue, errorDetail(err));
   }
 }
 

@@ -16,7 +16,7 @@ import {
 } from "@temporalio/workflow";
 import type { Activities } from "./activities.ts";
 import type { FoodTruckWorkflowInput, FoodTruckWorkflowResult, VenueResult } from "../model.ts";
-import { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "../merge.ts";
+import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../merge.ts";
 import { addDays, pacificToday } from "../time.ts";
 
 /** Venue activities in flight at once. */
@@ -66,17 +66,7 @@ export async function FoodTruckWorkflow(
         const events = await fetchVenue(venue, from, to);
         return { venueKey: venue.key, venueName: venue.name, events };
       } catch (err) {
-        return {
-          venueKey: venue.key,
-          venueName: venue.name,
-          events: [],
-          error: {
-            venueKey: venue.key,
-            venueName: venue.name,
-            message: venueErrorMessage(venue.name),
-            detail: failureDetail(err),
-          },
-        };
+        return failedVenue(venue, failureDetail(err));
       }
     },
   );
