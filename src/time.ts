@@ -52,6 +52,22 @@ export function pacificParts(instant: Date | number = Date.now()): PacificParts 
   };
 }
 
+/** English month names, January first (index = month - 1). */
+export const MONTH_NAMES: readonly string[] = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
 /** Formats a calendar day as `YYYY-MM-DD`. */

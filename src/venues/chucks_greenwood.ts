@@ -26,26 +26,11 @@
 import { parse } from "csv-parse/sync";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
-import { dateFromMonthDay } from "../time.ts";
+import { dateFromMonthDay, MONTH_NAMES } from "../time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */
 export type ParseContext = Pick<VenueContext, "venue" | "today">;
-
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
 
 /** Month and day of a cell like `Aug 1`, `Sept 12` or `March 8`; null when unreadable. */
 export function readMonthDay(
@@ -54,7 +39,9 @@ export function readMonthDay(
   const m = /^([a-z]{3,9})\.?\s+(\d{1,2})$/i.exec(cell.trim());
   if (!m) return null;
   const word = m[1].toLowerCase();
-  const index = word === "sept" ? 8 : MONTHS.findIndex((full) => full.startsWith(word));
+  const index = word === "sept"
+    ? 8
+    : MONTH_NAMES.findIndex((full) => full.toLowerCase().startsWith(word));
   if (index < 0) return null;
   return { month: index + 1, day: Number(m[2]) };
 }

@@ -26,26 +26,11 @@
 import * as cheerio from "cheerio";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
-import { assertYmd, pacificDateOf, toPacificIso } from "../time.ts";
+import { assertYmd, MONTH_NAMES, pacificDateOf, toPacificIso } from "../time.ts";
 import { ParseError, type VenueContext, type VenueParser, venueUrl } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */
 export type ParseContext = Pick<VenueContext, "venue" | "today">;
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /**
  * Finds the calendar's collection id in the Squarespace page.
@@ -80,7 +65,7 @@ export function yonderMonths(today: string): string[] {
   const [year, month] = today.split("-").map(Number);
   return [0, 1, 2].map((i) => {
     const m = (month - 1 + i) % 12;
-    return `${MONTHS[m]}-${year + Math.floor((month - 1 + i) / 12)}`;
+    return `${MONTH_NAMES[m]}-${year + Math.floor((month - 1 + i) / 12)}`;
   });
 }
 
