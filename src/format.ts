@@ -68,14 +68,18 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
       lines.push(`  ✗ ${e.message}${options.verbose ? ` (${e.detail})` : ""}`);
     }
   }
+  for (const w of r.warnings ?? []) lines.push(`⚠ ${w}`);
   if (r.deploy) lines.push(`Deploy: ${r.deploy.message}`);
   return lines.join("\n");
 }
 
-/** 0: no venue failed; 2: some failed but events were found; 1: errors and no events, or the deploy failed. */
+/**
+ * 0: no venue failed; 2: some failed (or the result was truncated) but events were found;
+ * 1: errors and no events, or the deploy failed.
+ */
 export function exitCodeFor(r: FoodTruckWorkflowResult): number {
   if (r.deploy?.failed) return 1;
-  if (r.errors.length === 0) return 0;
+  if (r.errors.length === 0) return r.truncated ? 2 : 0;
   return r.events.length > 0 ? 2 : 1;
 }
 

@@ -108,6 +108,14 @@ export interface FoodTruckWorkflowResult {
   errors: VenueError[];
   /** A haiku about a truck scheduled on the first day (only when the AI touches are on). */
   haiku?: string;
+  /**
+   * Run-level warnings, e.g. `truncated: …` when events were dropped to stay within the payload
+   * budget (`src/payload.ts`) or `timed out: …` for venues still pending at the run's deadline.
+   * Shown by `start`/`scrape` and on the page; a truncated result exits 2.
+   */
+  warnings?: string[];
+  /** True when events were dropped to stay within the payload budget. */
+  truncated?: boolean;
   /** Deploy outcome when `deploy` was requested. */
   deploy?: {
     committed: boolean;
@@ -115,5 +123,7 @@ export interface FoodTruckWorkflowResult {
     message: string;
     /** True when the deploy failed after its retries. */
     failed?: boolean;
+    /** True when a retried deploy found the commit an earlier attempt of this run had pushed. */
+    earlierAttempt?: boolean;
   };
 }

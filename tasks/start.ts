@@ -4,7 +4,7 @@
  * 1 nothing found and errors (or a fatal error).
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
+import { main, parseFlags, UsageError } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
@@ -16,6 +16,9 @@ const USAGE =
   `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
 
 Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
+The workflow id is food-trucks-<date>-<print|deploy>-<hash of the input>: while a run with the
+same day and input is still open, start attaches to it and waits for its result instead of
+starting a duplicate (id conflict policy USE_EXISTING); once it has closed, a new run starts.
   --env-file FILE    read this .env file instead of ./.env
   --venues FILE      venue list (default: src/venues/venues.json)
   --date YYYY-MM-DD  compute the window as of this Pacific day (default: today)
@@ -23,16 +26,23 @@ Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
   --verbose          show per-venue error details
   --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
   --deploy           publish the page and data.json to GIT_REPOSITORY_URL (token: GIT_TOKEN, on the worker)
-Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
+  --workflow-id ID   use this workflow id instead of the derived one (same attach rule)
+Exit codes: 0 all venues read, 2 some venues failed or the result was truncated, 1 nothing found
+or a fatal error, 3 the run was cancelled (e.g. temporal workflow cancel).`;
 
 await main("start", async () => {
   const { values } = parseFlags(optionalValue(Deno.args, "--preview", DEFAULT_PREVIEW_DIR), {
     preview: { type: "string" },
     deploy: { type: "boolean" },
+    "workflow-id": { type: "string" },
     "env-file": { type: "string" },
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
+  const workflowId = values["workflow-id"];
+  if (workflowId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(workflowId)) {
+    throw new UsageError("--workflow-id must be 1-200 visible ASCII characters without spaces");
+  }
   const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
   const input = await buildWorkflowInput(cfg, {
     venuesPath: values.venues,
@@ -43,8 +53,11 @@ await main("start", async () => {
   const { client, close } = await connectClient(cfg);
   try {
     const result = await runFoodTruckWorkflow(client, cfg, { ...input, date }, {
-      onStarted: (id) =>
-        values.verbose && console.error(`start: workflow ${id} started on ${cfg.taskQueue}`),
+      ...(workflowId ? { workflowId } : {}),
+      onStarted: (id, attached) => {
+        if (attached) console.error(`start: attached to the running workflow ${id}`);
+        else if (values.verbose) console.error(`start: workflow ${id} started on ${cfg.taskQueue}`);
+      },
     });
     return await reportResult(result, values);
   } finally {

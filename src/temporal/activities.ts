@@ -19,11 +19,18 @@ import type {
 import { toWebData } from "../web/data.ts";
 import type { WebData } from "../web/data.ts";
 import { publishedFiles } from "../web/preview.ts";
-import { deployToGit, GitDeployError } from "../deploy/git.ts";
+import { defaultCompare, GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpStatusError, ParseError } from "../http.ts";
 import { fetchVenueEvents } from "../pipeline.ts";
+import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
+import { pacificToday } from "../time.ts";
+import { deployWithHeartbeats } from "./deploy_activity.ts";
+import type { DeployOutcome } from "./deploy_activity.ts";
+import { withHeartbeats } from "./heartbeat.ts";
+
+export type { DeployOutcome };
 
 /** Options of {@link createActivities}. */
 export interface ActivityOptions {
@@ -35,11 +42,41 @@ export interface ActivityOptions {
   ai?: AiSettings;
 }
 
-/** Outcome of the `deployWebData` activity. */
-export interface DeployOutcome {
-  committed: boolean;
-  commit?: string;
-  message: string;
+/** What `fetchVenue` returns: the venue's events within the payload budget, and how many were cut. */
+export interface VenueFetch {
+  /** The events, at most {@link VENUE_BUDGET_BYTES} as JSON. */
+  events: FoodTruckEvent[];
+  /** Events dropped to stay within the budget (0 normally). */
+  dropped: number;
+}
+
+/**
+ * Deploy comparison: like {@link defaultCompare}, and a published haiku of the same Pacific day
+ * counts as equal to a new one, so an unchanged day makes no new commit whichever worker wrote it.
+ */
+export function sameDayCompare(
+  oldFiles: Record<string, string>,
+  newFiles: Record<string, string>,
+): boolean {
+  const a = parse(oldFiles["data.json"]), b = parse(newFiles["data.json"]);
+  if (
+    a && b && typeof a.haiku === "string" && typeof b.updated === "string" &&
+    typeof a.updated === "string" &&
+    pacificToday(Date.parse(a.updated)) === pacificToday(Date.parse(b.updated))
+  ) {
+    b.haiku = a.haiku;
+    return defaultCompare(oldFiles, { ...newFiles, "data.json": JSON.stringify(b) });
+  }
+  return defaultCompare(oldFiles, newFiles);
+}
+
+function parse(text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const v = text === undefined ? undefined : JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The activity implementations, closed over their dependencies. */
@@ -48,22 +85,22 @@ export function createActivities(options: ActivityOptions = {}) {
   const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
   return {
     /**
-     * The optional AI touches in one call: names "TBD" trucks from their images and writes a
-     * haiku about a truck scheduled on `today`. Never throws; without an API key it returns the
-     * events unchanged and no haiku, making no request.
+     * Names "TBD" trucks from their images (regular activity, heartbeating). Never throws;
+     * without an API key it returns the events unchanged, making no request.
      */
-    async enrichWithAi(
-      events: FoodTruckEvent[],
-      today: string,
-    ): Promise<{ events: FoodTruckEvent[]; haiku: string | null }> {
-      const named = await ai.extractTruckNames(events);
-      return { events: named, haiku: await ai.generateHaiku(named, today) };
+    extractTruckNames(events: FoodTruckEvent[]): Promise<FoodTruckEvent[]> {
+      return withHeartbeats(() => ai.extractTruckNames(events));
+    },
+
+    /** The day's haiku (once per Pacific day, then reused), or null. Never throws. */
+    generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
+      return withHeartbeats(() => ai.generateHaiku(events, today));
     },
 
     /** Reads one venue's schedule. Retryable on network errors, 5xx and 429. */
-    async fetchVenue(venue: VenueEntry, today: string, until: string): Promise<FoodTruckEvent[]> {
+    async fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
       try {
-        return await fetchVenueEvents(venue, today, until, http);
+        return boundEvents(await fetchVenueEvents(venue, today, until, http), VENUE_BUDGET_BYTES);
       } catch (err) {
         const e = err as Error;
         const permanent = err instanceof ParseError ||
@@ -79,15 +116,18 @@ export function createActivities(options: ActivityOptions = {}) {
       return Promise.resolve(toWebData(result, new Date()));
     },
 
-    /** Publishes the page and `data` to the git target; idempotent, safe to retry. */
+    /**
+     * Publishes the page and `data` to the git target; idempotent, safe to retry. Heartbeats
+     * every second and stops (killing `git`) when the workflow cancels it.
+     */
     async deployWebData(data: WebData, target: DeployTarget): Promise<DeployOutcome> {
       try {
-        const r = await deployToGit({
+        return await deployWithHeartbeats({
           ...target,
           token: options.gitToken,
           files: await publishedFiles(data),
+          compare: sameDayCompare,
         });
-        return { committed: r.committed, commit: r.commit, message: r.message };
       } catch (err) {
         if (err instanceof GitDeployError && !err.retryable) {
           throw ApplicationFailure.nonRetryable(err.message, err.name);

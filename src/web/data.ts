@@ -103,7 +103,8 @@ export function toWebData(
     updated: now.toISOString(),
     total_events: events.length,
     timezone: "PT",
-    errors: result.errors.map((err) => err.message),
+    // Run warnings (a truncated result) show in the page's notice next to failed venues.
+    errors: [...result.errors.map((err) => err.message), ...(result.warnings ?? [])],
   };
   const haiku = (extra?.haiku ?? result.haiku)?.trim();
   if (haiku) data.haiku = haiku;
