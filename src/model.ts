@@ -78,6 +78,11 @@ export interface FoodTruckWorkflowInput {
   date?: string;
   /** Days after `date` to include (inclusive); default 7. */
   days?: number;
+  /**
+   * Shortens the venue phase's deadline (ms; tests, impatient operators). Never lengthens it:
+   * values above the default (2 minutes, `VENUE_PHASE_DEADLINE_MS`) are ignored.
+   */
+  venueDeadlineMs?: number;
   /** Deploy the web page and data to this git target after scraping; default: no deploy. */
   deploy?: DeployTarget;
 }

@@ -25,11 +25,18 @@ import type { FoodTruckEvent } from "./model.ts";
 /** Temporal's own limit on one payload (the server's default blob size limit): 2 MiB. */
 export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
 
-/** Budget of one venue's events as JSON: 256 KiB (seven venues stay under the limit together). */
-export const VENUE_BUDGET_BYTES = 256 * 1024;
+/**
+ * Budget of one venue's events as JSON: 128 KiB (a real week of a venue is a few KiB; seven
+ * venues stay under 1 MiB together).
+ */
+export const VENUE_BUDGET_BYTES = 128 * 1024;
 
-/** Budget of the whole workflow result as JSON: 1 MiB, half of Temporal's limit. */
-export const RESULT_BUDGET_BYTES = 1024 * 1024;
+/**
+ * Budget of the whole workflow result as JSON: 512 KiB, a quarter of Temporal's limit. The page
+ * data and deploy payloads are built from the result, so a whole run's history stays a few MiB
+ * and can be fetched in one 4 MiB gRPC message (replay, `temporal workflow show`).
+ */
+export const RESULT_BUDGET_BYTES = 512 * 1024;
 
 /** Longest text kept per event field (characters); longer text is cut and ends in `…`. */
 export const FIELD_LIMITS = {

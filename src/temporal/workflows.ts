@@ -110,7 +110,11 @@ export async function FoodTruckWorkflow(
   const venues = new CancellationScope();
   const deadline = new CancellationScope();
   let deadlineHit = false;
-  deadline.run(() => sleep(VENUE_PHASE_DEADLINE_MS)).then(() => {
+  const asked = input.venueDeadlineMs;
+  const deadlineMs = typeof asked === "number" && asked > 0 && asked < VENUE_PHASE_DEADLINE_MS
+    ? asked
+    : VENUE_PHASE_DEADLINE_MS;
+  deadline.run(() => sleep(deadlineMs)).then(() => {
     deadlineHit = true;
     venues.cancel();
   }, () => {/* cancelled: the venues finished first, or the run was cancelled */});
@@ -128,7 +132,7 @@ export async function FoodTruckWorkflow(
           if (root.consideredCancelled || !deadlineHit) throw err;
           return failedVenue(
             venue,
-            `timed out: still pending at the run's ${VENUE_PHASE_DEADLINE_MS / 1000} s deadline`,
+            `timed out: still pending at the venue deadline (${deadlineMs / 1000} s)`,
           );
         }
         return failedVenue(venue, failureDetail(err));
@@ -140,7 +144,7 @@ export async function FoodTruckWorkflow(
   if (timedOut) warnings.push(`timed out: ${timedOut} venue(s) still pending at the deadline`);
 
   const result = mergeResults(results, from, to);
-  const bounded = boundEvents(result.events, RESULT_BUDGET_BYTES - 64 * 1024);
+  const bounded = boundEvents(result.events, RESULT_BUDGET_BYTES - 32 * 1024);
   if (bounded.dropped > 0) {
     truncated = true;
     warnings.push(truncationWarning(bounded.dropped, "the week"));
@@ -150,9 +154,19 @@ export async function FoodTruckWorkflow(
   if (warnings.length) result.warnings = warnings;
 
   try {
-    result.events = await extractTruckNames(result.events);
-    const haiku = await generateHaiku(result.events, from);
-    if (haiku) result.haiku = haiku;
+    // Only what each AI touch needs crosses the payload boundary; none needed, no activity.
+    const tbd = result.events.flatMap((e, i) => e.truckName === "TBD" && e.imageUrl ? [i] : []);
+    if (tbd.length) {
+      const named = await extractTruckNames(tbd.map((i) => result.events[i]));
+      tbd.forEach((at, k) => {
+        if (named[k]) result.events[at] = named[k];
+      });
+    }
+    const today = result.events.filter((e) => e.date === from);
+    if (today.length) {
+      const haiku = await generateHaiku(today, from);
+      if (haiku) result.haiku = haiku;
+    }
   } catch (err) {
     if (isCancellation(err)) throw err;
     // The AI touches never break a run.
