@@ -23,7 +23,7 @@ import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
-import type { ActivityOptions } from "./activities.ts";
+import type { Activities, ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
 import { startHealthServer } from "../ops/health.ts";
 import type { HealthServer, HealthState } from "../ops/health.ts";
@@ -62,6 +62,11 @@ export interface RunWorkerOptions {
   logLevel?: LogLevel;
   /** Activity dependencies. */
   activities?: ActivityOptions;
+  /**
+   * Replaces activity implementations by name (drills that prove a check can fail, e.g. a
+   * deliberately non-idempotent deploy). Default: none.
+   */
+  activityOverrides?: Partial<Activities>;
   /** Called once the worker polls its task queue. */
   onReady?: (info: WorkerInfo) => void;
   /** Where human log lines go. Default `console.error`. */
@@ -151,11 +156,14 @@ export async function runWorker(
         ...(options.workflowBundleCode
           ? { workflowBundle: { code: options.workflowBundleCode } }
           : { workflowsPath: WORKFLOWS_PATH }),
-        activities: createActivities({
-          gitToken: cfg.app.gitToken,
-          ai: aiSettingsFromApp(cfg.app),
-          ...options.activities,
-        }),
+        activities: {
+          ...createActivities({
+            gitToken: cfg.app.gitToken,
+            ai: aiSettingsFromApp(cfg.app),
+            ...options.activities,
+          }),
+          ...options.activityOverrides,
+        },
         shutdownGraceTime: grace,
         shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
       });
