@@ -151,6 +151,27 @@ export async function historyJson(handle: WorkflowHandle): Promise<string> {
   return historyToJSON(await handle.fetchHistory());
 }
 
+/**
+ * Everything a history holds, searchable: its JSON text followed by every payload's data decoded
+ * from base64 (payload contents are base64 in the JSON form, so a plain grep would miss them).
+ */
+export async function historyText(handle: WorkflowHandle): Promise<string> {
+  const json = await historyJson(handle);
+  const decoded: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v === null || typeof v !== "object") return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.data === "string" && o.metadata && typeof o.metadata === "object") {
+      const bytes = Uint8Array.from(atob(o.data), (ch) => ch.charCodeAt(0));
+      decoded.push(new TextDecoder().decode(bytes));
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(JSON.parse(json));
+  return `${json}\n${decoded.join("\n")}`;
+}
+
 /** A history event, loosely typed (the JSON form). */
 // deno-lint-ignore no-explicit-any
 export type HistoryEvent = Record<string, any>;
