@@ -21,6 +21,7 @@ import type { WebData } from "../web/data.ts";
 import { publishedFiles } from "../web/preview.ts";
 import { defaultCompare, GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
+import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpStatusError, ParseError } from "../http.ts";
 import { fetchVenueEvents } from "../pipeline.ts";
@@ -82,8 +83,18 @@ function parse(text: string | undefined): Record<string, unknown> | undefined {
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
   const http = options.http ?? new HttpClient({ retries: 0 });
-  const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
+  const aiSettings = options.ai ?? { apiKey: undefined, model: "" };
+  const ai = createAiActivities(aiSettings);
   return {
+    /**
+     * Which AI touches this worker has (an API key; vision not switched off). A local activity:
+     * the workflow schedules the paid touches only when they can do something.
+     */
+    aiTouches(): Promise<{ vision: boolean; haiku: boolean }> {
+      const on = aiEnabled(aiSettings);
+      return Promise.resolve({ vision: on && aiSettings.visionEnabled !== false, haiku: on });
+    },
+
     /**
      * Names "TBD" trucks from their images (regular activity, heartbeating). Never throws;
      * without an API key it returns the events unchanged, making no request.

@@ -25,6 +25,7 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
 } from "@temporalio/workflow";
 import type { Activities } from "./activities.ts";
@@ -65,6 +66,12 @@ const { extractTruckNames, generateHaiku } = proxyActivities<Activities>({
   scheduleToCloseTimeout: AI_TIMEOUT_MS,
   heartbeatTimeout: AI_HEARTBEAT_TIMEOUT_MS,
   retry: { maximumAttempts: 2 },
+});
+
+// A cheap check in the same workflow task (no server round trip): is AI on for this worker?
+const { aiTouches } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: "5 seconds",
+  retry: { maximumAttempts: 3 },
 });
 
 const { generateWebData } = proxyActivities<Activities>({
@@ -155,15 +162,16 @@ export async function FoodTruckWorkflow(
 
   try {
     // Only what each AI touch needs crosses the payload boundary; none needed, no activity.
+    const touches = await aiTouches();
     const tbd = result.events.flatMap((e, i) => e.truckName === "TBD" && e.imageUrl ? [i] : []);
-    if (tbd.length) {
+    if (touches.vision && tbd.length) {
       const named = await extractTruckNames(tbd.map((i) => result.events[i]));
       tbd.forEach((at, k) => {
         if (named[k]) result.events[at] = named[k];
       });
     }
     const today = result.events.filter((e) => e.date === from);
-    if (today.length) {
+    if (touches.haiku && today.length) {
       const haiku = await generateHaiku(today, from);
       if (haiku) result.haiku = haiku;
     }
