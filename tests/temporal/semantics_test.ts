@@ -75,6 +75,7 @@ Deno.test({
         assert.equal((await handle.describe()).status.name, "CANCELLED");
         const events = await historyEvents(handle);
         assert.deepEqual(scheduledActivities(events), ["fetchVenue"]);
+        assert.ok(eventTypes(events).includes("ACTIVITY_TASK_CANCEL_REQUESTED"));
         assert.ok(eventTypes(events).includes("WORKFLOW_EXECUTION_CANCELED"));
         assert.equal(await commitCount(bare), 0);
       },
@@ -132,6 +133,21 @@ Deno.test({
         assert.match(result.errors[0].detail, /^timed out: still pending at the venue deadline/);
         assert.ok(result.events.some((e) => e.venueKey === "stoup-ballard"));
         assert.match(result.warnings?.join("\n") ?? "", /timed out: 1 venue/);
+        // A worker without an API key: no AI activity is scheduled at all.
+        assert.deepEqual(scheduledActivities(await historyEvents(handle)), [
+          "fetchVenue",
+          "fetchVenue",
+        ]);
+        // The build id the worker printed is recorded on every workflow task of the history.
+        const buildId = /buildId=(\S+)/.exec(worker.output())?.[1];
+        assert.match(buildId ?? "", /^@temporalio\/worker@1\.24\.0\+[0-9a-f]{64}$/);
+        const tasks = (await historyEvents(handle)).filter((e) =>
+          e.workflowTaskCompletedEventAttributes
+        );
+        assert.ok(tasks.length > 0);
+        for (const e of tasks) {
+          assert.equal(e.workflowTaskCompletedEventAttributes.workerVersion?.buildId, buildId);
+        }
       },
     );
 
