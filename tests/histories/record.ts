@@ -25,6 +25,7 @@ import { runWorker } from "../../src/temporal/worker.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/model.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
+import { stoupPageWithImage } from "../temporal/_kit.ts";
 
 /** Where the recorded histories live. */
 export const HISTORIES_DIR = new URL("../fixtures/histories/", import.meta.url).pathname;
@@ -102,16 +103,6 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<WorkflowHandle>> = {
     }),
 };
 
-function stoupPage(imageUrl: string): string {
-  const cell = (h4: string, hrs: string, name: string, img: string) =>
-    `<div style='position:relative;'><div class='days1 food-truck-day'><div><img src='${img}'>` +
-    `<div class='lunch-truck-info'><h4>${h4}</h4><div class='hrs'>${hrs}</div>${name}<br></div></div></div></div>`;
-  return `<!doctype html><html><body><div class='food-trucks'>` +
-    cell("Thu 03.05", "1 &mdash; 8pm", "", imageUrl) +
-    cell("Fri 03.06", "5 &mdash; 8pm", "Woodshop BBQ", "https://cdn.example.com/x.png") +
-    `</div></body></html>`;
-}
-
 /** Records `names` (default: all scenarios); returns the files written. */
 export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<string[]> {
   for (const n of names) {
@@ -132,7 +123,7 @@ export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<s
       if (new URL(req.url).pathname.startsWith("/slow")) {
         await new Promise((r) => setTimeout(r, 5000));
       }
-      return new Response(stoupPage(`${standIn.url}/images/logo.png`), {
+      return new Response(stoupPageWithImage(`${standIn.url}/images/logo.png`), {
         headers: { "content-type": "text/html" },
       });
     },

@@ -123,6 +123,20 @@ export function hugeSalehsSite(count: number, descriptionChars = 1200) {
   };
 }
 
+/**
+ * A Stoup-style page with a "TBD" truck on 2026-03-05 whose name is in an image (`imageUrl`),
+ * and a named truck on 2026-03-06: input for the AI touches.
+ */
+export function stoupPageWithImage(imageUrl: string): string {
+  const cell = (h4: string, hrs: string, name: string, img: string) =>
+    `<div style='position:relative;'><div class='days1 food-truck-day'><div><img src='${img}'>` +
+    `<div class='lunch-truck-info'><h4>${h4}</h4><div class='hrs'>${hrs}</div>${name}<br></div></div></div></div>`;
+  return `<!doctype html><html><body><div class='food-trucks'>` +
+    cell("Thu 03.05", "1 &mdash; 8pm", "", imageUrl) +
+    cell("Fri 03.06", "5 &mdash; 8pm", "Woodshop BBQ", "https://cdn.example.com/x.png") +
+    `</div></body></html>`;
+}
+
 /** Runs git, returns trimmed stdout ("" on failure). */
 export async function git(...args: string[]): Promise<string> {
   const out = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();

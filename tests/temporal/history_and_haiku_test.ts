@@ -19,20 +19,11 @@ import {
   historyJson,
   historyText,
   scheduledActivities,
+  stoupPageWithImage,
   waitUntil,
 } from "./_kit.ts";
 
 const TOKEN = "ghp_TEST_token_never_in_history_5d1e";
-
-function stoupPage(imageUrl: string): string {
-  const cell = (h4: string, hrs: string, name: string, img: string) =>
-    `<div style='position:relative;'><div class='days1 food-truck-day'><div><img src='${img}'>` +
-    `<div class='lunch-truck-info'><h4>${h4}</h4><div class='hrs'>${hrs}</div>${name}<br></div></div></div></div>`;
-  return `<!doctype html><html><body><div class='food-trucks'>` +
-    cell("Thu 03.05", "1 &mdash; 8pm", "", imageUrl) +
-    cell("Fri 03.06", "5 &mdash; 8pm", "Woodshop BBQ", "https://cdn.example.com/x.png") +
-    `</div></body></html>`;
-}
 
 Deno.test({
   name: "histories hold no secret; one haiku per day, no new commit on an unchanged day",
@@ -52,7 +43,7 @@ Deno.test({
     const page = Deno.serve(
       { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
       () =>
-        new Response(stoupPage(`${standIn.url}/images/logo.png`), {
+        new Response(stoupPageWithImage(`${standIn.url}/images/logo.png`), {
           headers: { "content-type": "text/html" },
         }),
     );
