@@ -45,6 +45,15 @@ function commitMessage(files: DeployOptions["files"], trailer: string | undefine
   return trailer ? `${subject}\n\n${trailer}` : subject;
 }
 
+/** `PATH` when the process may read it, else the usual system folders. */
+function envPath(): string {
+  try {
+    return Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+  } catch {
+    return "/usr/local/bin:/usr/bin:/bin";
+  }
+}
+
 /** The full message of HEAD in `dir` ("" when it cannot be read). */
 async function headMessage(dir: string): Promise<string> {
   try {
@@ -52,7 +61,7 @@ async function headMessage(dir: string): Promise<string> {
       args: ["-C", dir, "log", "-1", "--format=%B"],
       clearEnv: true,
       env: {
-        PATH: "/usr/local/bin:/usr/bin:/bin",
+        PATH: envPath(),
         HOME: dir,
         GIT_CONFIG_NOSYSTEM: "1",
         LC_ALL: "C",

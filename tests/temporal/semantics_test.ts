@@ -233,6 +233,12 @@ Deno.test({
           runs.push(w);
         }
         assert.equal(runs.length, 1);
+        const bad = await runTask("start", ["--workflow-id", "has space"], { env });
+        assert.equal(bad.code, 1);
+        assert.equal(
+          bad.stderr.trim(),
+          "start: --workflow-id must be 1-200 visible ASCII characters without spaces",
+        );
         const help = await runTask("start", ["--help"]);
         assert.match(help.stdout, /attaches to it/);
         assert.match(help.stdout, /--workflow-id ID/);
