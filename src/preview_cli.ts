@@ -14,18 +14,39 @@
 import type { FoodTruckWorkflowResult } from "./model.ts";
 import { printResult } from "./format.ts";
 import type { PrintOptions } from "./format.ts";
-import { toWebData } from "./web/data.ts";
+import { parseWebData, toWebData, type WebData } from "./web/data.ts";
 import { writePreview } from "./web/preview.ts";
+import {
+  carryOver,
+  DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
+  staleAfterHoursFor,
+} from "./web/freshness.ts";
 
 /** Default folder of `--preview`. */
 export const DEFAULT_PREVIEW_DIR = "public";
 
-/** Writes the preview of `result` into `dir` and prints (to stderr) how to serve it. */
+/** The `data.json` already in `dir`, or null when missing or not matching the contract. */
+async function previousData(dir: string): Promise<WebData | null> {
+  try {
+    return parseWebData(await Deno.readTextFile(`${dir}/data.json`));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes the preview of `result` into `dir` (page, `data.json`, schema, calendar feeds) and
+ * prints (to stderr) how to serve it. Stamps of an earlier preview in `dir` are carried over
+ * (`updated` and each venue's `changed` stay when nothing changed).
+ */
 export async function writeResultPreview(
   result: FoodTruckWorkflowResult,
   dir: string = DEFAULT_PREVIEW_DIR,
 ): Promise<string[]> {
-  const { files } = await writePreview(dir, toWebData(result));
+  const fresh = toWebData(result, new Date(), {
+    staleAfterHours: staleAfterHoursFor(DEFAULT_PAGE_CHECKED_REFRESH_HOURS),
+  });
+  const { files } = await writePreview(dir, carryOver(await previousData(dir), fresh));
   console.error(
     `preview: wrote ${files.length} files to ${dir}/ — view it with: deno task serve --dir ${dir}  (then open http://127.0.0.1:8000/)`,
   );

@@ -16,6 +16,7 @@ import {
   serializeWebData,
   toWebData,
   type WebData,
+  WebDataError,
 } from "../../src/web/data.ts";
 import { writePreview } from "../../src/web/preview.ts";
 import { serveDir } from "../../src/web/serve.ts";
@@ -53,19 +54,33 @@ function result(
 Deno.test("toWebData: contract fields, 12-hour Pacific times, null description", () => {
   const data = toWebData(result([ev()]), NOW);
   assert.deepEqual(data, {
+    schemaVersion: 2,
     events: [{
       date: "2026-03-05",
       vendor: "Woodshop BBQ",
       location: "Stoup Brewing - Ballard",
+      venue_key: "stoup-ballard",
       start_time: "1:00 PM PT",
       end_time: "8:00 PM PT",
+      starts_at: "2026-03-05T13:00:00-08:00",
+      ends_at: "2026-03-05T20:00:00-08:00",
       description: null,
       ai_extracted: false,
     }],
     updated: "2026-03-05T18:15:00.000Z",
+    checked: "2026-03-05T18:15:00.000Z",
+    window: { from: "2026-03-05", to: "2026-03-12" },
     total_events: 1,
     timezone: "PT",
     errors: [],
+    venues: [{
+      key: "stoup-ballard",
+      name: "Stoup Brewing - Ballard",
+      ok: true,
+      events: 1,
+      checked: "2026-03-05T18:15:00.000Z",
+      changed: "2026-03-05T18:15:00.000Z",
+    }],
   });
   assert.equal("haiku" in data, false);
 });
@@ -216,6 +231,10 @@ Deno.test("sameWebData: ignores updated and key order", () => {
   assert.notEqual(a.updated, b.updated);
   assert.equal(sameWebData(a, b), true);
   const reordered = JSON.parse(JSON.stringify({
+    venues: b.venues,
+    window: b.window,
+    checked: b.checked,
+    schemaVersion: b.schemaVersion,
     errors: b.errors,
     timezone: b.timezone,
     total_events: b.total_events,
@@ -283,7 +302,7 @@ Deno.test("serializeWebData: stable 2-space JSON with trailing newline, round-tr
   const text = serializeWebData(data);
   assert.ok(text.endsWith("}\n"));
   assert.ok(
-    text.startsWith('{\n  "events": [\n    {\n      "date": "2026-03-05",'),
+    text.startsWith('{\n  "schemaVersion": 2,\n  "events": [\n    {\n      "date": "2026-03-05",'),
   );
   assert.deepEqual(JSON.parse(text), data);
   assert.deepEqual(parseWebData(text), data);
@@ -296,7 +315,19 @@ Deno.test("serializeWebData: stable 2-space JSON with trailing newline, round-tr
 Deno.test("parseWebData: rejects files that break the contract", () => {
   const good = toWebData(result([ev()]), NOW);
   assert.throws(() => parseWebData("{"), SyntaxError);
-  assert.throws(() => parseWebData("[]"), TypeError);
+  assert.throws(() => parseWebData("[]"), WebDataError);
+  assert.doesNotThrow(() => parseWebData(serializeWebData(good)));
+  assert.throws(
+    () => parseWebData(JSON.stringify({ ...good, schemaVersion: 1 })),
+    /schemaVersion/,
+  );
+  assert.throws(
+    () =>
+      parseWebData(
+        JSON.stringify({ ...good, events: [{ ...good.events[0], start_time: "13:00" }] }),
+      ),
+    /start_time/,
+  );
   assert.throws(
     () => parseWebData(JSON.stringify({ ...good, events: {} })),
     /events/,
@@ -306,7 +337,7 @@ Deno.test("parseWebData: rejects files that break the contract", () => {
       parseWebData(
         JSON.stringify({ ...good, events: [{ ...good.events[0], date: 1 }] }),
       ),
-    /events\[0\]\.date/,
+    /events\/0\/date/,
   );
   assert.throws(
     () =>
@@ -337,7 +368,15 @@ Deno.test("writePreview: writes the page and data.json into a new folder", async
     assert.equal(out.dir, dir);
     assert.deepEqual(
       out.files,
-      ["index.html", "app.js", "style.css", "data.json"].map((f) => join(dir, f)),
+      [
+        "index.html",
+        "app.js",
+        "style.css",
+        "data.json",
+        "data.schema.json",
+        "calendar.ics",
+        "calendar-stoup-ballard.ics",
+      ].map((f) => join(dir, f)),
     );
     assert.equal(
       await Deno.readTextFile(join(dir, "data.json")),
