@@ -381,11 +381,12 @@
     fill("up-next", next);
   }
 
-  function renderSummary(events, venues, state) {
+  function renderSummary(events, state) {
     const named = events.filter((e) => !e.tbd);
     const shown = named.filter((e) => matches(e, state)).length;
     const node = byTestId("summary");
-    const where = `${venues.size} ${venues.size === 1 ? "venue" : "venues"}`;
+    const places = new Set(named.map((e) => e.venueKey)).size;
+    const where = `${places} ${places === 1 ? "venue" : "venues"}`;
     node.textContent = shown === named.length
       ? `${truckCount(named.length)} this week at ${where}.`
       : `Showing ${shown} of ${truckCount(named.length)} this week at ${where}.`;
@@ -404,7 +405,7 @@
     const apply = () => {
       renderDays(events, days, state);
       renderNowNext(events, state);
-      renderSummary(events, venues, state);
+      renderSummary(events, state);
     };
     const sync = () => {
       venueSelect.value = state.venue;
