@@ -591,6 +591,11 @@ Deno.test({
               (await page.getByTestId("up-next").getByTestId("hours").first().textContent()) ?? "",
               /^Thursday, March 5 · 1:00 PM – 8:00 PM PT$/,
             );
+            // The longer "day · hours" line sits above the name, never over it.
+            const hb = await page.getByTestId("up-next").getByTestId("hours").first().boundingBox();
+            const vb = await page.getByTestId("up-next").getByTestId("vendor").first()
+              .boundingBox();
+            assert.ok(hb && vb && hb.y + hb.height <= vb.y + 0.5, "hours overlap the truck name");
             // Combined with a venue filter.
             await page.getByTestId("filter-venue").selectOption("stoup-ballard");
             assert.deepEqual(await names("on-now"), []);
