@@ -744,6 +744,94 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "version 1 file (no schemaVersion) still renders; a newer one is refused",
+        async () => {
+          // The first, unversioned format: no window, venues, checked or starts_at.
+          const v1 = {
+            events: [{
+              date: "2026-03-05",
+              vendor: "Old Format Tacos",
+              location: OBEC,
+              start_time: "11:00 AM PT",
+              end_time: null,
+              description: null,
+            }],
+            updated: UPDATED.toISOString(),
+            total_events: 1,
+            timezone: "PT",
+            errors: [],
+          };
+          await Deno.writeTextFile(dataPath, JSON.stringify(v1));
+          const { page, pageErrors } = await openPage(b, {
+            width: 800,
+            height: 600,
+            timezoneId: "America/Los_Angeles",
+          });
+          await load(page, server.url);
+          assert.equal(await page.locator("body").getAttribute("data-state"), "ready");
+          assert.deepEqual(await weekVendors(page), ["Old Format Tacos"]);
+          assert.equal(await page.getByTestId("day").count(), 1);
+          assert.ok(!(await page.getByTestId("stale").isVisible()));
+          assert.deepEqual(pageErrors, []);
+          await page.context().close();
+          // Without stale_after_hours the page calls data older than 24 hours stale.
+          const late = await openPage(b, {
+            width: 800,
+            height: 600,
+            timezoneId: "America/Los_Angeles",
+            clock: new Date(UPDATED.getTime() + 25 * 3_600_000),
+          });
+          await load(late.page, server.url);
+          assert.match(
+            (await late.page.getByTestId("stale").textContent()) ?? "",
+            /more than 24 hours ago/,
+          );
+          await late.page.context().close();
+
+          // A truck without a posted end counts as on for three hours after its start.
+          const v2 = toWebData({
+            ...RESULT,
+            events: [{ ...ev("2026-03-05", "Open End", OBEC, [11, 12]), end: null }],
+            errors: [],
+          }, UPDATED);
+          await Deno.writeTextFile(dataPath, serializeWebData(v2));
+          for (
+            const [clock, on] of [["2026-03-05T21:59:00Z", true], [
+              "2026-03-05T22:01:00Z",
+              false,
+            ]] as const
+          ) {
+            const o = await openPage(b, {
+              width: 800,
+              height: 600,
+              timezoneId: "America/Los_Angeles",
+              clock: new Date(clock),
+            });
+            await load(o.page, `${server.url}?view=now`);
+            assert.equal(
+              await o.page.getByTestId("on-now").getByTestId("event").count(),
+              on ? 1 : 0,
+              clock,
+            );
+            await o.page.context().close();
+          }
+
+          await Deno.writeTextFile(dataPath, JSON.stringify({ ...v2, schemaVersion: 99 }));
+          const newer = await openPage(b, {
+            width: 800,
+            height: 600,
+            timezoneId: "America/Los_Angeles",
+          });
+          await load(newer.page, server.url);
+          assert.match(
+            (await newer.page.getByTestId("load-error").textContent()) ?? "",
+            /newer format \(99\): reload the page/,
+          );
+          await newer.page.context().close();
+        },
+      );
+
       await t.step("data.json missing (404): load error shown", async () => {
         await Deno.remove(dataPath);
         const { page } = await openPage(b, {

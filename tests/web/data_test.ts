@@ -19,6 +19,8 @@ import {
   WebDataError,
 } from "../../src/web/data.ts";
 import { writePreview } from "../../src/web/preview.ts";
+import { dataFiles } from "../../src/web/files.ts";
+import { validateWebData, WEB_DATA_SCHEMA } from "../../src/web/schema.ts";
 import { serveDir } from "../../src/web/serve.ts";
 
 const NOW = new Date("2026-03-05T18:15:00.000Z");
@@ -506,4 +508,30 @@ Deno.test("toWebData: an AI-extracted truck name is marked ai_extracted", () => 
   );
   assert.deepEqual(data.events.map((e) => e.ai_extracted).sort(), [false, true]);
   assert.equal(parseWebData(serializeWebData(data)).events.some((e) => e.ai_extracted), true);
+});
+
+Deno.test("docs/data-contract.md shows the very schema the code validates with and publishes", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/data-contract.md", import.meta.url));
+  const block = /## JSON Schema[^\n]*\n[\s\S]*?```json\n([\s\S]*?)```/.exec(doc);
+  assert.ok(block, "no JSON Schema block in docs/data-contract.md");
+  assert.deepEqual(JSON.parse(block[1]), WEB_DATA_SCHEMA);
+  const files = dataFiles(toWebData(result([ev()]), NOW));
+  assert.deepEqual(JSON.parse(files["data.schema.json"]), WEB_DATA_SCHEMA);
+  assert.deepEqual(validateWebData(JSON.parse(files["data.json"])), []);
+});
+
+Deno.test("toWebData: TBD entries are listed but not counted; venues carry outcome and stamps", () => {
+  const data = toWebData(
+    result([ev(), ev({ truckName: "TBD" }), ev({ truckName: " tbd " })], [
+      failure("obec-brewing", "Obec Brewing"),
+    ]),
+    NOW,
+  );
+  assert.equal(data.events.length, 3);
+  assert.equal(data.total_events, 1);
+  assert.deepEqual(data.venues.map((v) => [v.key, v.ok, v.events, v.checked]), [
+    ["obec-brewing", false, 0, null],
+    ["stoup-ballard", true, 3, NOW.toISOString()],
+  ]);
+  assert.deepEqual(validateWebData(JSON.parse(serializeWebData(data))), []);
 });
