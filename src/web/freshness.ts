@@ -28,37 +28,13 @@
 import { parseWebData, sameWebData, type WebData } from "./data.ts";
 import { dataFiles } from "./files.ts";
 
-/** Default `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only commit per this many hours. */
-export const DEFAULT_PAGE_CHECKED_REFRESH_HOURS = 6;
-
-/** The page's stale threshold for a refresh interval: twice the interval (hours). */
-export function staleAfterHoursFor(refreshHours: number): number {
-  return refreshHours * 2;
-}
-
-/** A bad `PAGE_CHECKED_REFRESH_HOURS` value. */
-export class RefreshHoursError extends Error {
-  override name = "RefreshHoursError";
-}
-
-/**
- * Parses `PAGE_CHECKED_REFRESH_HOURS`.
- *
- * @param raw The variable's value; unset or blank gives the default.
- * @returns Hours, a number > 0 and ≤ 168; default {@link DEFAULT_PAGE_CHECKED_REFRESH_HOURS}.
- * @throws RefreshHoursError naming the variable and the accepted range.
- */
-export function parseRefreshHours(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === "") return DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
-  const n = Number(raw.trim());
-  if (!Number.isFinite(n) || n <= 0 || n > 168) {
-    throw new RefreshHoursError(
-      `PAGE_CHECKED_REFRESH_HOURS="${raw}" is not a number of hours between 0 and 168: ` +
-        `set e.g. PAGE_CHECKED_REFRESH_HOURS=6`,
-    );
-  }
-  return n;
-}
+export {
+  DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
+  parseRefreshHours,
+  RefreshHoursError,
+  staleAfterHoursFor,
+} from "./refresh.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS } from "./refresh.ts";
 
 /** The events of one venue, as a comparable string. */
 function venueEvents(d: WebData, key: string): string {

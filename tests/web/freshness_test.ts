@@ -21,6 +21,7 @@ import {
 } from "../../src/web/freshness.ts";
 import { dataFiles } from "../../src/web/files.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
+import { readAppSettings } from "../../src/config/app.ts";
 
 const T0 = Date.parse("2026-03-05T18:00:00.000Z");
 const at = (hours: number) => new Date(T0 + hours * 3_600_000);
@@ -180,4 +181,11 @@ Deno.test("deploy: an unchanged day makes no commit, yet 'checked' moves once pe
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test("PAGE_CHECKED_REFRESH_HOURS is read by the config module; a bad value is an issue naming it", () => {
+  assert.equal(readAppSettings({}).pageCheckedRefreshHours, 6);
+  assert.equal(readAppSettings({ PAGE_CHECKED_REFRESH_HOURS: "2" }).pageCheckedRefreshHours, 2);
+  const bad = readAppSettings({ PAGE_CHECKED_REFRESH_HOURS: "soon" });
+  assert.deepEqual(bad.issues.map((i) => i.variable), ["PAGE_CHECKED_REFRESH_HOURS"]);
 });
