@@ -123,6 +123,8 @@ Deno.test("deploy: an unchanged day makes no commit, yet 'checked' moves once pe
     const bare = `${tmp}/pages.git`;
     await git("init", "--bare", "-q", "-b", "main", bare);
     const activities = createActivities({ pageCheckedRefreshHours: 6 });
+    // The page calls itself stale past twice the refresh interval.
+    assert.equal((await activities.generateWebData(result([ev()]))).stale_after_hours, 12);
     const target = { repositoryUrl: bare };
     const commits = async () =>
       Number((await git("--git-dir", bare, "rev-list", "--count", "main")).trim());
