@@ -173,13 +173,20 @@ const LAUNCH_ARGS = [
 /** Opens a page in a fresh context with a fixed clock, recording requests and script errors. */
 async function openPage(
   browser: Browser,
-  opts: { width: number; height: number; timezoneId: string; clock?: Date; bypassCSP?: boolean },
+  opts: {
+    width: number;
+    height: number;
+    timezoneId: string;
+    clock?: Date;
+    bypassCSP?: boolean;
+    colorScheme?: "light" | "dark";
+  },
 ): Promise<{ page: Page; requests: string[]; pageErrors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: opts.width, height: opts.height },
     timezoneId: opts.timezoneId,
     locale: "en-US",
-    colorScheme: "light",
+    colorScheme: opts.colorScheme ?? "light",
     bypassCSP: opts.bypassCSP ?? false,
   });
   const page = await context.newPage();
@@ -688,15 +695,17 @@ Deno.test({
       );
 
       await t.step(
-        "axe-core: no serious or critical violations (desktop, phone, both views)",
+        "axe-core: no serious or critical violations (desktop, phone, both views, light and dark)",
         async () => {
           const { default: axe } = await import("axe-core");
           for (
-            const [width, height, query] of [
-              [1100, 900, ""],
-              [1100, 900, "?view=now"],
-              [375, 812, ""],
-              [375, 812, "?view=now&venue=obec-brewing"],
+            const [width, height, query, colorScheme] of [
+              [1100, 900, "", "light"],
+              [1100, 900, "?view=now", "light"],
+              [375, 812, "", "light"],
+              [375, 812, "?view=now&venue=obec-brewing", "light"],
+              [1100, 900, "", "dark"],
+              [375, 812, "?view=now", "dark"],
             ] as const
           ) {
             const { page } = await openPage(b, {
@@ -704,6 +713,7 @@ Deno.test({
               height,
               timezoneId: "America/Los_Angeles",
               bypassCSP: true, // only to inject axe itself
+              colorScheme,
             });
             await load(page, server.url + query);
             await page.addScriptTag({ content: axe.source });
@@ -712,7 +722,8 @@ Deno.test({
               r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))`,
             ) as { id: string; impact: string; nodes: number }[];
             const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-            assert.deepEqual(bad, [], `${width}px ${query}: ${JSON.stringify(violations)}`);
+            const where = `${width}px ${colorScheme} ${query}`;
+            assert.deepEqual(bad, [], `${where}: ${JSON.stringify(violations)}`);
             await page.context().close();
           }
         },
