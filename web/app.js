@@ -7,6 +7,7 @@
 
 (() => {
   const DATA_URL = "data.json";
+  const SCHEMA_URL = "data.schema.json";
   const PACIFIC = "America/Los_Angeles";
   /** The schemaVersion this page understands (older unversioned files are read as version 1). */
   const SCHEMA_VERSION = 2;
@@ -578,7 +579,114 @@
     box.hidden = false;
   }
 
+  // ---- validation against the published JSON Schema (data.schema.json) ----
+
+  /** Whether `value` has JSON Schema type `type`. */
+  function hasType(type, value) {
+    if (type === "object") return !!value && typeof value === "object" && !Array.isArray(value);
+    if (type === "array") return Array.isArray(value);
+    if (type === "integer") return Number.isInteger(value);
+    if (type === "null") return value === null;
+    if (type === "string") return typeof value === "string";
+    if (type === "number") return typeof value === "number" && Number.isFinite(value);
+    if (type === "boolean") return typeof value === "boolean";
+    return false; // a type this page does not know: treat as a mismatch
+  }
+
+  /**
+   * Checks `value` against the subset of JSON Schema that data.schema.json uses (type, const,
+   * anyOf, required, properties, items, pattern, minLength, minimum, exclusiveMinimum) and
+   * appends one line per problem to `errors`.
+   */
+  function check(schema, value, path, errors) {
+    if (!schema || typeof schema !== "object" || errors.length > 20) return;
+    if ("const" in schema && value !== schema.const) {
+      errors.push(`${path} must be ${JSON.stringify(schema.const)}`);
+      return;
+    }
+    if (Array.isArray(schema.anyOf)) {
+      const fits = schema.anyOf.some((s) => {
+        const e = [];
+        check(s, value, path, e);
+        return e.length === 0;
+      });
+      if (!fits) errors.push(`${path} has an unexpected value`);
+      return;
+    }
+    if (schema.type && !hasType(schema.type, value)) {
+      errors.push(`${path} must be ${schema.type}`);
+      return;
+    }
+    if (typeof value === "string") {
+      if (schema.pattern && !new RegExp(schema.pattern).test(value)) {
+        errors.push(`${path} has an unexpected form`);
+      }
+      if (typeof schema.minLength === "number" && value.length < schema.minLength) {
+        errors.push(`${path} is too short`);
+      }
+    }
+    if (typeof value === "number") {
+      if (typeof schema.minimum === "number" && value < schema.minimum) {
+        errors.push(`${path} is too small`);
+      }
+      if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum) {
+        errors.push(`${path} is too small`);
+      }
+    }
+    if (Array.isArray(value) && schema.items) {
+      value.forEach((v, i) => check(schema.items, v, `${path}/${i}`, errors));
+    }
+    if (hasType("object", value)) {
+      for (const k of Array.isArray(schema.required) ? schema.required : []) {
+        if (!(k in value)) errors.push(`${path}/${k} is missing`);
+      }
+      for (const [k, s] of Object.entries(schema.properties ?? {})) {
+        if (k in value) check(s, value[k], `${path}/${k}`, errors);
+      }
+    }
+  }
+
+  /**
+   * Validates a version-2 file against the schema: events that do not match are dropped (and
+   * counted in a notice); problems elsewhere are logged to the console. Without the schema (not
+   * reachable) the page relies on its own checks alone.
+   */
+  function applySchema(data, schema) {
+    if (!schema || data.schemaVersion !== SCHEMA_VERSION) return data;
+    const eventSchema = schema.properties?.events?.items;
+    const kept = [];
+    let dropped = 0;
+    for (const e of data.events) {
+      const errors = [];
+      check(eventSchema, e, "/events/*", errors);
+      if (errors.length) {
+        dropped++;
+        console.warn(`data.json: skipped an event: ${errors[0]}`);
+      } else kept.push(e);
+    }
+    const rest = [];
+    check(schema, { ...data, events: [] }, "", rest);
+    for (const line of rest) console.warn(`data.json: ${line}`);
+    const notice = byTestId("invalid-notice");
+    notice.textContent = dropped
+      ? `${dropped} ${dropped === 1 ? "entry" : "entries"} of the schedule file did not match ` +
+        "its format and are not shown."
+      : "";
+    notice.hidden = dropped === 0;
+    return { ...data, events: kept };
+  }
+
+  async function loadSchema() {
+    try {
+      const response = await fetch(SCHEMA_URL, { cache: "no-store" });
+      return response.ok ? await response.json() : null;
+    } catch {
+      return null; // the page's own checks still apply
+    }
+  }
+
   async function load() {
+    const schemaPromise = loadSchema();
     const status = byTestId("loading");
     let data;
     try {
@@ -616,6 +724,7 @@
       document.body.dataset.state = "error";
       return;
     }
+    data = applySchema(data, await schemaPromise);
     status.remove();
     render(data);
     document.body.dataset.state = "ready";

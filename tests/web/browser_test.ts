@@ -843,6 +843,47 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "an event that breaks the schema is dropped with a notice (ajv agrees)",
+        async () => {
+          const bad = structuredClone(DATA);
+          bad.events[0].start_time = "13:00";
+          bad.events[1].vendor = "";
+          assert.ok(validateWebData(bad).length > 0, "ajv must reject it too");
+          await Deno.writeTextFile(dataPath, JSON.stringify(bad));
+          const { page, pageErrors } = await openPage(b, {
+            width: 800,
+            height: 600,
+            timezoneId: "America/Los_Angeles",
+          });
+          await load(page, server.url);
+          assert.equal(
+            await page.getByTestId("invalid-notice").textContent(),
+            "2 entries of the schedule file did not match its format and are not shown.",
+          );
+          assert.equal(await page.getByTestId("event").count(), DATA.events.length - 2);
+          assert.deepEqual(pageErrors, []);
+          await page.context().close();
+          // Without the schema file the page falls back to its own, more lenient checks.
+          const schemaPath = join(dir, "data.schema.json");
+          const schemaText = await Deno.readTextFile(schemaPath);
+          await Deno.remove(schemaPath);
+          try {
+            const lenient = await openPage(b, {
+              width: 800,
+              height: 600,
+              timezoneId: "America/Los_Angeles",
+            });
+            await load(lenient.page, server.url);
+            assert.equal(await lenient.page.getByTestId("event").count(), DATA.events.length);
+            assert.ok(!(await lenient.page.getByTestId("invalid-notice").isVisible()));
+            await lenient.page.context().close();
+          } finally {
+            await Deno.writeTextFile(schemaPath, schemaText);
+          }
+        },
+      );
+
       await t.step("data.json missing (404): load error shown", async () => {
         await Deno.remove(dataPath);
         const { page } = await openPage(b, {
