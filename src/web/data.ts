@@ -206,7 +206,7 @@ export function toWebData(
 }
 
 /** A JSON value with object keys sorted and undefined members dropped (deep). */
-function canonical(value: unknown): unknown {
+export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};

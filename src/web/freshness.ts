@@ -25,7 +25,7 @@
  * ```
  * @module
  */
-import { parseWebData, sameWebData, type WebData } from "./data.ts";
+import { canonical, parseWebData, sameWebData, type WebData } from "./data.ts";
 import { dataFiles } from "./files.ts";
 
 export {
@@ -38,7 +38,7 @@ import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS } from "./refresh.ts";
 
 /** The events of one venue, as a comparable string. */
 function venueEvents(d: WebData, key: string): string {
-  return JSON.stringify(d.events.filter((e) => e.venue_key === key));
+  return JSON.stringify(canonical(d.events.filter((e) => e.venue_key === key)));
 }
 
 /**
