@@ -432,7 +432,7 @@ Deno.test({
         },
       );
 
-      await t.step("375px wide: no horizontal scroll", async () => {
+      await t.step("375px wide: no horizontal scroll, no script error, in both views", async () => {
         const { page, pageErrors } = await openPage(b, {
           width: 375,
           height: 812,
@@ -443,28 +443,37 @@ Deno.test({
           await page.getByTestId("event").count(),
           DATA.events.length,
         );
-        // The filters work at phone width too.
-        await page.getByTestId("filter-venue").selectOption("obec-brewing");
-        await page.getByTestId("view-now").check();
-        assert.ok(await page.getByTestId("now-next").isVisible());
-        const widths = await page.evaluate(
-          "[document.documentElement.scrollWidth, document.documentElement.clientWidth]",
-        ) as [number, number];
-        assert.ok(
-          widths[0] <= widths[1],
-          `scrollWidth ${widths[0]} > clientWidth ${widths[1]}`,
-        );
-        const overflowing = await page.evaluate(
-          `[...document.querySelectorAll("body *")]
-          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-          .map((e) => e.tagName + "." + e.className)`,
-        ) as string[];
-        assert.deepEqual(overflowing, []);
-        assert.deepEqual(pageErrors, []);
+        const assertFits = async (where: string) => {
+          const widths = await page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+          ) as [number, number];
+          assert.ok(
+            widths[0] <= widths[1],
+            `${where}: scrollWidth ${widths[0]} > clientWidth ${widths[1]}`,
+          );
+          const overflowing = await page.evaluate(
+            `[...document.querySelectorAll("body *")]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map((e) => e.tagName + "." + e.className)`,
+          ) as string[];
+          assert.deepEqual(overflowing, [], where);
+        };
+        await assertFits("week");
         await page.screenshot({
           path: new URL("web-page-mobile.png", ARTIFACTS).pathname,
           fullPage: true,
         });
+        // The filters and the now & next view work at phone width too.
+        await page.getByTestId("filter-venue").selectOption("obec-brewing");
+        await page.getByTestId("filter-meal").selectOption("dinner");
+        await page.getByTestId("view-now").check();
+        assert.ok(await page.getByTestId("now-next").isVisible());
+        await assertFits("now & next");
+        await page.screenshot({
+          path: new URL("web-page-mobile-now.png", ARTIFACTS).pathname,
+          fullPage: true,
+        });
+        assert.deepEqual(pageErrors, []);
         await page.context().close();
       });
 
