@@ -18,8 +18,13 @@ import type {
 } from "../model.ts";
 import { toWebData } from "../web/data.ts";
 import type { WebData } from "../web/data.ts";
-import { publishedFiles } from "../web/preview.ts";
-import { defaultCompare, GitDeployError } from "../deploy/git.ts";
+import { publishedFiles, staticFiles } from "../web/preview.ts";
+import {
+  DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
+  planPublish,
+  staleAfterHoursFor,
+} from "../web/freshness.ts";
+import { GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
@@ -41,6 +46,8 @@ export interface ActivityOptions {
   gitToken?: string;
   /** Settings of the optional AI touches; off (no request made) without an API key. */
   ai?: AiSettings;
+  /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
+  pageCheckedRefreshHours?: number;
 }
 
 /** What `fetchVenue` returns: the venue's events within the payload budget, and how many were cut. */
@@ -51,33 +58,29 @@ export interface VenueFetch {
   dropped: number;
 }
 
-/**
- * Deploy comparison: like {@link defaultCompare}, and a published haiku of the same Pacific day
- * counts as equal to a new one, so an unchanged day makes no new commit whichever worker wrote it.
- */
-export function sameDayCompare(
-  oldFiles: Record<string, string>,
-  newFiles: Record<string, string>,
-): boolean {
-  const a = parse(oldFiles["data.json"]), b = parse(newFiles["data.json"]);
-  if (
-    a && b && typeof a.haiku === "string" && typeof b.updated === "string" &&
-    typeof a.updated === "string" &&
-    pacificToday(Date.parse(a.updated)) === pacificToday(Date.parse(b.updated))
-  ) {
-    b.haiku = a.haiku;
-    return defaultCompare(oldFiles, { ...newFiles, "data.json": JSON.stringify(b) });
-  }
-  return defaultCompare(oldFiles, newFiles);
-}
+/** Longest published haiku that {@link withSameDayHaiku} keeps (the pages repo is not trusted). */
+const MAX_KEPT_HAIKU = 400;
 
-function parse(text: string | undefined): Record<string, unknown> | undefined {
+/**
+ * `data` with the haiku already published today (Pacific day of the published `updated`) in
+ * place of its own: one haiku per day on the page whichever worker ran, so an unchanged day
+ * publishes identical data (no new commit). `data` unchanged when there is none.
+ */
+export function withSameDayHaiku(oldFiles: Record<string, string>, data: WebData): WebData {
+  let old: Record<string, unknown> | undefined;
   try {
-    const v = text === undefined ? undefined : JSON.parse(text);
-    return v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+    const v = JSON.parse(oldFiles["data.json"] ?? "null");
+    old = v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
   } catch {
-    return undefined;
+    old = undefined;
   }
+  const haiku = old?.haiku, updated = Date.parse(String(old?.updated));
+  if (
+    typeof haiku !== "string" || !haiku.trim() || haiku.length > MAX_KEPT_HAIKU ||
+    !data.haiku || Number.isNaN(updated) ||
+    pacificToday(updated) !== pacificToday(Date.parse(data.updated))
+  ) return data;
+  return { ...data, haiku };
 }
 
 /** The activity implementations, closed over their dependencies. */
@@ -85,6 +88,7 @@ export function createActivities(options: ActivityOptions = {}) {
   const http = options.http ?? new HttpClient({ retries: 0 });
   const aiSettings = options.ai ?? { apiKey: undefined, model: "" };
   const ai = createAiActivities(aiSettings);
+  const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {
     /**
      * Which AI touches this worker has (an API key; vision not switched off). A local activity:
@@ -124,7 +128,9 @@ export function createActivities(options: ActivityOptions = {}) {
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
     generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
-      return Promise.resolve(toWebData(result, new Date()));
+      return Promise.resolve(
+        toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) }),
+      );
     },
 
     /**
@@ -132,12 +138,16 @@ export function createActivities(options: ActivityOptions = {}) {
      * every second and stops (killing `git`) when the workflow cancels it.
      */
     async deployWebData(data: WebData, target: DeployTarget): Promise<DeployOutcome> {
+      const statics = await staticFiles();
       try {
         return await deployWithHeartbeats({
           ...target,
           token: options.gitToken,
           files: await publishedFiles(data),
-          compare: sameDayCompare,
+          // The day's published haiku is kept; the older stamps are kept; a stamp-only change
+          // is committed at most once per refreshHours.
+          prepare: (old) =>
+            planPublish(old, withSameDayHaiku(old, data), statics, { refreshHours }),
         });
       } catch (err) {
         if (err instanceof GitDeployError && !err.retryable) {

@@ -160,6 +160,7 @@ export async function runWorker(
           ...createActivities({
             gitToken: cfg.app.gitToken,
             ai: aiSettingsFromApp(cfg.app),
+            pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
             ...options.activities,
           }),
           ...options.activityOverrides,

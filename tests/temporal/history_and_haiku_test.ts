@@ -16,6 +16,7 @@ import {
   clientFor,
   commitCount,
   configFor,
+  git,
   historyJson,
   historyText,
   scheduledActivities,
@@ -128,6 +129,8 @@ Deno.test({
           assert.notEqual(result.haiku, firstHaiku, "a fresh worker made a new haiku");
           assert.equal(result.deploy?.committed, false, JSON.stringify(result.deploy));
           assert.equal(await commitCount(bare), 1);
+          const page = JSON.parse(await git("--git-dir", bare, "show", "main:public/data.json"));
+          assert.equal(page.haiku, firstHaiku, "the page keeps the day's first haiku");
 
           const id = `secrets-${crypto.randomUUID().slice(0, 6)}`;
           const created = await runTask("schedule", [
