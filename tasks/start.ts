@@ -4,11 +4,11 @@
  * 1 nothing found and errors (or a fatal error).
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
+import { main, parseFlags, taskArgs } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
-import { optionalValue, parseDateFlag, RESULT_FLAGS } from "../src/flags.ts";
+import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/flags.ts";
 import { buildWorkflowInput } from "../src/temporal/input.ts";
 import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
 
@@ -26,16 +26,16 @@ Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
 Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
 
 await main("start", async () => {
-  const { values } = parseFlags(optionalValue(Deno.args, "--preview", DEFAULT_PREVIEW_DIR), {
+  const { values } = parseFlags(optionalValue(taskArgs(), "--preview", DEFAULT_PREVIEW_DIR), {
     preview: { type: "string" },
     deploy: { type: "boolean" },
     "env-file": { type: "string" },
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
-  const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  const cfg = requireValid(await loadConfig({ envFile: userPath(values["env-file"]) }));
   const input = await buildWorkflowInput(cfg, {
-    venuesPath: values.venues,
+    venuesPath: userPath(values.venues),
     date,
     deploy: values.deploy,
   });
@@ -46,7 +46,7 @@ await main("start", async () => {
       onStarted: (id) =>
         values.verbose && console.error(`start: workflow ${id} started on ${cfg.taskQueue}`),
     });
-    return await reportResult(result, values);
+    return await reportResult(result, { ...values, preview: userPath(values.preview) });
   } finally {
     await close();
   }

@@ -14,10 +14,11 @@
  * ```
  * @module
  */
-import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { displayPath, selectWorkerBundle } from "../src/bundle.ts";
+import { userPath } from "../src/flags.ts";
 
 const USAGE = `Usage: deno task worker [--env-file FILE] [--grace MS] [--bundle FILE | --no-bundle]
 
@@ -31,7 +32,7 @@ Optional: TEMPORAL_METRICS_BIND=host:port (Prometheus /metrics),
           TEMPORAL_HEALTH_BIND=host:port (/healthz, 200 only while RUNNING).`;
 
 await main("worker", async () => {
-  const { values } = parseFlags(Deno.args, {
+  const { values } = parseFlags(taskArgs(), {
     "env-file": { type: "string" },
     grace: { type: "string" },
     bundle: { type: "string" },
@@ -45,10 +46,10 @@ await main("worker", async () => {
     throw new UsageError("--bundle and --no-bundle exclude each other");
   }
   const bundle = await selectWorkerBundle({
-    path: values.bundle,
+    path: userPath(values.bundle),
     noBundle: values["no-bundle"],
   });
-  const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  const cfg = requireValid(await loadConfig({ envFile: userPath(values["env-file"]) }));
   for (const w of cfg.warnings) console.error(`worker: warning: ${formatIssue(w)}`);
   const source = bundle
     ? ` bundle=${displayPath(bundle.path)} sources=${bundle.manifest.sourcesSha256.slice(0, 12)}`
