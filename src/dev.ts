@@ -238,7 +238,7 @@ async function runDevPhases(
         }),
         interrupt,
       );
-      return printResult(result, options);
+      return printResult(result, { ...options, offlineHint: "`deno task dev --offline`" });
     } catch (err) {
       // Stopped while waiting: on a server dev did not start, do not leave the run behind.
       if (interrupt.aborted && workflowId && !server) {

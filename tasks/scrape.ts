@@ -36,5 +36,9 @@ await main("scrape", async () => {
   const result = await scrapeAll(venues, {
     date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
   });
-  return await reportResult(result, { ...values, preview: userPath(values.preview) });
+  return await reportResult(result, {
+    ...values,
+    preview: userPath(values.preview),
+    offlineHint: "`deno task scrape --offline`",
+  });
 });

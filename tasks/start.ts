@@ -14,6 +14,7 @@ import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
 import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/flags.ts";
 import { buildWorkflowInput } from "../src/temporal/input.ts";
 import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
+import { FIXTURE_DATE } from "../src/fixture_server.ts";
 import {
   countPollers,
   followLines,
@@ -79,6 +80,8 @@ await main("start", async () => {
         return await reportResult(outcome.value, {
           ...values,
           preview: userPath(values.preview),
+          offlineHint:
+            `a worker started with \`deno task worker --offline\` (then start --date ${FIXTURE_DATE})`,
         });
       case "interrupted":
         if (!outcome.workflowId) {
