@@ -60,6 +60,9 @@ await main("start", async () => {
   });
   for (const w of cfg.warnings) console.error(`start: warning: ${formatIssue(w)}`);
   const { client, close } = await connectClient(cfg);
+  // Closing the channel under the result's pending long poll makes grpc-js throw from a timer:
+  // when start stops waiting, the exit closes it instead.
+  let pending = false;
   try {
     const polling = (await countPollers(client, cfg)) > 0;
     if (!polling && !values["wait-for-worker"]) throw new NoWorkerError(cfg);
@@ -75,6 +78,7 @@ await main("start", async () => {
         }),
       { waitForWorker: values["wait-for-worker"], polling },
     );
+    pending = outcome.kind !== "done";
     switch (outcome.kind) {
       case "done":
         return await reportResult(outcome.value, {
@@ -103,6 +107,6 @@ await main("start", async () => {
         return 2;
     }
   } finally {
-    await close();
+    if (!pending) await close();
   }
 });

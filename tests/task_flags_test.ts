@@ -115,3 +115,18 @@ Deno.test("scrape --venues resolves against the folder the command was run from"
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("--env-file and --preview resolve against the folder the command was run from", async () => {
+  const cwd = await Deno.realPath(await Deno.makeTempDir({ prefix: "paths-" }));
+  try {
+    await Deno.writeTextFile(join(cwd, "my.env"), "TEMPORAL_NAMESPACE=from-my-env\n");
+    const c = await runTask("check-env", ["--offline", "--env-file", "my.env"], { cwd });
+    assert.equal(c.code, 0, c.stdout + c.stderr);
+    assert.match(c.stdout, /from-my-env/);
+    const s = await runTask("scrape", ["--offline", "--preview", "site"], { cwd });
+    assert.equal(s.code, 0, s.stderr);
+    assert.ok((await Deno.stat(join(cwd, "site", "data.json"))).isFile, s.stderr);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
