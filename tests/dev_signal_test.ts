@@ -7,35 +7,7 @@
 import assert from "node:assert/strict";
 import { spawnTask } from "./helpers/proc.ts";
 import { FIXTURE_DATE } from "../src/fixture_server.ts";
-
-function bindable(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A free port whose Web UI port (port + 1000, what `dev` asks for) is free too. */
-function freeDevPort(): number {
-  for (let i = 0; i < 50; i++) {
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port;
-    l.close();
-    if (port + 1000 <= 65535 && bindable(port + 1000)) return port;
-  }
-  throw new Error("no free port pair found");
-}
-
-async function listening(port: number): Promise<boolean> {
-  try {
-    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { freeDevPort, listening, stuckVenue } from "./helpers/stuck_venue.ts";
 
 /** Every process as pid, parent pid and argv (read from /proc through `sh`: Deno reads /proc only with -A). */
 async function processes(): Promise<{ pid: number; ppid: number; argv: string[] }[]> {
@@ -63,26 +35,6 @@ async function childOf(pid: number): Promise<number> {
   const child = (await processes()).find((p) => p.ppid === pid);
   if (!child) throw new Error(`no child of ${pid}`);
   return child.pid;
-}
-
-/** A venue whose page never answers: the workflow waits on it. */
-function hangingServer(): { port: number; close(): void } {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns: Deno.Conn[] = [];
-  (async () => {
-    for await (const c of listener) conns.push(c);
-  })().catch(() => {});
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    close() {
-      for (const c of conns) {
-        try {
-          c.close();
-        } catch { /* closed */ }
-      }
-      listener.close();
-    },
-  };
 }
 
 const PHASES = [
@@ -115,39 +67,31 @@ const PHASES = [
 for (const phase of PHASES) {
   Deno.test(`dev: a signal ${phase.name} stops everything it started (exit 130)`, async () => {
     const port = freeDevPort();
-    const hang = hangingServer();
-    const tmp = await Deno.makeTempDir({ prefix: "dev-signal-" });
-    try {
-      const venues = `${tmp}/venues.json`;
-      await Deno.writeTextFile(
-        venues,
-        JSON.stringify({
-          venues: [{ key: "stoup-ballard", name: "Hangs", url: `http://127.0.0.1:${hang.port}/` }],
-        }),
-      );
-      await using dev = await spawnTask("dev", ["--venues", venues, "--date", FIXTURE_DATE], {
-        env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}` },
-      });
-      await dev.waitFor(phase.marker, 90_000);
-      if (phase.serverUp) {
-        // The check below can see a server: here it is, running.
-        assert.notDeepEqual(await processesWith(["start-dev", String(port)]), []);
-      }
-      const target = phase.target === "task" ? dev.pid : await childOf(dev.pid);
-      Deno.kill(target, phase.signal);
-      const status = await dev.status;
-      const out = dev.output();
-      assert.equal(status.code, 130, out);
-      const lines = out.trimEnd().split("\n");
-      assert.equal(lines.at(-1), phase.line, out);
-      assert.equal(lines.filter((l) => l.startsWith(`dev: ${phase.signal}`)).length, 1, out);
-      assert.ok(!/^\s+at |Uncaught|IllegalState/m.test(out), `stack or uncaught error:\n${out}`);
-      assert.deepEqual(await processesWith(["start-dev", String(port)]), [], "server left");
-      assert.equal(await listening(port), false, `something still listens on ${port}`);
-    } finally {
-      hang.close();
-      await Deno.remove(tmp, { recursive: true });
+    await using venue = await stuckVenue();
+    await using dev = await spawnTask("dev", [
+      "--venues",
+      venue.venuesFile,
+      "--date",
+      FIXTURE_DATE,
+    ], {
+      env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}` },
+    });
+    await dev.waitFor(phase.marker, 90_000);
+    if (phase.serverUp) {
+      // The check below can see a server: here it is, running.
+      assert.notDeepEqual(await processesWith(["start-dev", String(port)]), []);
     }
+    const target = phase.target === "task" ? dev.pid : await childOf(dev.pid);
+    Deno.kill(target, phase.signal);
+    const status = await dev.status;
+    const out = dev.output();
+    assert.equal(status.code, 130, out);
+    const lines = out.trimEnd().split("\n");
+    assert.equal(lines.at(-1), phase.line, out);
+    assert.equal(lines.filter((l) => l.startsWith(`dev: ${phase.signal}`)).length, 1, out);
+    assert.ok(!/^\s+at |Uncaught|IllegalState/m.test(out), `stack or uncaught error:\n${out}`);
+    assert.deepEqual(await processesWith(["start-dev", String(port)]), [], "server left");
+    assert.equal(await listening(port), false, `something still listens on ${port}`);
   });
 }
 
