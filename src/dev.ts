@@ -13,6 +13,7 @@
 import { loadConfig, requireValid, splitHostPort } from "./config/mod.ts";
 import type { TemporalConfig } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
+import { preflight } from "./config/preflight.ts";
 import { checkConnection } from "./checkenv.ts";
 import {
   DevServerInterruptedError,
@@ -200,6 +201,8 @@ async function runDevPhases(
       onServerSpawn(server.kill);
       await waitForNamespace(cfg, 30_000, interrupt);
     } else {
+      // Something listens: name at once what it is if it is not a Temporal server for us.
+      await preflight(cfg);
       log(`dev: using the Temporal server at ${cfg.address}`);
     }
     let venues = await loadVenueList(options.venuesPath);

@@ -90,9 +90,8 @@ Deno.test("every command names the same connection failure the same way (exit 2)
           assert.ok(!/tonic::|hyper::|^\s+at /m.test(all), `${task}: raw error or stack\n${all}`);
           assert.ok(!all.includes("tk_SECRET"), `${task}: the API key leaked`);
           if (task !== "check-env") {
-            // One line for the failure (dev may first say which server it uses).
-            const lines = r.stderr.trimEnd().split("\n");
-            assert.ok(lines.length <= (task === "dev" ? 2 : 1), `${task}:\n${r.stderr}`);
+            // The failure is the one line.
+            assert.equal(r.stderr.trimEnd().split("\n").length, 1, `${task}:\n${r.stderr}`);
           }
         }
       });

@@ -130,13 +130,30 @@ async function probeGrpc(cfg: TemporalConfig, timeoutMs: number): Promise<void> 
   }
 }
 
+const PROXY_VARS = ["grpc_proxy", "https_proxy", "http_proxy", "HTTPS_PROXY", "HTTP_PROXY"];
+
+/** True when gRPC goes through a proxy: then a direct probe says nothing about the route. */
+function proxied(): boolean {
+  try {
+    return PROXY_VARS.some((v) => Deno.env.get(v));
+  } catch {
+    return false; // not allowed to read them: grpc-js cannot either
+  }
+}
+
 /**
  * Names a connection failure before the gRPC client tries: DNS, TCP, TLS (`probeEndpoint`),
- * then whether a gRPC server answers at all. Throws {@link ConnectionFailedError}.
+ * then whether a gRPC server answers at all. Throws {@link ConnectionFailedError}. With a proxy
+ * configured (`grpc_proxy`, `https_proxy`, …) only the TLS check of a TLS endpoint runs, as
+ * before this pre-flight existed.
  *
  * @param timeoutMs Timeout of each step. Default 5000.
  */
 export async function preflight(cfg: TemporalConfig, timeoutMs = 5000): Promise<void> {
+  if (proxied()) {
+    if (cfg.tlsEnabled) await probeEndpoint(cfg, timeoutMs);
+    return;
+  }
   try {
     await probeEndpoint(cfg, timeoutMs);
   } catch (err) {
