@@ -84,7 +84,7 @@ Deno.test("a venue failure's class and hint come from its detail", () => {
   assert.equal(c("Error: something else").hint, "run with --verbose for the details");
 });
 
-Deno.test("worker --offline: start runs the workflow without internet (the fixtures' week)", async () => {
+Deno.test("worker --offline: start and a schedule run the workflow without internet (the fixtures' week)", async () => {
   await using server = await startDevServer();
   const env = {
     TEMPORAL_ADDRESS: server.address,
@@ -100,5 +100,25 @@ Deno.test("worker --offline: start runs the workflow without internet (the fixtu
   const r = await runTask("start", ["--date", FIXTURE_DATE], { env });
   assert.equal(r.code, 0, r.stderr + worker.output());
   assert.match(r.stdout, /^\d+ event\(s\) from 7 venue\(s\)\.$/m);
+  // A schedule's run goes to the same offline worker.
+  const created = await runTask(
+    "schedule",
+    ["create", "offline", "--every", "1h", "--paused", "--date", FIXTURE_DATE],
+    { env },
+  );
+  assert.equal(created.code, 0, created.stderr);
+  const trig = await runTask("schedule", ["trigger", "offline"], { env });
+  assert.equal(trig.code, 0, trig.stderr);
+  for (let status = "";;) {
+    const d = await runTask("schedule", ["describe", "offline", "--json"], { env });
+    assert.equal(d.code, 0, d.stderr);
+    const runs = JSON.parse(d.stdout).recentRuns as { status: string }[];
+    status = runs.at(-1)?.status ?? "";
+    if (status && status !== "RUNNING") {
+      assert.equal(status, "COMPLETED", d.stdout + worker.output());
+      break;
+    }
+    await new Promise((res) => setTimeout(res, 500));
+  }
   assert.equal(await worker.stop(), 0, worker.output());
 });
