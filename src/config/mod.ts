@@ -28,6 +28,7 @@ import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts"
 import { splitHostPort, validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
 import { readAppSettings } from "./app.ts";
+import { checkGitTokenFile } from "./git.ts";
 import type { AppSettings } from "./app.ts";
 
 export type { AppSettings } from "./app.ts";
@@ -120,6 +121,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
   const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
   const { conflicts: _c, ...settings } = layered;
   const app = readAppSettings(merged);
+  app.issues.push(...await checkGitTokenFile(app.deploy));
   const ops = readOpsBinds(merged);
   return {
     settings,
