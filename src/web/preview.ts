@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import { serializeWebData, type WebData } from "./data.ts";
+import { writeAtomic } from "../atomic_write.ts";
 
 /** The folder holding the page's static files (`web/` at the project root). */
 export const WEB_DIR: URL = new URL("../../web/", import.meta.url);
@@ -29,7 +30,9 @@ export const STATIC_FILES: readonly string[] = [
 /**
  * Copies the page's static files into `dir` (created with its parents if needed) and writes
  * `data` there as `data.json` (see `serializeWebData`). Existing files of the same names are
- * overwritten; other files in `dir` are left alone.
+ * replaced atomically (a temp file beside each, then a rename): a failure part-way (a full disk)
+ * leaves the previous good file in place, never a truncated one. Other files in `dir` are left
+ * alone.
  *
  * @param dir Target folder, absolute or relative to the current directory.
  * @param data The web data to publish.
@@ -44,11 +47,11 @@ export async function writePreview(
   const files: string[] = [];
   for (const name of STATIC_FILES) {
     const target = join(dir, name);
-    await Deno.writeFile(target, await Deno.readFile(new URL(name, WEB_DIR)));
+    await writeAtomic(target, await Deno.readFile(new URL(name, WEB_DIR)));
     files.push(target);
   }
   const dataPath = join(dir, "data.json");
-  await Deno.writeTextFile(dataPath, serializeWebData(data));
+  await writeAtomic(dataPath, serializeWebData(data));
   files.push(dataPath);
   return { dir, files };
 }
