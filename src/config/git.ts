@@ -119,6 +119,7 @@ function deployDir(raw: string | undefined, issues: ConfigIssue[]): string {
   if (!value) return "public";
   const parts = value.split("/").filter((p) => p !== "" && p !== ".");
   if (
+    // deno-lint-ignore no-control-regex
     value.startsWith("/") || value.includes("\\") || /[\0-\x1f\x7f]/.test(value) ||
     parts.some((p) => p === ".." || p.toLowerCase() === ".git")
   ) {

@@ -447,6 +447,7 @@ export function parseRepositoryUrl(
       "GIT_REPOSITORY_URL is empty: set it to the repository to deploy to (https://…, git@…, or a path)",
     );
   }
+  // deno-lint-ignore no-control-regex
   if (raw.startsWith("-") || /[\0-\x1f\x7f\\]/.test(raw)) {
     throw configError(`GIT_REPOSITORY_URL is not a repository URL or path: fix its value`);
   }

@@ -16,6 +16,8 @@ import {
   GitDeployError,
 } from "../../src/deploy/git.ts";
 import { makeTestCerts } from "../harness/certs.ts";
+import { createActivities } from "../../src/temporal/activities.ts";
+import { toWebData } from "../../src/web/data.ts";
 
 const TOKEN = "ghp_TESTsecretTOKEN1234567890";
 const BASIC = `Basic ${btoa(`x-access-token:${TOKEN}`)}`;
@@ -905,4 +907,44 @@ Deno.test({
       resolve(new Response("bye", { status: 503 }));
     }
   },
+});
+
+Deno.test("the deploy activity re-reads GIT_TOKEN_FILE for every deploy (rotation without restart)", async () => {
+  await using box = await sandbox();
+  let accepted = "Basic none";
+  await using server = serve((req) =>
+    req.headers.get("authorization") === accepted ? httpBackend(req, box.root) : unauthorized()
+  );
+  const tokenFile = `${box.root}/token`;
+  await Deno.writeTextFile(tokenFile, "first-token\n");
+  const activities = createActivities({
+    deploy: {
+      repositoryUrl: server.url.replace("/repo.git", "/remote.git"),
+      branch: "main",
+      subdir: "public",
+      tokenFile,
+    },
+  });
+  const data = (n: number) =>
+    toWebData({
+      from: "2026-03-05",
+      to: "2026-03-12",
+      errors: [],
+      events: Array.from({ length: n }, (_, i) => ({
+        venueKey: "stoup-ballard",
+        venueName: "Stoup",
+        truckName: `T${i}`,
+        date: "2026-03-05",
+        start: null,
+        end: null,
+      })),
+    });
+  accepted = `Basic ${btoa("x-access-token:first-token")}`;
+  assert.equal((await activities.deployWebData(data(1), true)).committed, true);
+  // Rotate: the server now takes only the new token, the file holds it; no restart.
+  accepted = `Basic ${btoa("x-access-token:second-token")}`;
+  await Deno.writeTextFile(tokenFile, "second-token\n");
+  assert.equal((await activities.deployWebData(data(2), true)).committed, true);
+  assert.ok(server.auth.includes(accepted));
+  assert.equal((await box.log()).split("\n").length, 2);
 });
