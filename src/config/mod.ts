@@ -238,5 +238,18 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     lines.push(`  ${"metrics".padEnd(width)}  http://${cfg.metricsBind}/metrics`);
   }
   if (cfg.healthBind) lines.push(`  ${"health".padEnd(width)}  http://${cfg.healthBind}/healthz`);
+  const git = cfg.app.deploy;
+  if (git) {
+    const token = git.tokenFile
+      ? `token from file ${git.tokenFile}`
+      : git.token
+      ? `token set, ${git.token.length} chars`
+      : "no token";
+    lines.push(
+      `  ${"deploy".padEnd(width)}  ${git.repositoryUrl}, branch ${git.branch}, folder ${
+        git.subdir || "(root)"
+      }, ${token}`,
+    );
+  }
   return lines;
 }

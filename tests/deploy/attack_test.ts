@@ -203,31 +203,31 @@ Deno.test("bad git settings stop the worker and check-env: exit 1, one line each
   const cases: [Record<string, string>, RegExp][] = [
     [
       { GIT_REPOSITORY_URL: "HTTP://x-access-token:S3CRETzz@git.example.com/site.git" },
-      /^GIT_REPOSITORY_URL: contains credentials/m,
+      /GIT_REPOSITORY_URL: contains credentials/,
     ],
     [
       { GIT_REPOSITORY_URL: "Https://S3CRETzz@git.example.com/site.git" },
-      /^GIT_REPOSITORY_URL: contains credentials/m,
+      /GIT_REPOSITORY_URL: contains credentials/,
     ],
     [
       { GIT_REPOSITORY_URL: "ssh://git:S3CRETzz@git.example.com/site.git" },
-      /^GIT_REPOSITORY_URL: contains credentials/m,
+      /GIT_REPOSITORY_URL: contains credentials/,
     ],
     [
       { GIT_REPOSITORY_URL: "http://127.0.0.1:9/site.git", GIT_TOKEN: "S3CRETzz" },
-      /^GIT_REPOSITORY_URL: is plain http:\/\/: GIT_TOKEN is only ever sent over https/m,
+      /GIT_REPOSITORY_URL: is plain http:\/\/: GIT_TOKEN is only ever sent over https/m,
     ],
     [
       { GIT_REPOSITORY_URL: "https://git.example.com/s.git", GIT_BRANCH: "a..b" },
-      /^GIT_BRANCH: "a\.\.b" is not a valid branch name/m,
+      /GIT_BRANCH: "a\.\.b" is not a valid branch name/m,
     ],
     [
       { GIT_REPOSITORY_URL: "https://git.example.com/s.git", GIT_DEPLOY_DIR: "../up" },
-      /^GIT_DEPLOY_DIR: "\.\.\/up" must be a relative folder inside the repository/m,
+      /GIT_DEPLOY_DIR: "\.\.\/up" must be a relative folder inside the repository/m,
     ],
     [
       { GIT_REPOSITORY_URL: "https://git.example.com/s.git", GIT_TOKEN_FILE: "/nonexistent/tok" },
-      /^GIT_TOKEN_FILE: \/nonexistent\/tok: not found/m,
+      /GIT_TOKEN_FILE: \/nonexistent\/tok: not found/m,
     ],
   ];
   const base = { TEMPORAL_ADDRESS: "127.0.0.1:9" }; // never reached: validation comes first
@@ -240,4 +240,14 @@ Deno.test("bad git settings stop the worker and check-env: exit 1, one line each
       assert.ok(!out.includes("S3CRETzz"), `${task} printed the secret: ${out}`);
     }
   }
+  // Valid settings: check-env shows the deploy target and only the token's length.
+  const r = await runTask("check-env", ["--offline"], {
+    env: { ...base, GIT_REPOSITORY_URL: "https://git.example.com/s.git", GIT_TOKEN: "S3CRETzz" },
+  });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(
+    r.stdout,
+    /deploy +https:\/\/git\.example\.com\/s\.git, branch main, folder public, token set, 8 chars/,
+  );
+  assert.ok(!(r.stdout + r.stderr).includes("S3CRETzz"));
 });
