@@ -16,7 +16,8 @@
  * it before it is used in an error. git runs with a clean environment (temporary `HOME`, no
  * system config, no prompts) and never through a shell.
  *
- * Permissions: `--allow-run=git`, read and write access to the temp dir (or `workDir`); the
+ * Permissions: `--allow-run=git,kill` (`kill` ends a cancelled git with its helpers; without it
+ * only git itself is killed), read and write access to the temp dir (or `workDir`); the
  * environment variables `PATH`, `SSH_AUTH_SOCK`, `GIT_SSH_COMMAND` and the proxy variables are
  * passed to git only when `--allow-env` grants them (never prompted for).
  *
@@ -43,15 +44,16 @@ import { writeAtomic } from "../atomic_write.ts";
 /** Options of {@link deployToGit}. */
 export interface DeployOptions {
   /**
-   * The repository (`GIT_REPOSITORY_URL`): `https://…`, `http://…`, `ssh://…`, scp-like
-   * `git@host:owner/repo.git`, `file://…`, or a local path to a (bare) repository. Credentials
-   * in an http(s) URL (`https://user:pass@host/…`) are moved out of the URL and sent like a token.
+   * The repository (`GIT_REPOSITORY_URL`): `https://…`, `http://…` (only without a token),
+   * `ssh://…`, scp-like `git@host:owner/repo.git`, `file://…`, or a local path to a (bare)
+   * repository. Credentials in it (any scheme, any case) are refused: see
+   * {@link parseRepositoryUrl}.
    */
   repositoryUrl: string;
   /**
-   * Access token (`GIT_TOKEN`), used only for `http(s)` remotes, sent as HTTP Basic auth with
-   * the URL's user name or `x-access-token` (GitHub; GitLab and Gitea accept any user name).
-   * Surrounding whitespace is trimmed. Default: none.
+   * Access token (`GIT_TOKEN`), used only for `https` remotes, sent as HTTP Basic auth
+   * `x-access-token:<token>` (GitHub; GitLab and Gitea accept any user name) to the URL's origin
+   * only, with redirects off. Surrounding whitespace is trimmed. Default: none.
    */
   token?: string;
   /** Branch to deploy to; created when the remote is empty or lacks it. Default `"main"`. */
@@ -98,7 +100,11 @@ export interface DeployOptions {
   workDir?: string;
   /** Timeout of each git command in milliseconds. Default 60000. */
   timeoutMs?: number;
-  /** Aborts the deploy (kills the running git command), e.g. an activity's cancellation signal. */
+  /**
+   * Aborts the deploy, e.g. an activity's cancellation signal: the running git command and its
+   * helpers (its whole process group) are killed and the call rejects with kind `"aborted"`.
+   * Default: none.
+   */
   signal?: AbortSignal;
   /**
    * Test hook, called right before every push with the clone's directory and the 1-based
