@@ -154,6 +154,24 @@ function serve(
   };
 }
 
+/**
+ * A server (see {@link serve}) that holds every request until `resolve(response)`; `asked`
+ * settles at the first request.
+ */
+function hangingServer() {
+  const { promise: never, resolve } = Promise.withResolvers<Response>();
+  const { promise: asked, resolve: gotRequest } = Promise.withResolvers<void>();
+  const server = serve(() => (gotRequest(), never));
+  return { server, asked, resolve };
+}
+
+/** Starts a deploy with {@link TOKEN} against `server` that is expected to fail. */
+function failingDeploy(server: { url: string }, extra: Partial<DeployOptions>) {
+  return rejects(
+    deployToGit({ repositoryUrl: server.url, token: TOKEN, files: site([]), ...extra }),
+  );
+}
+
 /** Answers a smart-HTTP request with `git http-backend` (CGI) for repositories under `root`. */
 async function httpBackend(req: Request, root: string): Promise<Response> {
   const url = new URL(req.url);
@@ -613,20 +631,10 @@ Deno.test({
   ignore: Deno.permissions.querySync({ name: "run", command: "ps" }).state !==
     "granted",
   async fn() {
-    const { promise: never, resolve } = Promise.withResolvers<Response>();
-    const { promise: asked, resolve: gotRequest } = Promise.withResolvers<
-      void
-    >();
-    await using server = serve(() => (gotRequest(), never));
+    const { server, asked, resolve } = hangingServer();
+    await using _server = server;
     try {
-      const deploy = rejects(
-        deployToGit({
-          repositoryUrl: server.url,
-          token: TOKEN,
-          files: site([]),
-          timeoutMs: 5000,
-        }),
-      );
+      const deploy = failingDeploy(server, { timeoutMs: 5000 });
       await asked; // git fetch is running now, waiting for our answer
       const ps = await new Deno.Command("ps", {
         args: ["-eo", "args"],
@@ -876,19 +884,11 @@ Deno.test({
   name: "an aborted deploy kills git and its helpers (no orphaned git-remote-https)",
   ignore: Deno.permissions.querySync({ name: "run" }).state !== "granted",
   async fn() {
-    const { promise: never, resolve } = Promise.withResolvers<Response>();
-    const { promise: asked, resolve: gotRequest } = Promise.withResolvers<void>();
-    await using server = serve(() => (gotRequest(), never));
+    const { server, asked, resolve } = hangingServer();
+    await using _server = server;
     const controller = new AbortController();
     try {
-      const deploy = rejects(
-        deployToGit({
-          repositoryUrl: server.url,
-          token: TOKEN,
-          files: site([]),
-          signal: controller.signal,
-        }),
-      );
+      const deploy = failingDeploy(server, { signal: controller.signal });
       await asked;
       const running = await processesMentioning(server.url);
       assert.ok(running.some((l) => l.includes("remote-http")), running.join("\n"));
