@@ -87,10 +87,18 @@ export interface DeployOptions {
   ) => boolean;
   /**
    * Bytes of the branch's existing files read to compare them with `files` (the whole `subdir`,
-   * or for the root only the paths in `files`). Beyond it nothing more is read and the content
-   * counts as changed. Default 33554432 (32 MiB).
+   * or for the root only the paths in `files`). Beyond it nothing more is read, `prepare` is not
+   * called, and the content counts as changed. Default 33554432 (32 MiB).
    */
   maxCompareBytes?: number;
+  /**
+   * Rebuilds `files` from the remote's current ones (same shape as `compare`'s `oldFiles`) after
+   * every fetch, before the comparison, e.g. to carry time stamps over; returning `oldFiles`
+   * publishes nothing. Default: `files` as given.
+   */
+  prepare?: (
+    oldFiles: Record<string, string>,
+  ) => Record<string, string | Uint8Array>;
   /** Push attempts after a rejected one (someone pushed in between). Default 3. */
   pushRetries?: number;
   /**
@@ -192,9 +200,10 @@ export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
       const tip = await syncWithRemote(git, cfg);
       await assertNoSymlinks(dir, cfg);
       const label = tip ? tip.slice(0, 7) : "(new branch)";
-      if (await unchanged(dir, cfg, opts.compare)) {
+      if (await unchanged(dir, cfg, opts.compare, opts.prepare)) {
         return nothingToDo(tip, cfg, attempt - 1, label);
       }
+      await assertNoSymlinks(dir, cfg); // again: `prepare` may have named other paths
       await writeFiles(dir, cfg);
       await git.run(["add", "-A", "--", ...cfg.addPaths], "add");
       const diff = await git.run(["diff", "--cached", "--quiet"], "diff", true);
@@ -736,6 +745,7 @@ async function unchanged(
   dir: string,
   cfg: Resolved,
   compare: DeployOptions["compare"],
+  prepare?: DeployOptions["prepare"],
 ): Promise<boolean> {
   const old = new Map<string, Uint8Array>();
   const budget = { left: cfg.maxCompareBytes };
@@ -755,12 +765,21 @@ async function unchanged(
     const n = cfg.subdir ? cfg.subdir.length + 1 : 0;
     return Object.fromEntries([...m].map(([p, c]) => [p.slice(n), c]));
   };
-  const oldFiles = strip(old), newFiles = strip(cfg.files);
-  if (!compare) return defaultCompare(oldFiles, newFiles);
   const text = (r: Record<string, Uint8Array>) =>
     Object.fromEntries(
       Object.entries(r).map(([p, c]) => [p, new TextDecoder().decode(c)]),
     );
+  const oldFiles = strip(old);
+  if (prepare) {
+    const join = (p: string) => (cfg.subdir ? `${cfg.subdir}/${p}` : p);
+    cfg.files = new Map(
+      Object.entries(prepare(text(oldFiles))).map((
+        [p, c],
+      ) => [join(normalizePath(p, "file path", false)), toBytes(c)]),
+    );
+  }
+  const newFiles = strip(cfg.files);
+  if (!compare) return defaultCompare(oldFiles, newFiles);
   return compare(text(oldFiles), text(newFiles));
 }
 

@@ -20,7 +20,12 @@ import { LEGACY_TARGET_WARNING } from "../model.ts";
 import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
 import { toWebData } from "../web/data.ts";
 import type { WebData } from "../web/data.ts";
-import { publishedFiles } from "../web/preview.ts";
+import { publishedFiles, staticFiles } from "../web/preview.ts";
+import {
+  DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
+  planPublish,
+  staleAfterHoursFor,
+} from "../web/freshness.ts";
 import { deployToGit, GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import type { AiSettings } from "../ai/client.ts";
@@ -39,6 +44,8 @@ export interface ActivityOptions {
   deploy?: GitSettings;
   /** Settings of the optional AI touches; off (no request made) without an API key. */
   ai?: AiSettings;
+  /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
+  pageCheckedRefreshHours?: number;
 }
 
 /** Outcome of the `deployWebData` activity. */
@@ -54,6 +61,7 @@ export interface DeployOutcome {
 export function createActivities(options: ActivityOptions = {}) {
   const http = options.http ?? new HttpClient({ retries: 0 });
   const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
+  const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {
     /**
      * The optional AI touches in one call: names "TBD" trucks from their images and writes a
@@ -84,7 +92,9 @@ export function createActivities(options: ActivityOptions = {}) {
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
     generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
-      return Promise.resolve(toWebData(result, new Date()));
+      return Promise.resolve(
+        toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) }),
+      );
     },
 
     /**
@@ -103,6 +113,7 @@ export function createActivities(options: ActivityOptions = {}) {
           "DeployNotConfigured",
         );
       }
+      const statics = await staticFiles();
       try {
         const r = await deployToGit({
           repositoryUrl: target.repositoryUrl,
@@ -112,6 +123,8 @@ export function createActivities(options: ActivityOptions = {}) {
           ...(target.authorEmail ? { authorEmail: target.authorEmail } : {}),
           token: await readGitToken(target),
           files: await publishedFiles(data),
+          // Keeps the older stamps; commits a stamp-only change at most once per refreshHours.
+          prepare: (old) => planPublish(old, data, statics, { refreshHours }),
         });
         return {
           committed: r.committed,

@@ -159,6 +159,7 @@ export async function runWorker(
         activities: createActivities({
           deploy: cfg.app.deploy,
           ai: aiSettingsFromApp(cfg.app),
+          pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
           ...options.activities,
         }),
         shutdownGraceTime: grace,
