@@ -23,7 +23,7 @@ const TOKEN = "ghp_TESTsecretTOKEN1234567890";
 const BASIC = `Basic ${btoa(`x-access-token:${TOKEN}`)}`;
 
 // One test PKI for the file; git trusts its CA through GIT_SSL_CAINFO (passed through by git.ts).
-const certDir = await Deno.makeTempDir({ prefix: "atg-git-test-certs-" });
+const certDir = await Deno.makeTempDir({ prefix: "atg-deploy-test-certs-" });
 const certs = await makeTestCerts(certDir);
 const tlsKeyPair = {
   cert: await Deno.readTextFile(certs.serverCert),
@@ -73,7 +73,7 @@ async function git(
 
 /** A temp dir holding an empty bare repository `remote.git`; removed by `await using`. */
 async function sandbox() {
-  const root = await Deno.makeTempDir({ prefix: "atg-git-test-" });
+  const root = await Deno.makeTempDir({ prefix: "atg-deploy-test-" });
   const bare = `${root}/remote.git`;
   await git(["init", "-q", "--bare", "-b", "main", bare]);
   return {
@@ -772,7 +772,7 @@ Deno.test("branch names are accepted exactly as git check-ref-format --branch ac
     "a\nb",
     "",
   ];
-  const dir = await Deno.makeTempDir({ prefix: "atg-git-test-" });
+  const dir = await Deno.makeTempDir({ prefix: "atg-deploy-test-" });
   try {
     for (const name of names) {
       const out = await new Deno.Command("git", {
