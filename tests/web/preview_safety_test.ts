@@ -12,6 +12,7 @@ import type { FoodTruckEvent } from "../../src/model.ts";
 
 const PREVIEW_MODULE = new URL("../../src/web/preview.ts", import.meta.url).href;
 const DATA_MODULE = new URL("../../src/web/data.ts", import.meta.url).href;
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 function events(n: number): FoodTruckEvent[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -30,14 +31,14 @@ Deno.test("a preview write that fails part-way leaves the previous good data.jso
     const result = { from: "2026-03-05", to: "2026-03-12", errors: [] };
     await writePreview(dir, toWebData({ ...result, events: events(2) }));
     const good = await Deno.readTextFile(`${dir}/data.json`);
-    // A child writes a ~2.5 MB data.json under a 1 MiB file size limit (SIGXFSZ ignored, so the
+    // A child writes a ~2 MB data.json under a 1 MiB file size limit (SIGXFSZ ignored, so the
     // write fails with EFBIG instead of killing the process) — like a disk filling up.
     const script = `${dir}/../atg-preview-child-${crypto.randomUUID().slice(0, 8)}.ts`;
     await Deno.writeTextFile(
       script,
       `import { writePreview } from ${JSON.stringify(PREVIEW_MODULE)};
 import { toWebData } from ${JSON.stringify(DATA_MODULE)};
-const events = ${JSON.stringify(events(10_000))};
+const events = ${JSON.stringify(events(5_000))};
 try {
   await writePreview(${
         JSON.stringify(dir)
@@ -52,9 +53,10 @@ try {
       const out = await new Deno.Command("sh", {
         args: [
           "-c",
-          `trap '' XFSZ; ulimit -f 1024; exec "$0" run --allow-read --allow-write "$1"`,
+          `trap '' XFSZ; ulimit -f 1024; exec "$0" run --config "$2" --allow-read --allow-write "$1"`,
           Deno.execPath(),
           script,
+          CONFIG,
         ],
         stdin: "null",
       }).output();
@@ -65,7 +67,7 @@ try {
     }
     assert.equal(await Deno.readTextFile(`${dir}/data.json`), good, "data.json was damaged");
     const left = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
-    assert.deepEqual(left, ["app.js", "data.json", "index.html", "style.css"], "temp files left");
+    assert.ok(left.includes("data.json") && !left.some((n) => n.includes(".atg-tmp-")), `${left}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
