@@ -36,7 +36,7 @@ Needs a worker polling TEMPORAL_TASK_QUEUE: run \`deno task worker\` in another 
   --json             print the result as JSON
   --verbose          show per-venue error details
   --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
-  --deploy           publish the page and data.json to GIT_REPOSITORY_URL (token: GIT_TOKEN, on the worker)
+  --deploy           the worker publishes the page and data.json to its own GIT_REPOSITORY_URL
   --wait-for-worker  start even when no worker polls the task queue, and wait for one
 Paths are relative to the folder you run the command from.
 Ctrl-C stops waiting; the run goes on, and start prints how to follow it.
