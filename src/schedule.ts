@@ -5,8 +5,8 @@
  * A schedule's action starts `FoodTruckWorkflow` on the configured task queue with the same input
  * a manual `deno task start` builds ({@link buildWorkflowInput}, without a date, so every run
  * computes its own Pacific today). Workflow ids are `food-trucks-scheduled-<id>-<time>` (Temporal
- * appends the scheduled time). The input holds the venue list and, with `deploy`, the deploy
- * target, never a secret: `GIT_TOKEN` stays on the worker.
+ * appends the scheduled time). The input holds the venue list and, with `deploy`, only
+ * `deploy: true`: the target and `GIT_TOKEN` are the worker's own configuration.
  *
  * @example
  * ```ts
@@ -46,15 +46,14 @@ import type {
   ScheduleUpdateOptions,
 } from "@temporalio/client";
 import type { TemporalConfig } from "./config/mod.ts";
-import { splitHostPort } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
 import type { ConnectedClient } from "./config/connect.ts";
 import { FatalError, UsageError } from "./cli.ts";
-import { classifyGrpcError } from "./checkenv.ts";
+import { connectionFailed } from "./config/classify.ts";
 import { buildWorkflowInput } from "./temporal/input.ts";
 import { WORKFLOW_TYPE } from "./temporal/starter.ts";
 import { RUN_EXECUTION_TIMEOUT_MS } from "./temporal/budget.ts";
-import type { DeployTarget, FoodTruckWorkflowInput } from "./model.ts";
+import type { FoodTruckWorkflowInput } from "./model.ts";
 import { PACIFIC_TZ, toPacificIso } from "./time.ts";
 
 /** Prefix of the workflow ids a schedule starts: `food-trucks-scheduled-<id>` (+ `-<time>`). */
@@ -213,39 +212,15 @@ function describeTiming(timing: ScheduleTiming): string {
 // Connection and error mapping
 
 /**
- * Connects a client for schedule commands. A failure becomes a one-line
- * {@link ScheduleConnectionError} (exit 2). `connectTimeoutMs` default 10000.
+ * Connects a client for schedule commands. A failure is the shared one-line
+ * `ConnectionFailedError` of `config/classify.ts` (exit 2), worded as in every other command.
+ * `connectTimeoutMs` default 10000.
  */
-export async function connectScheduleClient(
+export function connectScheduleClient(
   cfg: TemporalConfig,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<ConnectedClient> {
-  const hp = splitHostPort(cfg.address);
-  if (hp) {
-    // A refused TCP connection fails now instead of after the gRPC connect deadline.
-    try {
-      (await Deno.connect({ hostname: hp.host, port: hp.port })).close();
-    } catch (err) {
-      if (err instanceof Deno.errors.ConnectionRefused) {
-        throw new ScheduleConnectionError(
-          `cannot connect to Temporal: nothing is listening on ${cfg.address} (is the server running? is TEMPORAL_ADDRESS right?)`,
-        );
-      }
-      // Anything else (DNS, proxies, firewalls): let the gRPC connect decide and report.
-    }
-  }
-  try {
-    return await connectClient(cfg, options);
-  } catch (err) {
-    const c = classifyGrpcError((err as { cause?: unknown }).cause ?? err);
-    throw new ScheduleConnectionError(
-      `cannot connect to Temporal at ${cfg.address} (${c.failure}): ${c.message}${
-        c.failure === "timed out" || c.failure === "connection failed"
-          ? " (is the server running? is TEMPORAL_ADDRESS right?)"
-          : ""
-      }`,
-    );
-  }
+  return connectClient(cfg, options);
 }
 
 /** Maps SDK errors to the named errors above; anything else is rethrown unchanged. */
@@ -261,8 +236,7 @@ function mapError(err: unknown, cfg: TemporalConfig, id?: string): never {
     );
   }
   if (err instanceof ServiceError || (err as { code?: unknown })?.code !== undefined) {
-    const c = classifyGrpcError((err as { cause?: unknown }).cause ?? err);
-    throw new ScheduleConnectionError(`${c.failure}: ${c.message}`);
+    throw connectionFailed(cfg.address, err);
   }
   throw err;
 }
@@ -487,8 +461,11 @@ export interface ScheduleInfo {
   workflowIdPrefix: string;
   /** Venue keys of the stored input. */
   venues: string[];
-  /** Deploy target of the stored input (no secret), or null. */
-  deploy: DeployTarget | null;
+  /**
+   * Whether runs deploy (to the worker's own repository). `"legacy-target"`: the stored input
+   * still names a target (made before the target moved to the worker); it is ignored.
+   */
+  deploy: boolean | "legacy-target";
   /** Fixed start day of the stored input; absent for normal schedules (each run uses its today). */
   date?: string;
   /** Up to the next five due times. */
@@ -647,7 +624,9 @@ export async function toScheduleInfo(
     taskQueue: d.action.taskQueue,
     workflowIdPrefix: d.action.workflowId,
     venues: Array.isArray(input.venues) ? input.venues.map((v) => v.key) : [],
-    deploy: input.deploy ?? null,
+    deploy: input.deploy !== null && typeof input.deploy === "object"
+      ? "legacy-target"
+      : input.deploy === true,
     ...(input.date ? { date: input.date } : {}),
     nextRuns: d.info.nextActionTimes.slice(0, 5).map(toPacificIso),
     recentRuns,
@@ -730,8 +709,11 @@ export function formatScheduleInfo(info: ScheduleInfo): string {
     ["venues", `${info.venues.length}: ${info.venues.join(", ")}`],
     [
       "deploy",
-      info.deploy
-        ? `yes, to ${info.deploy.repositoryUrl} (branch ${info.deploy.branch ?? "main"})`
+      info.deploy === "legacy-target"
+        ? "yes, to the worker's GIT_REPOSITORY_URL (the stored input names a target: ignored; " +
+          "recreate with create --update)"
+        : info.deploy
+        ? "yes, to the worker's GIT_REPOSITORY_URL"
         : "no",
     ],
     ["window", info.date ? `fixed, from ${info.date}` : "each run's Pacific today + 7 days"],
@@ -782,6 +764,6 @@ export function summarizeCreate(
   return `${verb} schedule ${options.id}: ${
     describeTiming(options.timing)
   }, ${WORKFLOW_TYPE} on ${cfg.taskQueue}, overlap ${options.overlap ?? "skip"}${
-    options.deploy ? `, deploy to ${cfg.app.deploy?.repositoryUrl}` : ""
+    options.deploy ? ", deploy to the worker's GIT_REPOSITORY_URL" : ""
   }${options.paused ? ", paused" : ""}`;
 }

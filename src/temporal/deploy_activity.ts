@@ -26,6 +26,8 @@ export interface DeployOutcome {
   message: string;
   /** True when an earlier attempt of the same activity pushed and this retry found its commit. */
   earlierAttempt?: boolean;
+  /** Set when the input named a deploy target, which was ignored (`LEGACY_TARGET_WARNING`). */
+  warning?: string;
 }
 
 /** The trailer line our deploy commits carry: `Workflow-Run: <workflowId>/<runId>`. */

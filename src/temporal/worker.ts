@@ -22,6 +22,7 @@ import type { LogLevel, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
+import { removeStaleTempDirs } from "../deploy/git.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
 import type { Activities, ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
@@ -71,8 +72,13 @@ export interface RunWorkerOptions {
   onReady?: (info: WorkerInfo) => void;
   /** Where human log lines go. Default `console.error`. */
   log?: (line: string) => void;
-  /** Abort to stop the worker (in addition to SIGINT/SIGTERM). */
+  /** Abort to stop the worker (in addition to SIGINT/SIGTERM), in any phase of its start. */
   signal?: AbortSignal;
+  /**
+   * Log and absorb SIGINT/SIGTERM while running (see `absorbRepeatedSignals`). Default true;
+   * `deno task dev` handles the signals itself and passes false.
+   */
+  handleSignals?: boolean;
   /**
    * `host:port` for Prometheus metrics. Default `cfg.metricsBind` (`TEMPORAL_METRICS_BIND`), off
    * when unset. Only the first worker of a process can set it (the SDK Runtime is installed once).
@@ -129,6 +135,10 @@ export async function runWorker(
   const healthBind = options.healthBind ?? cfg.healthBind;
   const grace = options.shutdownGraceMs ?? 10_000;
   installRuntime(options.logLevel, metricsBind);
+  // Clones and git HOMEs left by a deploy that died with its process (kill -9).
+  for (const dir of await removeStaleTempDirs()) {
+    log(`worker: removed stale deploy temp dir ${dir}`);
+  }
   let worker: Worker | undefined;
   let health: HealthServer | undefined;
   if (healthBind) {
@@ -142,7 +152,9 @@ export async function runWorker(
     );
   }
   let watch: ReturnType<typeof setInterval> | undefined;
-  const stopSignals = absorbRepeatedSignals(() => worker, grace, log);
+  const stopSignals = options.handleSignals === false
+    ? () => {}
+    : absorbRepeatedSignals(() => worker, grace, log);
   try {
     const { connection, close } = await connectWorker(cfg, {
       onRotate: (n) => log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
@@ -158,7 +170,7 @@ export async function runWorker(
           : { workflowsPath: WORKFLOWS_PATH }),
         activities: {
           ...createActivities({
-            gitToken: cfg.app.gitToken,
+            deploy: cfg.app.deploy,
             ai: aiSettingsFromApp(cfg.app),
             pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
             ...options.activities,
@@ -169,10 +181,12 @@ export async function runWorker(
         shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
       });
       const w = worker;
+      // Stopped while connecting or creating: never run (the connection is closed below).
+      if (options.signal?.aborted) return;
       options.signal?.addEventListener("abort", () => {
         // A programmatic stop (deno task dev) is not an operational event: no state lines.
         if (watch !== undefined) clearInterval(watch);
-        w.shutdown();
+        shutdownWhenRunning(w);
       }, { once: true });
       const info: WorkerInfo = {
         identity: w.options.identity,
@@ -234,6 +248,16 @@ function absorbRepeatedSignals(
   return () => {
     for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
   };
+}
+
+/**
+ * `worker.shutdown()` throws unless the worker is RUNNING: a stop asked for before `run()` got
+ * going waits for it; one asked for while already stopping is a no-op.
+ */
+function shutdownWhenRunning(worker: Worker): void {
+  const state = worker.getState();
+  if (state === "INITIALIZED") setTimeout(() => shutdownWhenRunning(worker), 10);
+  else if (state === "RUNNING") worker.shutdown();
 }
 
 /** Resolves once the worker is RUNNING, or has already left for a stopping state. */

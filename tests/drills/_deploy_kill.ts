@@ -74,7 +74,8 @@ export async function runDeployKillDrill(o: {
       `while [ ! -e '${release}' ]; do sleep 0.1; done; fi`,
   });
   const queue = `drill-deploy-${crypto.randomUUID().slice(0, 8)}`;
-  const env = { TEMPORAL_ADDRESS: o.address, TEMPORAL_TASK_QUEUE: queue };
+  // The deploy target is the worker's own configuration; the input only asks to deploy.
+  const env = { TEMPORAL_ADDRESS: o.address, TEMPORAL_TASK_QUEUE: queue, GIT_REPOSITORY_URL: bare };
   await using c = await clientFor(await configFor(o.address, queue));
   try {
     await using first = await spawnWorkerProcess(env, o.workerScript);
@@ -85,7 +86,7 @@ export async function runDeployKillDrill(o: {
       args: [{
         venues: await fixtureVenues(o.fixtures, ["stoup-ballard"]),
         date: FIXTURE_DATE,
-        deploy: { repositoryUrl: bare },
+        deploy: true,
       }],
       workflowExecutionTimeout: 5 * 60_000,
     });

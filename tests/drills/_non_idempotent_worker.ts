@@ -10,16 +10,15 @@ import { runWorker } from "../../src/temporal/worker.ts";
 import { deployToGit } from "../../src/deploy/git.ts";
 import { publishedFiles } from "../../src/web/preview.ts";
 import { withHeartbeats } from "../../src/temporal/heartbeat.ts";
-import type { DeployTarget } from "../../src/model.ts";
 import type { WebData } from "../../src/web/data.ts";
 
 const cfg = requireValid(await loadConfig({ noEnvFile: true }));
 await runWorker(cfg, {
   activityOverrides: {
-    deployWebData: (data: WebData, target: DeployTarget) =>
+    deployWebData: (data: WebData) =>
       withHeartbeats(async (signal) => {
         const r = await deployToGit({
-          ...target,
+          repositoryUrl: cfg.app.deploy!.repositoryUrl,
           files: { ...await publishedFiles(data), "deployed-at.txt": new Date().toISOString() },
           compare: () => false,
           ...(signal ? { signal } : {}),

@@ -70,15 +70,12 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<WorkflowHandle>> = {
       venues: ctx.failing.venueList(ctx.venues.map((v) => ({ ...v }))),
       date: FIXTURE_DATE,
     }),
-  "deploy": async (ctx) => {
-    const bare = `${ctx.tmp}/site.git`;
-    await new Deno.Command("git", { args: ["init", "--bare", "-q", "-b", "main", bare] }).output();
-    return runTo(ctx, "deploy", ctx.plainQueue, {
+  "deploy": (ctx) =>
+    runTo(ctx, "deploy", ctx.plainQueue, {
       venues: ctx.venues.filter((v) => v.key === "stoup-ballard"),
       date: FIXTURE_DATE,
-      deploy: { repositoryUrl: bare },
-    });
-  },
+      deploy: true, // to the plain worker's own GIT_REPOSITORY_URL (a bare repo in tmp)
+    }),
   "ai-on": (ctx) =>
     runTo(ctx, "ai-on", ctx.aiQueue, {
       venues: [{ key: "stoup-ballard", name: "Stoup Brewing - Ballard", url: ctx.aiPageUrl }],
@@ -131,9 +128,15 @@ export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<s
   const tmp = await Deno.makeTempDir({ prefix: "record-histories-" });
   const plainQueue = `record-${crypto.randomUUID().slice(0, 8)}`;
   const aiQueue = `record-ai-${crypto.randomUUID().slice(0, 8)}`;
+  const bare = `${tmp}/site.git`;
+  await new Deno.Command("git", { args: ["init", "--bare", "-q", "-b", "main", bare] }).output();
   const cfg = (queue: string) =>
     loadConfig({
-      env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue },
+      env: {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TASK_QUEUE: queue,
+        GIT_REPOSITORY_URL: bare,
+      },
       noEnvFile: true,
     }).then(requireValid);
   const workers: Promise<void>[] = [];

@@ -48,6 +48,17 @@ Deno.test({
     await using worker = await spawnTask("worker", [], { env });
     await worker.waitFor(/worker: RUNNING/, 90_000);
     const stoup = await fixtureVenues(fixtures, ["stoup-ballard"]);
+    // The deploy target is the worker's own configuration: a deploy step runs its own worker.
+    const deployEnv = (bare: string) => ({
+      ...env,
+      TEMPORAL_TASK_QUEUE: `sem-deploy-${crypto.randomUUID().slice(0, 8)}`,
+      GIT_REPOSITORY_URL: bare,
+    });
+    const deployWorker = async (denv: Record<string, string>) => {
+      const w = await spawnTask("worker", [], { env: denv });
+      await w.waitFor(/worker: RUNNING/, 90_000);
+      return w;
+    };
     const writeVenues = async (name: string, venues: unknown) => {
       const file = `${tmp}/${name}.json`;
       await Deno.writeTextFile(file, JSON.stringify({ venues }));
@@ -59,12 +70,14 @@ Deno.test({
       async () => {
         await using site = slowSite(fixtures, Infinity);
         const bare = await bareRepo(tmp);
+        const denv = deployEnv(bare);
+        await using _worker = await deployWorker(denv);
         const venues = await writeVenues("slow", site.venues(stoup));
         const id = `cancel-venues-${crypto.randomUUID().slice(0, 6)}`;
         const start = runTask(
           "start",
           ["--venues", venues, "--date", FIXTURE_DATE, "--deploy", "--workflow-id", id],
-          { env: { ...env, GIT_REPOSITORY_URL: bare } },
+          { env: denv },
         );
         await waitUntil(() => site.arrived >= 1, "the venue request");
         await client.workflow.getHandle(id).cancel();
@@ -87,12 +100,14 @@ Deno.test({
         const mark = `${tmp}/push-arrived`;
         // The push hangs in the remote's pre-receive hook (and would be refused in the end).
         const bare = await bareRepo(tmp, { "pre-receive": `touch '${mark}'\nsleep 30\nexit 1` });
+        const denv = deployEnv(bare);
+        await using dworker = await deployWorker(denv);
         const venues = await writeVenues("stoup", stoup);
         const id = `cancel-deploy-${crypto.randomUUID().slice(0, 6)}`;
         const start = runTask(
           "start",
           ["--venues", venues, "--date", FIXTURE_DATE, "--deploy", "--workflow-id", id],
-          { env: { ...env, GIT_REPOSITORY_URL: bare } },
+          { env: denv },
         );
         await waitUntil(async () => {
           try {
@@ -104,7 +119,7 @@ Deno.test({
         }, "the push to reach the remote");
         await client.workflow.getHandle(id).cancel();
         const r = await start;
-        assert.equal(r.code, 3, r.stdout + r.stderr + worker.output());
+        assert.equal(r.code, 3, r.stdout + r.stderr + dworker.output());
         const events = await historyEvents(client.workflow.getHandle(id));
         const types = eventTypes(events);
         assert.ok(types.includes("ACTIVITY_TASK_CANCEL_REQUESTED"), types.join(" "));
@@ -164,11 +179,13 @@ Deno.test({
           // Through start: one huge venue is cut to its budget, published, exit 2.
           const venues = await writeVenues("huge", list.slice(0, 1));
           const bare = await bareRepo(tmp);
+          const denv = deployEnv(bare);
+          await using _worker = await deployWorker(denv);
           const id = `payload-${crypto.randomUUID().slice(0, 6)}`;
           const r = await runTask(
             "start",
             ["--venues", venues, "--date", FIXTURE_DATE, "--deploy", "--json", "--workflow-id", id],
-            { env: { ...env, GIT_REPOSITORY_URL: bare } },
+            { env: denv },
           );
           assert.equal(r.code, 2, r.stderr);
           const result: FoodTruckWorkflowResult = JSON.parse(r.stdout);
