@@ -17,8 +17,9 @@
  * ```
  * @module
  */
-import { DefaultLogger, Runtime, Worker } from "@temporalio/worker";
-import type { LogLevel, State } from "@temporalio/worker";
+import { X509Certificate } from "node:crypto";
+import { Runtime, Worker } from "@temporalio/worker";
+import type { InjectedSinks, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
@@ -26,10 +27,19 @@ import { aiSettingsFromApp } from "../ai/client.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
 import { startHealthServer } from "../ops/health.ts";
+import { createLog, sdkLogger } from "../ops/log.ts";
+import type { Log } from "../ops/log.ts";
+import { createAppMetrics } from "../ops/app_metrics.ts";
+import type { AppMetrics } from "../ops/app_metrics.ts";
+import { activityObserver } from "../ops/activity_observer.ts";
+import type { RunObserverSinks } from "./run_observer.ts";
 import type { HealthServer, HealthState } from "../ops/health.ts";
 
 /** Path of the workflow source the worker bundles at start when no prebuilt bundle is given. */
 export const WORKFLOWS_PATH: string = new URL("./workflows.ts", import.meta.url).pathname;
+
+/** The workflow interceptor module that reports finished runs to the worker (metrics). */
+export const RUN_OBSERVER_PATH: string = new URL("./run_observer.ts", import.meta.url).pathname;
 
 /** Facts about a worker that is polling. */
 export interface WorkerInfo {
@@ -58,13 +68,16 @@ export interface RunWorkerOptions {
   shutdownForceMs?: number;
   /** Prebuilt workflow bundle code (from `bundleWorkflowCode`). Default: bundle at start. */
   workflowBundleCode?: string;
-  /** SDK log level. Default `WARN`. */
-  logLevel?: LogLevel;
   /** Activity dependencies. */
   activities?: ActivityOptions;
   /** Called once the worker polls its task queue. */
   onReady?: (info: WorkerInfo) => void;
-  /** Where human log lines go. Default `console.error`. */
+  /**
+   * The logger for the worker's lines and the SDK's. Default: a logger with `LOG_LEVEL` /
+   * `LOG_FORMAT` from `cfg.app`, writing to `log` when given, else to stderr.
+   */
+  logger?: Log;
+  /** Where finished log lines go when no `logger` is given. Default `console.error`. */
   log?: (line: string) => void;
   /** Abort to stop the worker (in addition to SIGINT/SIGTERM). */
   signal?: AbortSignal;
@@ -82,13 +95,15 @@ export class RuntimeSetupError extends Error {
   override name = "RuntimeSetupError";
 }
 
-let runtimeInstalled: { metricsBind?: string } | undefined;
+let runtimeInstalled: { metricsBind?: string; metrics: AppMetrics } | undefined;
 
 /**
- * Installs the SDK runtime once per process (logger, signal handling, optional Prometheus
- * metrics on `metricsBind`). Later calls are no-ops; a later, different `metricsBind` is an error.
+ * Installs the SDK runtime once per process (the SDK's logger routed through `log`, signal
+ * handling, optional Prometheus metrics on `metricsBind`, with this project's metrics beside the
+ * SDK's). Later calls are no-ops; a later, different `metricsBind` is an error. Returns the
+ * project's metrics (no-ops without `metricsBind`).
  */
-export function installRuntime(level: LogLevel = "WARN", metricsBind?: string): void {
+export function installRuntime(log: Log = createLog(), metricsBind?: string): AppMetrics {
   if (runtimeInstalled) {
     if (metricsBind && metricsBind !== runtimeInstalled.metricsBind) {
       throw new RuntimeSetupError(
@@ -99,18 +114,31 @@ export function installRuntime(level: LogLevel = "WARN", metricsBind?: string): 
         }`,
       );
     }
-    return;
+    return runtimeInstalled.metrics;
   }
   const telemetryOptions = metricsTelemetry(metricsBind);
   try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions });
+    Runtime.install({ logger: sdkLogger(log.child("sdk")), telemetryOptions });
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new RuntimeSetupError(
       metricsBind ? `TEMPORAL_METRICS_BIND ${metricsBind}: cannot start metrics: ${msg}` : msg,
     );
   }
-  runtimeInstalled = { metricsBind };
+  const metrics = createAppMetrics(metricsBind ? Runtime.instance().metricMeter : undefined);
+  runtimeInstalled = { metricsBind, metrics };
+  return metrics;
+}
+
+/** Sets the certificate-expiry gauge from the configured client certificate, when there is one. */
+function recordCertificateExpiry(cfg: TemporalConfig, metrics: AppMetrics, log: Log): void {
+  const pem = cfg.material.clientCert;
+  if (!pem) return;
+  try {
+    metrics.certificateExpiry(new Date(new X509Certificate(pem).validTo));
+  } catch (err) {
+    log.warn("client certificate expiry not readable", { error: (err as Error).name });
+  }
 }
 
 /** Runs a worker until SIGINT/SIGTERM (or `signal`), then drains and returns. */
@@ -119,11 +147,22 @@ export async function runWorker(
   options: RunWorkerOptions = {},
 ): Promise<void> {
   const started = performance.now();
-  const log = options.log ?? ((l: string) => console.error(l));
+  const logger = options.logger ?? createLog({
+    level: cfg.app.logLevel,
+    format: cfg.app.logFormat,
+    component: "worker",
+    ...(options.log ? { write: options.log } : {}),
+  });
+  for (const secret of [cfg.app.gitToken, cfg.app.anthropicApiKey, cfg.material.apiKey]) {
+    logger.addSecret(secret);
+  }
+  const log = (line: string) => logger.info(line);
   const metricsBind = options.metricsBind ?? cfg.metricsBind;
   const healthBind = options.healthBind ?? cfg.healthBind;
   const grace = options.shutdownGraceMs ?? 10_000;
-  installRuntime(options.logLevel, metricsBind);
+  const metrics = installRuntime(logger, metricsBind);
+  recordCertificateExpiry(cfg, metrics, logger);
+  if (cfg.apiKeyFile) metrics.apiKeyFileWatched();
   let worker: Worker | undefined;
   let health: HealthServer | undefined;
   if (healthBind) {
@@ -140,8 +179,11 @@ export async function runWorker(
   const stopSignals = absorbRepeatedSignals(() => worker, grace, log);
   try {
     const { connection, close } = await connectWorker(cfg, {
-      onRotate: (n) => log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
-      onError: (m) => log(`worker: ${m}`),
+      onRotate: (n) => {
+        metrics.apiKeyReloaded();
+        log(`API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`);
+      },
+      onError: (m) => logger.warn(m),
     });
     try {
       worker = await Worker.create({
@@ -151,6 +193,12 @@ export async function runWorker(
         ...(options.workflowBundleCode
           ? { workflowBundle: { code: options.workflowBundleCode } }
           : { workflowsPath: WORKFLOWS_PATH }),
+        interceptors: {
+          activity: [activityObserver(logger, metrics)],
+          // A prebuilt bundle has the run observer inside (see bundle.ts).
+          ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
+        },
+        sinks: runObserverSinks(metrics),
         activities: createActivities({
           gitToken: cfg.app.gitToken,
           ai: aiSettingsFromApp(cfg.app),
@@ -194,6 +242,18 @@ export async function runWorker(
   }
 }
 
+/** The worker end of the run observer's sink: finished runs update the metrics. */
+function runObserverSinks(metrics: AppMetrics) {
+  return {
+    runObserver: {
+      finished: {
+        fn: (_info, summary) => metrics.runFinished(summary),
+        callDuringReplay: false,
+      },
+    },
+  } satisfies InjectedSinks<RunObserverSinks>;
+}
+
 const inFlight = (n: number) => `${n} activit${n === 1 ? "y" : "ies"} in flight`;
 
 /**
@@ -215,8 +275,8 @@ function absorbRepeatedSignals(
       const n = worker()?.getStatus().numInFlightActivities ?? 0;
       log(
         count === 1
-          ? `worker: ${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
-          : `worker: ${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
+          ? `${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
+          : `${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
       );
     };
     Deno.addSignalListener(sig, handler);
@@ -249,6 +309,6 @@ function watchState(
       : n
       ? ` (${inFlight(n)})`
       : "";
-    log(`worker: ${now}${detail}`);
+    log(`${now}${detail}`);
   }, 50);
 }
