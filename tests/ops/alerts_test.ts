@@ -35,10 +35,10 @@ Deno.test({
   ignore: !present,
   fn: async () => {
     const rules = await promtool("check", "rules", "alerts.yml");
-    assert.equal(rules?.code, 0, rules?.out);
+    assert.equal(rules?.code, 0, rules?.out ?? "promtool did not run");
     assert.match(rules!.out, /SUCCESS: 6 rules found/);
     const config = await promtool("check", "config", "prometheus.yml");
-    assert.equal(config?.code, 0, config?.out);
+    assert.equal(config?.code, 0, config?.out ?? "promtool did not run");
   },
 });
 
@@ -63,7 +63,7 @@ Deno.test({
       assert.ok(cases.some((c) => c[1].trim() === ""), `${a}: no case where it fires`);
     }
     const r = await promtool("test", "rules", "alerts_test.yml");
-    assert.equal(r?.code, 0, r?.out);
+    assert.equal(r?.code, 0, r?.out ?? "promtool did not run");
     assert.match(r!.out, /SUCCESS/);
   },
 });
