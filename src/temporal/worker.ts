@@ -116,7 +116,15 @@ export function installRuntime(log: Log = createLog(), metricsBind?: string): Ap
     }
     return runtimeInstalled.metrics;
   }
-  const telemetryOptions = metricsTelemetry(metricsBind);
+  const telemetryOptions = {
+    ...metricsTelemetry(metricsBind),
+    // The native core's own log lines go through the same logger (else they would be printed
+    // to stderr in the core's format, breaking LOG_FORMAT=json).
+    logging: {
+      filter: { core: log.enabled("debug") ? "INFO" : "WARN", other: "WARN" },
+      forward: {},
+    } as const,
+  };
   try {
     Runtime.install({ logger: sdkLogger(log.child("sdk")), telemetryOptions });
   } catch (err) {

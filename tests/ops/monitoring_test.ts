@@ -4,8 +4,11 @@
  * - `/metrics` carries the project's series beside the SDK's, with the right values;
  * - `LOG_FORMAT=json` output is one JSON object per line, one `venue fetch failed` line per failed
  *   attempt (venue, error class, attempt, workflowId, runId), and no secret, `taskToken` or stack.
+ * Behind the nginx TLS gateway (tests/harness): the client certificate's expiry, the API key file
+ * reload count, and the SDK's workflow task failure counter that the alert rules use.
  */
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { buildBundle } from "../../src/bundle.ts";
@@ -14,8 +17,12 @@ import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
+import { makeTestCerts } from "../harness/certs.ts";
+import { startGateway } from "../harness/gateway.ts";
 
 const GIT_TOKEN = "ghp_FAKEtokenNEVERprinted_0123456789";
+const KEY = "tk_SECRET_monitor_key_0123456789abcdef";
+const KEY2 = "tk_SECRET_monitor_rot_fedcba9876543210";
 
 /** A venue server: `/down` answers 503, `/empty` an empty page (a layout the parser rejects). */
 function brokenVenues() {
@@ -184,6 +191,120 @@ Deno.test("a real worker after healthy and failing venues: /metrics series and J
   } finally {
     await worker.stop("SIGTERM");
     await broken.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a real worker behind a TLS gateway: certificate expiry, API key reloads, workflow task failures", async (t) => {
+  const tmp = await Deno.makeTempDir({ prefix: "atg-monitoring-tls-" });
+  await Deno.mkdir(`${tmp}/certs`);
+  const certs = await makeTestCerts(`${tmp}/certs`);
+  await using server = await startDevServer();
+  const ca = { TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert };
+  const scrape = async (port: number) =>
+    parseMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+  try {
+    await t.step("mTLS: the client certificate's notAfter, in seconds", async () => {
+      await using gw = await startGateway({ mode: "mtls", upstream: server.address, certs });
+      const port = freePort();
+      await using worker = await spawnTask("worker", ["--no-bundle"], {
+        env: {
+          TEMPORAL_ADDRESS: gw.address,
+          TEMPORAL_TASK_QUEUE: `mon-${crypto.randomUUID().slice(0, 8)}`,
+          TEMPORAL_TLS_CERT: certs.clientCert,
+          TEMPORAL_TLS_KEY: certs.clientKey,
+          TEMPORAL_METRICS_BIND: `127.0.0.1:${port}`,
+          ...ca,
+        },
+      });
+      await worker.waitFor(/worker: RUNNING/, 60_000);
+      const notAfter = new X509Certificate(await Deno.readFile(certs.clientCert)).validTo;
+      const m = await scrape(port);
+      assert.equal(
+        m.get("atg_client_certificate_expiry_timestamp_seconds"),
+        new Date(notAfter).getTime() / 1000,
+      );
+      assert.equal(await worker.stop(), 0, worker.output());
+    });
+
+    await t.step("API key file: each applied rotation counts; no key in the JSON log", async () => {
+      await using gw = await startGateway({
+        mode: "api-key",
+        upstream: server.address,
+        certs,
+        apiKey: KEY,
+      });
+      const keyFile = `${tmp}/api-key`;
+      await Deno.writeTextFile(keyFile, `${KEY}\n`);
+      const port = freePort();
+      const env = {
+        TEMPORAL_ADDRESS: gw.address,
+        TEMPORAL_TASK_QUEUE: `mon-${crypto.randomUUID().slice(0, 8)}`,
+        TEMPORAL_API_KEY_FILE: keyFile,
+        TEMPORAL_METRICS_BIND: `127.0.0.1:${port}`,
+        LOG_FORMAT: "json",
+        LOG_LEVEL: "debug",
+        ...ca,
+      };
+      await using worker = await spawnTask("worker", ["--no-bundle"], { env });
+      await worker.waitFor(/"msg":"RUNNING on /, 60_000);
+      assert.equal((await scrape(port)).get("atg_api_key_reloads_total"), 0);
+      await Deno.writeTextFile(keyFile, `${KEY2}\n`);
+      await gw.setApiKey(KEY2);
+      await worker.waitFor(/API key rotated from TEMPORAL_API_KEY_FILE/, 15_000);
+      assert.equal((await scrape(port)).get("atg_api_key_reloads_total"), 1);
+      assert.equal(await worker.stop(), 0, worker.output());
+      const out = worker.output();
+      for (const line of out.split("\n").filter((l) => l.trim())) {
+        try {
+          JSON.parse(line);
+        } catch {
+          assert.fail(`not a JSON line: ${line}`);
+        }
+      }
+      assert.ok(!out.includes(KEY) && !out.includes(KEY2), "an API key leaked (LOG_LEVEL=debug)");
+      assert.ok(!/taskToken/i.test(out), "a taskToken leaked (LOG_LEVEL=debug)");
+    });
+
+    await t.step(
+      "an unknown workflow type fails its workflow task: the SDK series the alert uses",
+      async () => {
+        const port = freePort();
+        const taskQueue = `mon-${crypto.randomUUID().slice(0, 8)}`;
+        await using worker = await spawnTask("worker", ["--no-bundle"], {
+          env: {
+            TEMPORAL_ADDRESS: server.address,
+            TEMPORAL_TASK_QUEUE: taskQueue,
+            TEMPORAL_METRICS_BIND: `127.0.0.1:${port}`,
+          },
+        });
+        await worker.waitFor(/worker: RUNNING/, 60_000);
+        const connection = await Connection.connect({ address: server.address });
+        try {
+          const handle = await new Client({ connection }).workflow.start("NoSuchWorkflow", {
+            taskQueue,
+            workflowId: `wtf-${crypto.randomUUID()}`,
+            args: [],
+          });
+          const series = () =>
+            [...m.keys()].find((k) => k.startsWith("temporal_workflow_task_execution_failed{"));
+          let m = await scrape(port);
+          const deadline = Date.now() + 30_000;
+          while (!series() && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 200));
+            m = await scrape(port);
+          }
+          assert.ok(series(), "no temporal_workflow_task_execution_failed series");
+          assert.match(series()!, /workflow_type="NoSuchWorkflow"/);
+          assert.ok(m.get(series()!)! >= 1);
+          await handle.terminate("test done");
+        } finally {
+          await connection.close();
+        }
+        assert.equal(await worker.stop(), 0, worker.output());
+      },
+    );
+  } finally {
     await Deno.remove(tmp, { recursive: true });
   }
 });
