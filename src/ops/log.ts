@@ -94,7 +94,7 @@ function makeLog(s: Shared, component: string): Log {
     const line = s.format === "json"
       ? JSON.stringify({ time: s.now().toISOString(), level, component, msg: message, ...clean })
       : textLine(component, level, message, clean);
-    s.write(redact(line, s.secrets));
+    s.write(escapeControls(redact(line, s.secrets)));
   };
   return {
     level: s.level,
@@ -121,7 +121,20 @@ function textLine(component: string, level: LogLevel, message: string, f: LogFie
 
 function textValue(v: unknown): string {
   const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
-  return s === "" || /[\s"=]/.test(s) ? JSON.stringify(s) : s;
+  // deno-lint-ignore no-control-regex
+  return s === "" || /[\s"=\\\u0000-\u001f\u007f-\u009f]/.test(s) ? JSON.stringify(s) : s;
+}
+
+/**
+ * Escapes control characters (C0, DEL, C1) as `\uXXXX`, so that text from venues or the SDK can
+ * neither break a line in two nor send terminal escape sequences. Valid inside JSON strings too.
+ */
+export function escapeControls(line: string): string {
+  return line.replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Replaces every registered secret in `line`. */

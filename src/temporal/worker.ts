@@ -8,7 +8,12 @@
  * - one log line per state change after RUNNING (STOPPING, DRAINING, ...) with the number of
  *   activities still in flight, so a drain is visible in the journal;
  * - a repeated SIGINT/SIGTERM during the drain is logged and ignored instead of killing the
- *   process (the SDK Runtime only listens for the first one).
+ *   process (the SDK Runtime only listens for the first one);
+ * - one logger (`LOG_LEVEL`, `LOG_FORMAT`, see `ops/log.ts`) for the worker's lines, the SDK's and
+ *   the native core's, with one line per failed activity attempt (`ops/activity_observer.ts`);
+ * - the project's metrics beside the SDK's on `/metrics` (`ops/app_metrics.ts`): venue fetch
+ *   outcomes from the activity interceptor, per-run facts from the `run_observer.ts` workflow
+ *   interceptor through a sink, certificate expiry and API key reloads from the configuration.
  *
  * @example
  * ```ts
@@ -170,6 +175,11 @@ export async function runWorker(
   const grace = options.shutdownGraceMs ?? 10_000;
   const metrics = installRuntime(logger, metricsBind);
   recordCertificateExpiry(cfg, metrics, logger);
+  if (options.workflowBundleCode && !options.workflowBundleCode.includes("runObserver")) {
+    logger.warn(
+      "the prebuilt workflow bundle has no run observer: run metrics stay empty (run deno task build)",
+    );
+  }
   if (cfg.apiKeyFile) metrics.apiKeyFileWatched();
   let worker: Worker | undefined;
   let health: HealthServer | undefined;

@@ -126,3 +126,20 @@ Deno.test("LOG_LEVEL / LOG_FORMAT: read by the config module; a bad value is one
   assert.match(lines.join("\n"), /LOG_FORMAT: "xml" is not one of text, json/);
   assert.ok(!/^\s+at /m.test(r.stderr), r.stderr);
 });
+
+Deno.test("control characters from venues or the SDK are escaped: one line, no terminal escapes", () => {
+  const hostile = "HTTP 500 \x1b[31mred\x1b[0m\nsecond line\x9b2J\x00";
+  for (const format of ["text", "json"] as const) {
+    const { log, lines } = capture("info", format);
+    log.warn(`message with ${hostile}`, { detail: hostile });
+    assert.equal(lines.length, 1);
+    // deno-lint-ignore no-control-regex
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(lines[0]), JSON.stringify(lines[0]));
+    if (format === "json") {
+      const o = JSON.parse(lines[0]);
+      assert.equal(o.detail, hostile, "JSON keeps the text, escaped");
+    } else {
+      assert.match(lines[0], /detail="HTTP 500 \\u001b\[31mred/);
+    }
+  }
+});
