@@ -260,8 +260,8 @@ export async function runWorker(
   }
 }
 
-/** The worker end of the run observer's sink: finished runs update the metrics. */
-function runObserverSinks(metrics: AppMetrics) {
+/** The worker end of the run observer's sink: finished runs update the metrics; not during replay. */
+export function runObserverSinks(metrics: AppMetrics) {
   return {
     runObserver: {
       finished: {

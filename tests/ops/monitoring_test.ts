@@ -11,6 +11,12 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
+import type { WorkflowHandle } from "@temporalio/client";
+import { Worker } from "@temporalio/worker";
+import { RUN_OBSERVER_PATH, runObserverSinks, WORKFLOWS_PATH } from "../../src/temporal/worker.ts";
+import { createAppMetrics } from "../../src/ops/app_metrics.ts";
+import type { AppMetrics } from "../../src/ops/app_metrics.ts";
+import type { RunSummary } from "../../src/temporal/run_observer.ts";
 import { buildBundle } from "../../src/bundle.ts";
 import { freePort, startDevServer } from "../../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
@@ -85,17 +91,20 @@ Deno.test("a real worker after healthy and failing venues: /metrics series and J
     );
     assert.equal(r.code, 2, r.stderr);
     // Workflow input is not checked by a starter we wrote: an unknown key straight to Temporal.
+    let oddHistory: Awaited<ReturnType<WorkflowHandle["fetchHistory"]>> | undefined;
     const connection = await Connection.connect({ address: server.address });
     try {
-      const odd = await new Client({ connection }).workflow.execute("FoodTruckWorkflow", {
+      const oddHandle = await new Client({ connection }).workflow.start("FoodTruckWorkflow", {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         workflowId: `odd-${crypto.randomUUID()}`,
         args: [{
           venues: [{ key: "no-such-venue", name: "Mystery", url: `${broken.origin}/empty` }],
           date: FIXTURE_DATE,
         }],
-      }) as FoodTruckWorkflowResult;
+      });
+      const odd: FoodTruckWorkflowResult = await oddHandle.result();
       assert.equal(odd.errors.length, 1);
+      oddHistory = await oddHandle.fetchHistory();
     } finally {
       await connection.close();
     }
@@ -146,6 +155,17 @@ Deno.test("a real worker after healthy and failing venues: /metrics series and J
       assert.ok(!m.has("atg_api_key_reloads_total"));
       // The SDK's own metrics are still there.
       assert.match(text, /temporal_workflow_completed\{[^}]*workflow_type="FoodTruckWorkflow"/);
+    });
+
+    await t.step("replaying a finished run's history reports nothing to the metrics", async () => {
+      const reported: RunSummary[] = [];
+      const recording: AppMetrics = { ...createAppMetrics(), runFinished: (s) => reported.push(s) };
+      await Worker.runReplayHistory({
+        workflowsPath: WORKFLOWS_PATH,
+        interceptors: { workflowModules: [RUN_OBSERVER_PATH] },
+        sinks: runObserverSinks(recording),
+      }, oddHistory!);
+      assert.deepEqual(reported, []);
     });
 
     assert.equal(await worker.stop("SIGTERM"), 0, worker.output());
