@@ -18,6 +18,7 @@ import type { DeployTarget } from "../model.ts";
 import type { ConfigIssue } from "./resolve.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
 import type { LogFormat, LogLevel } from "../ops/log.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
 
 /** Variables read for application settings. */
 export const APP_ENV_NAMES = [
@@ -32,6 +33,8 @@ export const APP_ENV_NAMES = [
   "VISION_ANALYSIS_ENABLED",
   "LOG_LEVEL",
   "LOG_FORMAT",
+  "PAGE_CHECKED_REFRESH_HOURS",
+  "HAIKU_PROMPT_FILE",
 ] as const;
 
 /** Application settings. `gitToken` and `anthropicApiKey` are secrets: never print them. */
@@ -50,6 +53,10 @@ export interface AppSettings {
   logLevel: LogLevel;
   /** `LOG_FORMAT`: `text` (terminals) or `json` (one object per line). Default `text`. */
   logFormat: LogFormat;
+  /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
+  pageCheckedRefreshHours: number;
+  /** `HAIKU_PROMPT_FILE`: a prompt template for the haiku (see `src/ai/haiku.ts`); default: built in. */
+  haikuPromptFile?: string;
   issues: ConfigIssue[];
 }
 
@@ -84,8 +91,19 @@ export function readAppSettings(vars: EnvMap): AppSettings {
   }
   const logLevel = readChoice(vars, "LOG_LEVEL", LOG_LEVELS, "info", issues);
   const logFormat = readChoice(vars, "LOG_FORMAT", LOG_FORMATS, "text", issues);
+  let pageCheckedRefreshHours = DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
+  try {
+    pageCheckedRefreshHours = parseRefreshHours(vars.PAGE_CHECKED_REFRESH_HOURS);
+  } catch {
+    issues.push({
+      variable: "PAGE_CHECKED_REFRESH_HOURS",
+      message: `"${vars.PAGE_CHECKED_REFRESH_HOURS}" is not a number of hours between 0 and 168`,
+    });
+  }
   return {
     deploy,
+    pageCheckedRefreshHours,
+    ...(vars.HAIKU_PROMPT_FILE?.trim() ? { haikuPromptFile: vars.HAIKU_PROMPT_FILE.trim() } : {}),
     gitToken: vars.GIT_TOKEN || undefined,
     anthropicApiKey: vars.ANTHROPIC_API_KEY || undefined,
     anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,
