@@ -26,8 +26,10 @@ import { X509Certificate } from "node:crypto";
 import { Runtime, Worker } from "@temporalio/worker";
 import type { InjectedSinks, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
+import { readGitToken } from "../config/git.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
+import { removeStaleTempDirs } from "../deploy/git.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
@@ -166,8 +168,12 @@ export async function runWorker(
     component: "worker",
     ...(options.log ? { write: options.log } : {}),
   });
-  for (const secret of [cfg.app.gitToken, cfg.app.anthropicApiKey, cfg.material.apiKey]) {
+  for (const secret of [cfg.app.deploy?.token, cfg.app.anthropicApiKey, cfg.material.apiKey]) {
     logger.addSecret(secret);
+  }
+  // GIT_TOKEN_FILE is re-read for every deploy; its value at start is redacted too.
+  if (cfg.app.deploy?.tokenFile) {
+    logger.addSecret(await readGitToken(cfg.app.deploy).catch(() => ""));
   }
   const log = (line: string) => logger.info(line);
   const metricsBind = options.metricsBind ?? cfg.metricsBind;
@@ -181,6 +187,10 @@ export async function runWorker(
     );
   }
   if (cfg.apiKeyFile) metrics.apiKeyFileWatched();
+  // Clones and git HOMEs left by a deploy that died with its process (kill -9).
+  for (const dir of await removeStaleTempDirs()) {
+    log(`removed stale deploy temp dir ${dir}`);
+  }
   let worker: Worker | undefined;
   let health: HealthServer | undefined;
   if (healthBind) {
@@ -218,7 +228,7 @@ export async function runWorker(
         },
         sinks: runObserverSinks(metrics),
         activities: createActivities({
-          gitToken: cfg.app.gitToken,
+          deploy: cfg.app.deploy,
           ai: aiSettingsFromApp(cfg.app),
           pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
           ...options.activities,
