@@ -28,6 +28,7 @@ import { FIXTURE_DATE, startFixtureServer } from "./fixture_server.ts";
 import type { FixtureServer } from "./fixture_server.ts";
 import { loadVenueList } from "./venues/list.ts";
 import { runWorker } from "./temporal/worker.ts";
+import { createLog } from "./ops/log.ts";
 import { runFoodTruckWorkflow } from "./temporal/starter.ts";
 import { printResult } from "./format.ts";
 import { pacificToday } from "./time.ts";
@@ -219,8 +220,12 @@ async function runDevPhases(
     worker = runWorker(cfg, {
       signal: AbortSignal.any([stopWorker.signal, interrupt]),
       handleSignals: false,
-      // The SDK's own log lines (activity failures with stacks, core retries) only on --verbose.
-      logLevel: options.verbose ? "WARN" : "ERROR",
+      // The worker's and the SDK's log lines (failed attempts, core retries) only on --verbose.
+      logger: createLog({
+        level: options.verbose ? cfg.app.logLevel : "error",
+        format: cfg.app.logFormat,
+        component: "worker",
+      }),
       shutdownGraceMs: 2000,
       shutdownForceMs: 5000,
       onReady: (i) => {

@@ -388,3 +388,6 @@ await Deno.writeTextFile(flags.out!, md);
 // Keep the results file as `deno fmt` would write it (aligned table columns).
 await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", flags.out!], cwd: ROOT }).output();
 log(`wrote ${flags.out}`);
+// The SDK Runtime forwards the native core's logs to the worker's logger, which keeps the
+// process alive after the in-process worker stopped.
+Deno.exit(0);

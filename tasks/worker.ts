@@ -21,6 +21,7 @@ import { displayPath, selectWorkerBundle } from "../src/bundle.ts";
 import { userPath } from "../src/flags.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { offlineActivities } from "../src/temporal/offline.ts";
+import { createLog, setLog } from "../src/ops/log.ts";
 
 const USAGE =
   `Usage: deno task worker [--env-file FILE] [--grace MS] [--bundle FILE | --no-bundle] [--offline]
@@ -35,7 +36,8 @@ Runs a Temporal worker for FoodTruckWorkflow on TEMPORAL_TASK_QUEUE.
                    needed); their week starts ${FIXTURE_DATE}: \`deno task start --date ${FIXTURE_DATE}\`
 A prebuilt bundle whose sources changed since \`deno task build\` is refused.
 Optional: TEMPORAL_METRICS_BIND=host:port (Prometheus /metrics),
-          TEMPORAL_HEALTH_BIND=host:port (/healthz, 200 only while RUNNING).`;
+          TEMPORAL_HEALTH_BIND=host:port (/healthz, 200 only while RUNNING),
+          LOG_LEVEL=error|warn|info|debug (default info), LOG_FORMAT=text|json (default text).`;
 
 await main("worker", async () => {
   const { values } = parseFlags(taskArgs(), {
@@ -57,7 +59,13 @@ await main("worker", async () => {
     noBundle: values["no-bundle"],
   });
   const cfg = requireValid(await loadConfig({ envFile: userPath(values["env-file"]) }));
-  for (const w of cfg.warnings) console.error(`worker: warning: ${formatIssue(w)}`);
+  const log = createLog({
+    level: cfg.app.logLevel,
+    format: cfg.app.logFormat,
+    component: "worker",
+  });
+  setLog(log);
+  for (const w of cfg.warnings) log.warn(formatIssue(w));
   const source = bundle
     ? ` bundle=${displayPath(bundle.path)} sources=${bundle.manifest.sourcesSha256.slice(0, 12)}`
     : "";
@@ -69,15 +77,16 @@ await main("worker", async () => {
   }
   await runWorker(cfg, {
     ...(fixtures ? { activities: offlineActivities(fixtures.origin) } : {}),
+    logger: log,
     shutdownGraceMs: grace,
     workflowBundleCode: bundle?.code,
     onReady: (i) => {
-      if (i.metricsUrl) console.error(`worker: metrics on ${i.metricsUrl}`);
-      if (i.healthUrl) console.error(`worker: health on ${i.healthUrl}`);
-      console.error(
-        `worker: RUNNING on ${i.address} namespace=${i.namespace} taskQueue=${i.taskQueue} identity=${i.identity} auth=${cfg.authMode} workflows=${i.bundle}${source} buildId=${i.buildId} (ready in ${i.startupMs} ms)`,
+      if (i.metricsUrl) log.info(`metrics on ${i.metricsUrl}`);
+      if (i.healthUrl) log.info(`health on ${i.healthUrl}`);
+      log.info(
+        `RUNNING on ${i.address} namespace=${i.namespace} taskQueue=${i.taskQueue} identity=${i.identity} auth=${cfg.authMode} workflows=${i.bundle}${source} buildId=${i.buildId} (ready in ${i.startupMs} ms)`,
       );
     },
   });
-  console.error("worker: stopped");
+  log.info("stopped");
 });

@@ -8,6 +8,7 @@ import { NativeConnection, Worker } from "@temporalio/worker";
 import { DeterminismViolationError } from "@temporalio/workflow";
 import { startDevServer } from "../../src/devserver.ts";
 import { installRuntime } from "../../src/temporal/worker.ts";
+import { createLog } from "../../src/ops/log.ts";
 import { patchDemoActivities } from "./patching/activities.ts";
 import { clientFor, configFor, eventTypes } from "./_kit.ts";
 import { historyToJSON } from "@temporalio/common/lib/proto-utils.js";
@@ -19,7 +20,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    installRuntime("ERROR");
+    installRuntime(createLog({ level: "error" }));
     await using server = await startDevServer();
     const queue = `patch-${crypto.randomUUID().slice(0, 8)}`;
     await using c = await clientFor(await configFor(server.address, queue));

@@ -11,13 +11,14 @@ import { Worker } from "@temporalio/worker";
 import { historyFromJSON } from "@temporalio/common/lib/proto-utils.js";
 import { WORKFLOWS_PATH } from "../../src/temporal/worker.ts";
 import { installRuntime } from "../../src/temporal/worker.ts";
+import { createLog } from "../../src/ops/log.ts";
 import { HISTORIES_DIR } from "../histories/record.ts";
 
 /** The recorded scenarios: the replay test insists on all of them being present. */
 const SCENARIOS = ["ai-on", "all-ok", "cancelled", "deadline", "deploy", "some-failing"];
 
 Deno.test("recorded histories replay against the current workflow code", async () => {
-  installRuntime("ERROR");
+  installRuntime(createLog({ level: "error" }));
   const names = [...Deno.readDirSync(HISTORIES_DIR)]
     .filter((e) => e.name.endsWith(".json"))
     .map((e) => e.name.replace(/\.json$/, ""))
