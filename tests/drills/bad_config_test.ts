@@ -449,14 +449,16 @@ const cases: Case[] = [
     name: "closed port",
     env: { TEMPORAL_ADDRESS: `127.0.0.1:${closedPort()}` },
     code: 2,
-    culprit: /✗ nothing listening: nothing is listening on 127\.0\.0\.1:\d+/,
+    culprit:
+      /^nothing listening: nothing is listening on 127\.0\.0\.1:\d+ \(is the server running\? is TEMPORAL_ADDRESS right\?\)$/,
   },
   {
     name: "unresolvable host",
     args: ["--timeout", "5000"],
     env: { TEMPORAL_ADDRESS: "no-such-host.invalid:7233" },
     code: 2,
-    culprit: /✗ cannot resolve host: the host name no-such-host\.invalid cannot be resolved/,
+    culprit:
+      /^cannot resolve host: the host name no-such-host\.invalid cannot be resolved \(check TEMPORAL_ADDRESS and DNS\)$/,
   },
 ];
 
