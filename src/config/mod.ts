@@ -107,7 +107,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
       envFile = { path, found: read.found };
     } catch (err) {
       fileErrors.push({
-        variable: "--env-file",
+        variable: options.envFile !== undefined ? "--env-file" : ".env",
         message: (err as Error).message,
       });
       envFile = { path, found: false };

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { loadClientConfigProfile } from "@temporalio/envconfig";
 import type { ClientConfigProfile } from "@temporalio/envconfig";
 import { APP_ENV_NAMES } from "./app.ts";
+import { describeFsError, readSmallFile, readSmallTextFile } from "./files.ts";
 
 /** Every `TEMPORAL_*` variable this project reads, and nothing else. */
 export const TEMPORAL_ENV_NAMES = [
@@ -69,18 +70,7 @@ export class ConfigFileError extends Error {
   override name = "ConfigFileError";
 }
 
-/** Explains a file-system error in a few plain words. */
-export function describeFsError(err: unknown): string {
-  if (err instanceof Deno.errors.NotFound) return "file not found";
-  if (err instanceof Deno.errors.IsADirectory) return "it is a directory, not a file";
-  if (err instanceof Deno.errors.PermissionDenied) {
-    return "permission denied (check the file's mode)";
-  }
-  if (err instanceof Error && err.name === "NotCapable") {
-    return "Deno has no read permission for it (add it to --allow-read)";
-  }
-  return err instanceof Error ? err.message.split("\n")[0] : String(err);
-}
+export { describeFsError } from "./files.ts";
 
 /**
  * Reads a `.env` file with Node's `parseEnv` (no variable expansion, no override of the real
@@ -97,9 +87,7 @@ export async function readDotEnv(
 ): Promise<{ vars: EnvMap; found: boolean }> {
   let text: string;
   try {
-    const stat = await Deno.stat(path);
-    if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
-    text = await Deno.readTextFile(path);
+    text = await readSmallTextFile(path);
   } catch (err) {
     if (!required && err instanceof Deno.errors.NotFound) return { vars: {}, found: false };
     throw new ConfigFileError(`${path}: ${describeFsError(err)}`);
@@ -149,9 +137,7 @@ export async function readProfile(env: EnvMap): Promise<ProfileSource> {
   if (!path) return { ...base, found: false };
   let data: Uint8Array;
   try {
-    const stat = await Deno.stat(path);
-    if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
-    data = await Deno.readFile(path);
+    data = await readSmallFile(path);
   } catch (err) {
     const problem = err instanceof Deno.errors.NotFound
       ? (env.TEMPORAL_CONFIG_FILE

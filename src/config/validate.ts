@@ -13,7 +13,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { AuthMode, ConfigIssue, LayeredConfig, PemSource, Setting } from "./resolve.ts";
-import { describeFsError } from "./sources.ts";
+import { describeFsError, readSmallTextFile } from "./files.ts";
 
 /** Certificates expiring within this many days produce a warning. Default 15. */
 export const EXPIRY_WARNING_DAYS = 15;
@@ -64,9 +64,7 @@ async function readPem(
   if ("data" in s.value) return s.value.data.replace(/\\n/g, "\n");
   const path = s.value.path;
   try {
-    const stat = await Deno.stat(path);
-    if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
-    return await Deno.readTextFile(path);
+    return await readSmallTextFile(path);
   } catch (err) {
     errors.push({
       variable: pemLabel(s),
@@ -176,9 +174,7 @@ function checkValidity(
 
 /** Reads the API key file, trimming one trailing newline. */
 export async function readApiKeyFile(path: string): Promise<string> {
-  const stat = await Deno.stat(path);
-  if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
-  return (await Deno.readTextFile(path)).replace(/\r?\n$/, "");
+  return (await readSmallTextFile(path)).replace(/\r?\n$/, "");
 }
 
 /** Validates `cfg`, reading the files it names. `now` is injectable for expiry tests. */

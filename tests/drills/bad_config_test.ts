@@ -62,6 +62,11 @@ const envWhitespaceKey = await file("ws.env", `TEMPORAL_API_KEY="${API_KEY} "\n`
 await Deno.mkdir(`${tmp}/project`);
 const projectEnv = `${tmp}/project/.env`;
 await Deno.writeTextFile(projectEnv, "# comment\nexport TEMPORAL_ADDRESS=localhost:70000\n");
+const fifo = `${tmp}/a-fifo`;
+const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+assert.equal(mk.code, 0, "mkfifo failed");
+const hugeKeyFile = `${tmp}/huge-key.txt`;
+await Deno.writeTextFile(hugeKeyFile, "k".repeat(2 * 1024 * 1024));
 const garbageKeyPem =
   "-----BEGIN PRIVATE KEY-----\\nbm90IGEga2V5IGF0IGFsbA==\\n-----END PRIVATE KEY-----";
 
@@ -366,6 +371,59 @@ const cases: Case[] = [
     env: { TEMPORAL_CONFIG_FILE: tomlKeyNoTls },
     code: 1,
     culprit: /profile\.tls\.disabled: TLS is turned off but an API key/,
+  },
+  // Files we read: regular files under 1 MiB only (never hang on a FIFO, never eat /dev/zero).
+  {
+    name: "client cert is /dev/zero",
+    env: { ...mtls, TEMPORAL_TLS_CERT: "/dev/zero" },
+    code: 1,
+    culprit:
+      /^TEMPORAL_TLS_CERT: \/dev\/zero: it is a character device \(like \/dev\/zero\), not a regular file/,
+  },
+  {
+    name: "server CA is a FIFO",
+    env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: fifo },
+    code: 1,
+    culprit:
+      /^TEMPORAL_TLS_SERVER_CA_CERT_PATH: .*a-fifo: it is a FIFO \(named pipe\), not a regular file/,
+  },
+  {
+    name: "--env-file is a FIFO",
+    args: ["--env-file", fifo],
+    code: 1,
+    culprit: /^--env-file: .*a-fifo: it is a FIFO \(named pipe\), not a regular file$/,
+  },
+  {
+    name: "TEMPORAL_CONFIG_FILE is /dev/zero",
+    env: { TEMPORAL_CONFIG_FILE: "/dev/zero" },
+    code: 1,
+    culprit: /^TEMPORAL_CONFIG_FILE: \/dev\/zero: it is a character device/,
+  },
+  {
+    name: "API key file is /dev/zero",
+    env: { TEMPORAL_API_KEY_FILE: "/dev/zero" },
+    code: 1,
+    culprit: /^TEMPORAL_API_KEY_FILE: \/dev\/zero: it is a character device/,
+  },
+  {
+    name: "API key file over 1 MiB",
+    env: { TEMPORAL_API_KEY_FILE: hugeKeyFile },
+    code: 1,
+    culprit: /^TEMPORAL_API_KEY_FILE: .*huge-key\.txt: it is 2\.0 MiB, over the 1\.0 MiB limit/,
+  },
+  {
+    name: "start: --venues is /dev/zero",
+    task: "start",
+    args: ["--venues", "/dev/zero"],
+    code: 1,
+    culprit: /^start: venue list \/dev\/zero: it is a character device \(like \/dev\/zero\)/,
+  },
+  {
+    name: "start: --venues is a FIFO",
+    task: "start",
+    args: ["--venues", fifo],
+    code: 1,
+    culprit: /^start: venue list .*a-fifo: it is a FIFO/,
   },
   // Other settings and flags.
   {
