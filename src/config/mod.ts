@@ -4,7 +4,8 @@
  *
  * Sources, highest first: process environment → `.env` file (current directory, or
  * `--env-file`) → Temporal's TOML profile (`TEMPORAL_CONFIG_FILE`, `TEMPORAL_PROFILE`) → defaults.
- * A `.env` value never overrides a variable already set in the environment.
+ * A `.env` value never overrides a variable already set (non-empty) in the environment; an empty
+ * value counts as unset everywhere (see {@link mergeVars}).
  *
  * Only the variables in {@link ENV_NAMES} are read, so `--allow-env=<those names>` suffices.
  *
@@ -28,6 +29,7 @@ import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts"
 import { splitHostPort, validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
 import { readAppSettings } from "./app.ts";
+import { unknownNameWarnings } from "./env_lint.ts";
 import type { AppSettings } from "./app.ts";
 
 export type { AppSettings } from "./app.ts";
@@ -47,6 +49,8 @@ export interface LoadConfigOptions {
   noEnvFile?: boolean;
   /** The environment to use instead of the process's (tests). Default: the named variables of the process. */
   env?: EnvMap;
+  /** Profile name (`--profile`); overrides `TEMPORAL_PROFILE`. Default: `TEMPORAL_PROFILE`, else `default`. */
+  profile?: string;
   /** Clock for certificate expiry checks. Default now. */
   now?: Date;
 }
@@ -70,6 +74,8 @@ export interface TemporalConfig {
   notes: Record<string, string>;
   /** Loaded credentials. Never print. */
   material: Material;
+  /** gRPC metadata sent on every call (header → value; values may be secret: never print). */
+  grpcMetadata: Record<string, string>;
   /** Deploy target, git token and AI settings (secrets inside: never print). */
   app: AppSettings;
   /** Path of the API key file, when the key comes from `TEMPORAL_API_KEY_FILE` (for rotation). */
@@ -93,18 +99,33 @@ export function formatIssue(i: ConfigIssue): string {
   return `${i.variable}: ${i.message}`;
 }
 
+/**
+ * The empty-value rule, one rule for every variable: an empty value counts as unset, in the
+ * environment and in `.env` alike, so a lower layer (`.env`, then the profile, then the default)
+ * supplies it. (Exception, as in Temporal's envconfig: an empty `TEMPORAL_GRPC_META_<NAME>`
+ * removes that header.)
+ */
+export function mergeVars(env: EnvMap, dotEnv: EnvMap): EnvMap {
+  const out: EnvMap = {};
+  for (const [k, v] of Object.entries(dotEnv)) if (v !== "") out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== "") out[k] = v;
+  return out;
+}
+
 /** Reads every source, layers and validates. Never throws for invalid settings: see `errors`. */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TemporalConfig> {
   const env = options.env ?? readProcessEnv(ENV_NAMES);
   let dotEnv: EnvMap = {};
   let envFile: TemporalConfig["envFile"];
   const fileErrors: ConfigIssue[] = [];
+  const fileWarnings: ConfigIssue[] = [];
   if (!options.noEnvFile) {
     const path = options.envFile ?? ".env";
     try {
       const read = await readDotEnv(path, options.envFile !== undefined);
       dotEnv = read.vars;
       envFile = { path, found: read.found };
+      fileWarnings.push(...read.warnings, ...unknownNameWarnings(dotEnv, path, ENV_NAMES));
     } catch (err) {
       fileErrors.push({
         variable: options.envFile !== undefined ? "--env-file" : ".env",
@@ -113,9 +134,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
       envFile = { path, found: false };
     }
   }
+  fileWarnings.push(...unknownNameWarnings(env, "the environment", ENV_NAMES));
   // The profile's location may itself come from .env.
-  const merged: EnvMap = { ...dotEnv, ...env };
-  const profile = await readProfile(merged);
+  const merged = mergeVars(env, dotEnv);
+  const profile = options.profile !== undefined
+    ? flagProfile(await readProfile({ ...merged, TEMPORAL_PROFILE: options.profile }))
+    : await readProfile(merged);
   const layered = layerConfig({ env, dotEnv, profile });
   const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
   const { conflicts: _c, ...settings } = layered;
@@ -131,14 +155,35 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
     serverName: layered.serverName.value,
     envFile,
     profile,
-    errors: [...fileErrors, ...v.errors, ...app.issues, ...ops.issues],
-    warnings: v.warnings,
+    errors: [
+      ...fileErrors,
+      ...(profile.issues?.errors ?? []),
+      ...v.errors,
+      ...app.issues,
+      ...ops.issues,
+    ],
+    warnings: [...fileWarnings, ...(profile.issues?.warnings ?? []), ...v.warnings],
     notes: v.notes,
     material: v.material,
+    grpcMetadata: Object.fromEntries(
+      Object.entries(layered.grpcMeta).map(([k, s]) => [k, s.value!]),
+    ),
     app,
     apiKeyFile: layered.apiKey.value === undefined ? layered.apiKeyFile.value : undefined,
     ...(ops.metricsBind ? { metricsBind: ops.metricsBind } : {}),
     ...(ops.healthBind ? { healthBind: ops.healthBind } : {}),
+  };
+}
+
+/** A profile chosen with `--profile`: its problems name the flag. */
+function flagProfile(p: ProfileSource): ProfileSource {
+  if (p.problem?.variable !== "TEMPORAL_PROFILE") return p;
+  return {
+    ...p,
+    problem: {
+      variable: "--profile",
+      message: p.problem.message.replace("unset TEMPORAL_PROFILE", "drop --profile"),
+    },
   };
 }
 

@@ -14,6 +14,17 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { AuthMode, ConfigIssue, LayeredConfig, PemSource, Setting } from "./resolve.ts";
 import { describeFsError, readSmallTextFile } from "./files.ts";
+import {
+  checkAddressHygiene,
+  checkCloud,
+  checkCodec,
+  checkGrpcMeta,
+  checkHostPort,
+  checkHostVerification,
+  splitHostPort,
+} from "./rules.ts";
+
+export { splitHostPort } from "./rules.ts";
 
 /** Certificates expiring within this many days produce a warning. Default 15. */
 export const EXPIRY_WARNING_DAYS = 15;
@@ -42,13 +53,6 @@ const CLOUD_HOST = /(\.tmprl\.cloud|\.api\.temporal\.io)$/i;
 /** True for Temporal Cloud endpoints (`*.tmprl.cloud`, `*.api.temporal.io`). */
 export function isCloudAddress(address: string): boolean {
   return CLOUD_HOST.test(splitHostPort(address)?.host ?? address);
-}
-
-/** Splits `host:port` (IPv6 as `[::1]:7233`); undefined when malformed. */
-export function splitHostPort(address: string): { host: string; port: number } | undefined {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):(\d+)$/.exec(address.trim());
-  if (!m) return undefined;
-  return { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]) };
 }
 
 /** The name to print for a PEM setting. */
@@ -190,20 +194,10 @@ export async function validateConfig(
   if (profileProblem) errors.push(profileProblem);
 
   // Address.
+  if (checkAddressHygiene(cfg, errors)) checkHostPort(cfg, errors);
   const address = cfg.address.value ?? "";
-  const hp = splitHostPort(address);
-  if (!hp) {
-    errors.push({
-      variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-      message:
-        `"${address}" is not host:port (e.g. localhost:7233 or <ns>.<account>.tmprl.cloud:7233)`,
-    });
-  } else if (hp.port < 1 || hp.port > 65535) {
-    errors.push({
-      variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-      message: `port ${hp.port} is out of range (1-65535)`,
-    });
-  }
+  checkHostVerification(cfg, errors);
+  checkCodec(cfg, warnings);
 
   // API key (inline or file).
   if (cfg.apiKey.value !== undefined && cfg.apiKeyFile.value !== undefined) {
@@ -332,23 +326,15 @@ export async function validateConfig(
     : "local";
   const tlsEnabled = tlsFlag ?? authMode !== "local";
 
+  checkGrpcMeta(cfg, apiKey !== undefined, errors);
   // Temporal Cloud.
-  if (hp && isCloudAddress(address)) {
-    if (apiKey === undefined && !hasCert) {
-      errors.push({
-        variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-        message:
-          `${hp.host} is Temporal Cloud, which needs auth: set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY`,
-      });
-    }
-    const ns = cfg.namespace.value ?? "";
-    if (!/^[^.]+\.[^.]+$/.test(ns)) {
-      warnings.push({
-        variable: cfg.namespace.from ?? "TEMPORAL_NAMESPACE",
-        message:
-          `"${ns}" has no .<account> suffix; Temporal Cloud namespaces look like <namespace>.<account-id>`,
-      });
-    }
+  if (isCloudAddress(address)) {
+    checkCloud(
+      cfg,
+      { authMode, apiKeySet: apiKey !== undefined, certSet: hasCert },
+      errors,
+      warnings,
+    );
   }
   return { authMode, tlsEnabled, errors, warnings, material, notes };
 }
