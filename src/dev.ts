@@ -34,6 +34,8 @@ import { FatalError } from "./cli.ts";
 /** Options of {@link runDev}. */
 export interface DevOptions {
   envFile?: string;
+  /** TOML profile name (`--profile`); default `TEMPORAL_PROFILE`, else `default`. */
+  profile?: string;
   venuesPath?: string;
   /** Serve our fixtures locally and point every venue at them. Default false. */
   offline?: boolean;
@@ -62,7 +64,9 @@ async function waitForNamespace(cfg: TemporalConfig, timeoutMs: number): Promise
 /** Runs the whole loop once; returns the exit code (0, 2 some venues failed, 1 nothing found). */
 export async function runDev(options: DevOptions = {}): Promise<number> {
   const log = options.log ?? ((l: string) => console.error(l));
-  const cfg = requireValid(await loadConfig({ envFile: options.envFile }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: options.envFile, profile: options.profile }),
+  );
   const hp = splitHostPort(cfg.address)!;
   let server: DevServer | undefined;
   let fixtures: FixtureServer | undefined;

@@ -13,10 +13,11 @@ import { buildWorkflowInput } from "../src/temporal/input.ts";
 import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
 
 const USAGE =
-  `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
+  `Usage: deno task start [--env-file FILE] [--profile NAME] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
 
 Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
   --env-file FILE    read this .env file instead of ./.env
+  --profile NAME     use this profile of the TOML config file (overrides TEMPORAL_PROFILE)
   --venues FILE      venue list (default: src/venues/venues.json)
   --date YYYY-MM-DD  compute the window as of this Pacific day (default: today)
   --json             print the result as JSON
@@ -30,10 +31,13 @@ await main("start", async () => {
     preview: { type: "string" },
     deploy: { type: "boolean" },
     "env-file": { type: "string" },
+    profile: { type: "string" },
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
-  const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: values["env-file"], profile: values.profile }),
+  );
   const input = await buildWorkflowInput(cfg, {
     venuesPath: values.venues,
     date,

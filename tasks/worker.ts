@@ -19,10 +19,12 @@ import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { displayPath, selectWorkerBundle } from "../src/bundle.ts";
 
-const USAGE = `Usage: deno task worker [--env-file FILE] [--grace MS] [--bundle FILE | --no-bundle]
+const USAGE =
+  `Usage: deno task worker [--env-file FILE] [--profile NAME] [--grace MS] [--bundle FILE | --no-bundle]
 
 Runs a Temporal worker for FoodTruckWorkflow on TEMPORAL_TASK_QUEUE.
   --env-file FILE  read this .env file instead of ./.env
+  --profile NAME   use this profile of the TOML config file (overrides TEMPORAL_PROFILE)
   --grace MS       drain period for in-flight activities on SIGINT/SIGTERM (default 10000)
   --bundle FILE    prebuilt workflow bundle (default: dist/workflow-bundle.js when it exists)
   --no-bundle      bundle the workflow code at start even if a prebuilt bundle exists
@@ -33,6 +35,7 @@ Optional: TEMPORAL_METRICS_BIND=host:port (Prometheus /metrics),
 await main("worker", async () => {
   const { values } = parseFlags(Deno.args, {
     "env-file": { type: "string" },
+    profile: { type: "string" },
     grace: { type: "string" },
     bundle: { type: "string" },
     "no-bundle": { type: "boolean" },
@@ -48,7 +51,9 @@ await main("worker", async () => {
     path: values.bundle,
     noBundle: values["no-bundle"],
   });
-  const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: values["env-file"], profile: values.profile }),
+  );
   for (const w of cfg.warnings) console.error(`worker: warning: ${formatIssue(w)}`);
   const source = bundle
     ? ` bundle=${displayPath(bundle.path)} sources=${bundle.manifest.sourcesSha256.slice(0, 12)}`

@@ -22,7 +22,14 @@
  * ```
  * @module
  */
-import { ENV_NAMES, type EnvMap, readDotEnv, readProcessEnv, readProfile } from "./sources.ts";
+import {
+  ENV_NAMES,
+  envEnumerable,
+  type EnvMap,
+  readDotEnv,
+  readProcessEnv,
+  readProfile,
+} from "./sources.ts";
 import type { ProfileSource } from "./sources.ts";
 import { layerConfig } from "./resolve.ts";
 import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts";
@@ -30,6 +37,7 @@ import { splitHostPort, validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
 import { readAppSettings } from "./app.ts";
 import { unknownNameWarnings } from "./env_lint.ts";
+import { redactAddress } from "./rules.ts";
 import type { AppSettings } from "./app.ts";
 
 export type { AppSettings } from "./app.ts";
@@ -72,6 +80,11 @@ export interface TemporalConfig {
   warnings: ConfigIssue[];
   /** Non-secret facts (certificate subjects and expiry). */
   notes: Record<string, string>;
+  /**
+   * False when Deno could not list the process environment (a scoped `--allow-env`): then
+   * `TEMPORAL_GRPC_META_*` and misspelled `TEMPORAL_*` names are seen only in `.env`.
+   */
+  envListed: boolean;
   /** Loaded credentials. Never print. */
   material: Material;
   /** gRPC metadata sent on every call (header → value; values may be secret: never print). */
@@ -164,6 +177,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
     ],
     warnings: [...fileWarnings, ...(profile.issues?.warnings ?? []), ...v.warnings],
     notes: v.notes,
+    envListed: options.env !== undefined || envEnumerable(),
     material: v.material,
     grpcMetadata: Object.fromEntries(
       Object.entries(layered.grpcMeta).map(([k, s]) => [k, s.value!]),
@@ -239,7 +253,7 @@ export function describeConfig(cfg: TemporalConfig): string[] {
       : `inline PEM (${x.value.data.length} chars)`;
   const key = cfg.material.apiKey;
   const rows: [string, string, string][] = [
-    ["address", cfg.address, src(s.address)],
+    ["address", redactAddress(cfg.address), src(s.address)],
     ["namespace", cfg.namespace, src(s.namespace)],
     ["task queue", cfg.taskQueue, src(s.taskQueue)],
     ["auth mode", cfg.authMode, "derived"],
@@ -261,6 +275,28 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     ["client key", pem(s.clientKey, true), src(s.clientKey)],
     ["server CA", pem(s.serverCa, false), src(s.serverCa)],
     ["server name", s.serverName.value ?? "(not set)", src(s.serverName)],
+    ...Object.entries(s.grpcMeta).map(([h, v]): [string, string, string] => [
+      `gRPC header ${h}`,
+      `set, ${v.value?.length ?? 0} chars`,
+      src(v),
+    ]),
+    ...(s.disableHostVerification.value !== undefined
+      ? [[
+        "host verification",
+        s.disableHostVerification.value.trim().toLowerCase() === "true" ||
+          s.disableHostVerification.value.trim() === "1"
+          ? "disable requested (not supported)"
+          : "on",
+        src(s.disableHostVerification),
+      ] as [string, string, string]]
+      : []),
+    ...(s.codecEndpoint.value !== undefined
+      ? [["codec endpoint", `${s.codecEndpoint.value} (not supported)`, src(s.codecEndpoint)] as [
+        string,
+        string,
+        string,
+      ]]
+      : []),
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   const lines = rows.map(([k, v, from]) => `  ${k.padEnd(width)}  ${v}  [${from}]`);
@@ -277,6 +313,13 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     })`,
   );
   for (const [k, v] of Object.entries(cfg.notes)) lines.push(`  ${k.padEnd(width)}  ${v}`);
+  if (!cfg.envListed) {
+    lines.push(
+      `  ${
+        "environment".padEnd(width)
+      }  not listable under a scoped --allow-env: TEMPORAL_GRPC_META_* are read from .env and the profile only`,
+    );
+  }
   if (cfg.metricsBind) {
     lines.push(`  ${"metrics".padEnd(width)}  http://${cfg.metricsBind}/metrics`);
   }

@@ -20,6 +20,11 @@ export function splitHostPort(address: string): { host: string; port: number } |
   return { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]) };
 }
 
+/** `address` with any user info (`user:secret@`) replaced by `***@`, for display. */
+export function redactAddress(address: string): string {
+  return address.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/]*@/i, "$1***@");
+}
+
 /**
  * Address hygiene: whitespace (a stray space or a trailing newline), a URL scheme, user info
  * (`user@`, never printed) or a path are errors, each with the corrected `host:port`.

@@ -108,13 +108,27 @@ const cases: Case[] = [
     name: "address given as URL",
     env: { TEMPORAL_ADDRESS: "http://localhost:7233" },
     code: 1,
-    culprit: /TEMPORAL_ADDRESS: .*not host:port/,
+    culprit:
+      /^TEMPORAL_ADDRESS: the address starts with http:\/\/ \(gRPC addresses have no scheme; TLS is TEMPORAL_TLS\): use localhost:7233$/,
   },
   {
     name: "address with a space",
     env: { TEMPORAL_ADDRESS: "local host:7233" },
     code: 1,
-    culprit: /TEMPORAL_ADDRESS: .*not host:port/,
+    culprit: /^TEMPORAL_ADDRESS: the address contains whitespace: use localhost:7233$/,
+  },
+  {
+    name: "address with a trailing newline",
+    env: { TEMPORAL_ADDRESS: "localhost:7233\n" },
+    code: 1,
+    culprit:
+      /^TEMPORAL_ADDRESS: the address has leading or trailing whitespace \(a stray space or newline\): use localhost:7233$/,
+  },
+  {
+    name: "address with user info (never printed)",
+    env: { TEMPORAL_ADDRESS: `me:${API_KEY}@localhost:7233` },
+    code: 1,
+    culprit: /^TEMPORAL_ADDRESS: the address contains user info before @ .*: use localhost:7233$/,
   },
   {
     name: "IPv6 without brackets",
@@ -364,7 +378,8 @@ const cases: Case[] = [
     name: "profile with a bad address",
     env: { TEMPORAL_CONFIG_FILE: tomlBadAddress },
     code: 1,
-    culprit: /profile\.address: "not an address" is not host:port/,
+    culprit:
+      /^profile\.address: the address contains whitespace: write it as host:port, e\.g\. localhost:7233$/,
   },
   {
     name: "profile API key with TLS disabled",
