@@ -305,3 +305,51 @@ Deno.test("Cloud: a wrong port and a malformed namespace id are warnings", async
     'TEMPORAL_NAMESPACE: "Prod_NS.x" does not look like a Temporal Cloud namespace id (<name>.<account-id>: lower-case name, 5-6 character account id)',
   ]);
 });
+
+// --- The process environment -----------------------------------------------------------------
+
+Deno.test("with env listing allowed, TEMPORAL_GRPC_META_* and misspelled names come from the process", async () => {
+  Deno.env.set("TEMPORAL_GRPC_META_X_PROC", "from-process");
+  Deno.env.set("TEMPORAL_NAMESPCE", "typo");
+  try {
+    const cfg = await loadConfig({ noEnvFile: true });
+    assert.equal(cfg.envListed, true);
+    assert.equal(cfg.grpcMetadata["x-proc"], "from-process");
+    assert.ok(
+      lines(cfg.warnings).includes(
+        "TEMPORAL_NAMESPCE: unknown variable in the environment, ignored (did you mean TEMPORAL_NAMESPACE?)",
+      ),
+      lines(cfg.warnings).join("\n"),
+    );
+  } finally {
+    Deno.env.delete("TEMPORAL_GRPC_META_X_PROC");
+    Deno.env.delete("TEMPORAL_NAMESPCE");
+  }
+});
+
+Deno.test("check-env --json: an invalid configuration is exit 1 with the issues, secrets redacted", async () => {
+  const path = await write("json.env", `TEMPORAL_API_KEY=${API_KEY}\nTEMPORAL_ADRESS=x:1\n`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "check-env", "--json", "--env-file", path],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { HOME: `${tmp}/home`, PATH: Deno.env.get("PATH") ?? "", TEMPORAL_TLS: "false" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 1, text + new TextDecoder().decode(out.stderr));
+  assert.ok(!text.includes("SECRET"), "the API key leaked");
+  const r = JSON.parse(text);
+  assert.equal(r.valid, false);
+  assert.equal(r.exitCode, 1);
+  assert.deepEqual(r.connection, { checked: false });
+  assert.deepEqual(r.settings.apiKey, {
+    redacted: `set, ${API_KEY.length} chars`,
+    source: ".env",
+    from: "TEMPORAL_API_KEY",
+  });
+  assert.deepEqual(r.settings.tls, { value: "false", source: "env", from: "TEMPORAL_TLS" });
+  assert.equal(r.errors[0].variable, "TEMPORAL_TLS");
+  assert.equal(r.warnings[0].variable, "TEMPORAL_ADRESS");
+});
