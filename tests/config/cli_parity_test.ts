@@ -117,3 +117,14 @@ Deno.test("the temporal CLI and this project read the same temporal.toml identic
     }
   }
 });
+
+Deno.test("the README's table lists every official setting with its TOML key", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  for (const s of OFFICIAL_SETTINGS) {
+    const row = readme.split("\n").find((l) =>
+      l.startsWith(`| \`${s.env}\``) && l.includes(s.toml ? `\`${s.toml}\`` : "—") &&
+      l.includes(s.here)
+    );
+    assert.ok(row, `README has no row for ${s.env} / ${s.toml} saying: ${s.here}`);
+  }
+});

@@ -353,3 +353,20 @@ Deno.test("check-env --json: an invalid configuration is exit 1 with the issues,
   assert.equal(r.errors[0].variable, "TEMPORAL_TLS");
   assert.equal(r.warnings[0].variable, "TEMPORAL_ADRESS");
 });
+
+Deno.test("check-env under the tasks' scoped --allow-env says the environment is not listable", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "check-env", "--offline"],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { HOME: `${tmp}/home`, PATH: Deno.env.get("PATH") ?? "" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  assert.match(
+    text,
+    /^ {2}environment +not listable under a scoped --allow-env: TEMPORAL_GRPC_META_\* are read from \.env and the profile only$/m,
+  );
+});
