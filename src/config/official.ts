@@ -46,7 +46,7 @@ export const OFFICIAL_SETTINGS: readonly OfficialSetting[] = [
     env: "TEMPORAL_TLS_CLIENT_CERT_PATH",
     toml: "tls.client_cert_path",
     type: "string",
-    here: "read (alias: TEMPORAL_TLS_CERT)",
+    here: "read (alias: TEMPORAL_TLS_CERT); a replaced file is picked up by the running worker",
   },
   {
     env: "TEMPORAL_TLS_CLIENT_CERT_DATA",
@@ -58,7 +58,7 @@ export const OFFICIAL_SETTINGS: readonly OfficialSetting[] = [
     env: "TEMPORAL_TLS_CLIENT_KEY_PATH",
     toml: "tls.client_key_path",
     type: "string",
-    here: "read (alias: TEMPORAL_TLS_KEY)",
+    here: "read (alias: TEMPORAL_TLS_KEY); a replaced file is picked up by the running worker",
   },
   {
     env: "TEMPORAL_TLS_CLIENT_KEY_DATA",

@@ -82,7 +82,8 @@ function where(s: Setting<PemSource>): string {
   return s.value && "path" in s.value ? `${s.value.path}` : "the inline value";
 }
 
-function parseCert(
+/** Parses a PEM certificate, reporting what is wrong with it to `errors`. */
+export function parseCert(
   s: Setting<PemSource>,
   pem: string,
   errors: ConfigIssue[],
@@ -108,7 +109,8 @@ function parseCert(
   }
 }
 
-function parseKey(
+/** Parses an unencrypted PEM private key, reporting what is wrong with it to `errors`. */
+export function parseKey(
   s: Setting<PemSource>,
   pem: string,
   errors: ConfigIssue[],
@@ -143,7 +145,8 @@ function parseKey(
   }
 }
 
-function checkValidity(
+/** Expired or not yet valid: an error; expiring within {@link EXPIRY_WARNING_DAYS}: a warning. */
+export function checkValidity(
   s: Setting<PemSource>,
   cert: X509Certificate,
   now: Date,

@@ -21,6 +21,7 @@ import { DefaultLogger, Runtime, Worker } from "@temporalio/worker";
 import type { LogLevel, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
+import { watchClientCert } from "../config/cert_watch.ts";
 import { createActivities } from "./activities.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
 import type { ActivityOptions } from "./activities.ts";
@@ -138,56 +139,86 @@ export async function runWorker(
   }
   let watch: ReturnType<typeof setInterval> | undefined;
   const stopSignals = absorbRepeatedSignals(() => worker, grace, log);
+  // A changed client certificate/key file recycles the worker: drain, reconnect, start again
+  // (the SDK cannot swap a connection's TLS identity; see src/config/cert_watch.ts).
+  let rotated: TemporalConfig | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
+  options.signal?.addEventListener("abort", stop, { once: true });
+  const stopOn: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const sig of stopOn) Deno.addSignalListener(sig, stop);
   try {
-    const { connection, close } = await connectWorker(cfg, {
-      onRotate: (n) => log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
-      onError: (m) => log(`worker: ${m}`),
-    });
-    try {
-      worker = await Worker.create({
-        connection,
-        namespace: cfg.namespace,
-        taskQueue: cfg.taskQueue,
-        ...(options.workflowBundleCode
-          ? { workflowBundle: { code: options.workflowBundleCode } }
-          : { workflowsPath: WORKFLOWS_PATH }),
-        activities: createActivities({
-          gitToken: cfg.app.gitToken,
-          ai: aiSettingsFromApp(cfg.app),
-          ...options.activities,
-        }),
-        shutdownGraceTime: grace,
-        shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
+    for (let first = true;; first = false) {
+      if (rotated) [cfg, rotated] = [rotated, undefined];
+      const current = cfg;
+      const { connection, close } = await connectWorker(cfg, {
+        onRotate: (n) =>
+          log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
+        onError: (m) => log(`worker: ${m}`),
       });
-      const w = worker;
-      options.signal?.addEventListener("abort", () => {
-        // A programmatic stop (deno task dev) is not an operational event: no state lines.
-        if (watch !== undefined) clearInterval(watch);
-        w.shutdown();
-      }, { once: true });
-      const info: WorkerInfo = {
-        identity: w.options.identity,
-        taskQueue: cfg.taskQueue,
-        namespace: cfg.namespace,
-        address: cfg.address,
-        bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
-        buildId: w.options.buildId ?? "",
-        startupMs: Math.round(performance.now() - started),
-        ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
-        ...(health ? { healthUrl: health.url } : {}),
-      };
-      const running = w.run();
-      await waitRunning(w);
-      if (w.getState() === "RUNNING") {
-        info.startupMs = Math.round(performance.now() - started);
-        options.onReady?.(info);
-        watch = watchState(w, grace, log);
+      const stopCertWatch = watchClientCert(cfg, {
+        onChange: (material, about) => {
+          if (stopped || rotated) return;
+          rotated = { ...current, material: { ...current.material, ...material } };
+          log(`worker: client certificate changed (${about}): recycling the worker`);
+          worker?.shutdown();
+        },
+        onError: (m) => log(`worker: ${m}`),
+      });
+      try {
+        worker = await Worker.create({
+          connection,
+          namespace: cfg.namespace,
+          taskQueue: cfg.taskQueue,
+          ...(options.workflowBundleCode
+            ? { workflowBundle: { code: options.workflowBundleCode } }
+            : { workflowsPath: WORKFLOWS_PATH }),
+          activities: createActivities({
+            gitToken: cfg.app.gitToken,
+            ai: aiSettingsFromApp(cfg.app),
+            ...options.activities,
+          }),
+          shutdownGraceTime: grace,
+          shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
+        });
+        const w = worker;
+        options.signal?.addEventListener("abort", () => {
+          // A programmatic stop (deno task dev) is not an operational event: no state lines.
+          if (watch !== undefined) clearInterval(watch);
+          w.shutdown();
+        }, { once: true });
+        const info: WorkerInfo = {
+          identity: w.options.identity,
+          taskQueue: cfg.taskQueue,
+          namespace: cfg.namespace,
+          address: cfg.address,
+          bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
+          buildId: w.options.buildId ?? "",
+          startupMs: Math.round(performance.now() - started),
+          ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
+          ...(health ? { healthUrl: health.url } : {}),
+        };
+        const running = w.run();
+        await waitRunning(w);
+        if (w.getState() === "RUNNING") {
+          if (first) {
+            info.startupMs = Math.round(performance.now() - started);
+            options.onReady?.(info);
+          } else log("worker: RUNNING again with the new client certificate");
+          if (watch !== undefined) clearInterval(watch);
+          watch = watchState(w, grace, log);
+        }
+        await running;
+      } finally {
+        stopCertWatch();
+        await close();
       }
-      await running;
-    } finally {
-      await close();
+      if (!rotated || stopped) break;
     }
   } finally {
+    for (const sig of stopOn) Deno.removeSignalListener(sig, stop);
     if (watch !== undefined) clearInterval(watch);
     stopSignals();
     await health?.close();

@@ -182,7 +182,10 @@ export interface Gateway extends AsyncDisposable {
   readonly dir: string;
   /** Contents of nginx's error log (level `info`: includes TLS handshake failures). */
   errorLog(): Promise<string>;
-  /** Contents of the access log (one line per request: status, gRPC status, path). */
+  /**
+   * Contents of the access log (one line per request, written when it ends: status, gRPC
+   * status, path, and `client="<subject of the client certificate>"` in mTLS mode).
+   */
   accessLog(): Promise<string>;
   /**
    * `"api-key"` mode only: makes `newKey` the only accepted key. Resolves once a fresh
@@ -568,7 +571,7 @@ events {
 
 http {
   log_format grpc '$time_iso8601 $status grpc-status=$sent_http_grpc_status '
-                  '$request_method $uri $server_protocol';
+                  '$request_method $uri $server_protocol client="$ssl_client_s_dn"';
   access_log ${q(`${d}/access.log`)} grpc;
   client_body_temp_path ${q(`${d}/tmp/client_body`)};
   proxy_temp_path ${q(`${d}/tmp/proxy`)};
