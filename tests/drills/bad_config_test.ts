@@ -62,6 +62,12 @@ const envWhitespaceKey = await file("ws.env", `TEMPORAL_API_KEY="${API_KEY} "\n`
 await Deno.mkdir(`${tmp}/project`);
 const projectEnv = `${tmp}/project/.env`;
 await Deno.writeTextFile(projectEnv, "# comment\nexport TEMPORAL_ADDRESS=localhost:70000\n");
+const tomlWrongTypes = await file(
+  "wrong-types.toml",
+  `[profile.default]\naddress = 7233\n[profile.default.tls]\ndisabled = "yes"\n`,
+);
+const binaryEnv = `${tmp}/binary.env`;
+await Deno.writeFile(binaryEnv, new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe]));
 const fifo = `${tmp}/a-fifo`;
 const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
 assert.equal(mk.code, 0, "mkfifo failed");
@@ -440,6 +446,52 @@ const cases: Case[] = [
     code: 1,
     culprit: /^start: venue list .*a-fifo: it is a FIFO/,
   },
+  // Temporal's official settings: types, unsupported settings, Cloud cross-checks.
+  {
+    name: "TOML: a number for address",
+    env: { TEMPORAL_CONFIG_FILE: tomlWrongTypes },
+    code: 1,
+    culprit:
+      /^profile\.address: expected a quoted string, e\.g\. "…", got the number 7233 \(in .*wrong-types\.toml, profile "default"\)$/,
+  },
+  {
+    name: "TOML: a string for tls.disabled",
+    env: { TEMPORAL_CONFIG_FILE: tomlWrongTypes },
+    code: 1,
+    culprit:
+      /^profile\.tls\.disabled: expected true or false \(no quotes\), got the string "yes" \(in .*wrong-types\.toml, profile "default"\)$/,
+  },
+  {
+    name: "a binary --env-file",
+    args: ["--env-file", binaryEnv],
+    code: 1,
+    culprit: /^--env-file: .*binary\.env: it is not a text file \(not UTF-8\)$/,
+  },
+  {
+    name: "host verification disabled",
+    env: { TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: "true" },
+    code: 1,
+    culprit:
+      /^TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: disabling host verification is not supported by this project/,
+  },
+  {
+    name: "Cloud namespace endpoint for another namespace",
+    env: {
+      TEMPORAL_ADDRESS: "prod.ab12c.tmprl.cloud:7233",
+      TEMPORAL_NAMESPACE: "staging.ab12c",
+      ...mtls,
+    },
+    code: 1,
+    culprit:
+      /^TEMPORAL_NAMESPACE \/ TEMPORAL_ADDRESS: namespace "staging\.ab12c" does not match the namespace endpoint prod\.ab12c\.tmprl\.cloud/,
+  },
+  {
+    name: "--profile naming a missing profile",
+    args: ["--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /^--profile: "nope": no such profile in .*good\.toml/,
+  },
   // Other settings and flags.
   {
     name: "bad TEMPORAL_METRICS_BIND",
@@ -495,6 +547,14 @@ const cases: Case[] = [
     args: ["--no-bundle", "--grace", "soon"],
     code: 1,
     culprit: /^worker: --grace must be milliseconds, got "soon"/,
+  },
+  {
+    name: "worker: --profile naming a missing profile",
+    task: "worker",
+    args: ["--no-bundle", "--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /--profile: "nope": no such profile in .*good\.toml/,
   },
   {
     name: "start: Cloud without auth",
