@@ -7,7 +7,9 @@
  * A `.env` value never overrides a variable already set (non-empty) in the environment; an empty
  * value counts as unset everywhere (see {@link mergeVars}).
  *
- * Only the variables in {@link ENV_NAMES} are read, so `--allow-env=<those names>` suffices.
+ * Only the variables in {@link ENV_NAMES} are read, so `--allow-env=<those names>` suffices;
+ * when the process may list its environment (plain `--allow-env`), `TEMPORAL_*` names are listed
+ * too, for `TEMPORAL_GRPC_META_<NAME>` and warnings about misspelled names.
  *
  * @example
  * ```ts
