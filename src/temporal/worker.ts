@@ -153,6 +153,7 @@ export async function runWorker(
     for (let first = true;; first = false) {
       if (rotated) [cfg, rotated] = [rotated, undefined];
       const current = cfg;
+      let onAbort: (() => void) | undefined;
       const { connection, close } = await connectWorker(cfg, {
         onRotate: (n) =>
           log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
@@ -160,10 +161,10 @@ export async function runWorker(
       });
       const stopCertWatch = watchClientCert(cfg, {
         onChange: (material, about) => {
-          if (stopped || rotated) return;
+          if (stopped || rotated || worker?.getState() !== "RUNNING") return;
           rotated = { ...current, material: { ...current.material, ...material } };
           log(`worker: client certificate changed (${about}): recycling the worker`);
-          worker?.shutdown();
+          worker.shutdown();
         },
         onError: (m) => log(`worker: ${m}`),
       });
@@ -184,11 +185,12 @@ export async function runWorker(
           shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
         });
         const w = worker;
-        options.signal?.addEventListener("abort", () => {
+        onAbort = () => {
           // A programmatic stop (deno task dev) is not an operational event: no state lines.
           if (watch !== undefined) clearInterval(watch);
           w.shutdown();
-        }, { once: true });
+        };
+        options.signal?.addEventListener("abort", onAbort, { once: true });
         const info: WorkerInfo = {
           identity: w.options.identity,
           taskQueue: cfg.taskQueue,
@@ -212,6 +214,8 @@ export async function runWorker(
         }
         await running;
       } finally {
+        // This worker is done: a later abort concerns the next one.
+        if (onAbort) options.signal?.removeEventListener("abort", onAbort);
         stopCertWatch();
         await close();
       }
