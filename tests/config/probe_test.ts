@@ -168,3 +168,20 @@ Deno.test("server certificate for another name: suggests TEMPORAL_TLS_SERVER_NAM
     s.close();
   }
 });
+
+Deno.test("an expired server certificate is named as such", async () => {
+  // The harness's expired certificate is a client certificate for CN=expired; rustls checks
+  // the validity period first.
+  const s = tlsServer(certs.expiredClientCert, certs.expiredClientKey);
+  try {
+    assert.equal(
+      await probeLine({
+        TEMPORAL_ADDRESS: `localhost:${s.port}`,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
+      }),
+      `cannot connect to localhost:${s.port}: server certificate not trusted: the server's certificate is expired or not yet valid`,
+    );
+  } finally {
+    s.close();
+  }
+});
