@@ -85,7 +85,7 @@ function closedPort(): number {
 
 interface Case {
   name: string;
-  task?: "check-env" | "worker" | "start";
+  task?: "check-env" | "worker" | "start" | "schedule" | "dev";
   args?: string[];
   env?: Record<string, string>;
   cwd?: string;
@@ -552,6 +552,22 @@ const cases: Case[] = [
     name: "worker: --profile naming a missing profile",
     task: "worker",
     args: ["--no-bundle", "--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /--profile: "nope": no such profile in .*good\.toml/,
+  },
+  {
+    name: "schedule: --profile naming a missing profile",
+    task: "schedule",
+    args: ["list", "--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /--profile: "nope": no such profile in .*good\.toml/,
+  },
+  {
+    name: "dev: --profile naming a missing profile",
+    task: "dev",
+    args: ["--offline", "--profile", "nope"],
     env: { TEMPORAL_CONFIG_FILE: goodToml },
     code: 1,
     culprit: /--profile: "nope": no such profile in .*good\.toml/,
