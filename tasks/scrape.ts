@@ -9,7 +9,12 @@ import { loadVenueList } from "../src/venues/list.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { optionalValue, parseDateFlagOptional, RESULT_FLAGS } from "../src/flags.ts";
 import { pacificToday } from "../src/time.ts";
-import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
+import {
+  applyAiTouches,
+  DEFAULT_PREVIEW_DIR,
+  previewAiSettings,
+  reportResult,
+} from "../src/preview_cli.ts";
 
 const USAGE =
   `Usage: deno task scrape [--offline] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -20,7 +25,8 @@ Reads every venue's schedule directly (no Temporal) and prints today through tod
   --date YYYY-MM-DD  compute the window as of this Pacific day (default today; offline: ${FIXTURE_DATE})
   --json             print the result as JSON
   --verbose          show descriptions and per-venue error details
-  --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
+  --preview [DIR]    also write the web page, data.json and calendar feeds to DIR (default ${DEFAULT_PREVIEW_DIR}/);
+                     with ANTHROPIC_API_KEY set, runs the AI touches first (vision names, haiku)
 Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
 
 await main("scrape", async () => {
@@ -33,8 +39,9 @@ await main("scrape", async () => {
   let venues = await loadVenueList(values.venues);
   await using fixtures = values.offline ? await startFixtureServer() : undefined;
   if (fixtures) venues = fixtures.venueList(venues);
-  const result = await scrapeAll(venues, {
+  let result = await scrapeAll(venues, {
     date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
   });
+  if (values.preview !== undefined) result = await applyAiTouches(result, previewAiSettings());
   return await reportResult(result, values);
 });

@@ -60,6 +60,8 @@ export interface AiSettings {
    * fetch. Default `"base64"`.
    */
   imageMode?: "base64" | "url";
+  /** `HAIKU_PROMPT_FILE`: the haiku's prompt template, read at each haiku; default: built in. */
+  haikuPromptFile?: string;
   /** Where the one-line skip notices go; default `console.warn`. Lines never hold the key. */
   log?: (line: string) => void;
 }
@@ -72,10 +74,12 @@ export interface AiSettings {
  * @returns The AI settings.
  */
 export function aiSettingsFromApp(
-  app: Pick<
-    AppSettings,
-    "anthropicApiKey" | "anthropicModel" | "visionEnabled" | "anthropicBaseUrl"
-  >,
+  app:
+    & Pick<
+      AppSettings,
+      "anthropicApiKey" | "anthropicModel" | "visionEnabled" | "anthropicBaseUrl"
+    >
+    & { haikuPromptFile?: string },
   overrides: Partial<AiSettings> = {},
 ): AiSettings {
   return {
@@ -83,6 +87,7 @@ export function aiSettingsFromApp(
     model: app.anthropicModel,
     visionEnabled: app.visionEnabled,
     ...(app.anthropicBaseUrl ? { baseURL: app.anthropicBaseUrl } : {}),
+    ...(app.haikuPromptFile ? { haikuPromptFile: app.haikuPromptFile } : {}),
     ...overrides,
   };
 }

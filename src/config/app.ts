@@ -16,6 +16,7 @@
 import type { EnvMap } from "./sources.ts";
 import type { DeployTarget } from "../model.ts";
 import type { ConfigIssue } from "./resolve.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
 
 /** Variables read for application settings. */
 export const APP_ENV_NAMES = [
@@ -28,6 +29,8 @@ export const APP_ENV_NAMES = [
   "ANTHROPIC_MODEL",
   "ANTHROPIC_BASE_URL",
   "VISION_ANALYSIS_ENABLED",
+  "PAGE_CHECKED_REFRESH_HOURS",
+  "HAIKU_PROMPT_FILE",
 ] as const;
 
 /** Application settings. `gitToken` and `anthropicApiKey` are secrets: never print them. */
@@ -42,6 +45,10 @@ export interface AppSettings {
   anthropicModel: string;
   /** `VISION_ANALYSIS_ENABLED` (default true when an API key is set). */
   visionEnabled: boolean;
+  /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
+  pageCheckedRefreshHours: number;
+  /** `HAIKU_PROMPT_FILE`: a prompt template for the haiku (see `src/ai/haiku.ts`); default: built in. */
+  haikuPromptFile?: string;
   issues: ConfigIssue[];
 }
 
@@ -74,8 +81,19 @@ export function readAppSettings(vars: EnvMap): AppSettings {
       message: `"${vars.VISION_ANALYSIS_ENABLED}" is not true or false`,
     });
   }
+  let pageCheckedRefreshHours = DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
+  try {
+    pageCheckedRefreshHours = parseRefreshHours(vars.PAGE_CHECKED_REFRESH_HOURS);
+  } catch {
+    issues.push({
+      variable: "PAGE_CHECKED_REFRESH_HOURS",
+      message: `"${vars.PAGE_CHECKED_REFRESH_HOURS}" is not a number of hours between 0 and 168`,
+    });
+  }
   return {
     deploy,
+    pageCheckedRefreshHours,
+    ...(vars.HAIKU_PROMPT_FILE?.trim() ? { haikuPromptFile: vars.HAIKU_PROMPT_FILE.trim() } : {}),
     gitToken: vars.GIT_TOKEN || undefined,
     anthropicApiKey: vars.ANTHROPIC_API_KEY || undefined,
     anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,

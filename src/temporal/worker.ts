@@ -179,6 +179,7 @@ export async function runWorker(
           activities: createActivities({
             gitToken: cfg.app.gitToken,
             ai: aiSettingsFromApp(cfg.app),
+            pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
             ...options.activities,
           }),
           shutdownGraceTime: grace,
