@@ -78,6 +78,7 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
     }
   }
   if (r.deploy) lines.push(`Deploy: ${r.deploy.message}`);
+  if (r.deploy?.warning) lines.push(`Deploy warning: ${r.deploy.warning}`);
   return lines.join("\n");
 }
 
