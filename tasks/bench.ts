@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlagsOrExit } from "../src/cli.ts";
 import os from "node:os";
 import { startDevServer } from "../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
@@ -26,17 +26,27 @@ import type { WatchedChild } from "../src/ops/child.ts";
 import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    runs: { type: "string", default: "200" },
-    samples: { type: "string", default: "20" },
-    out: { type: "string", default: `${ROOT}bench/results.md` },
-  },
-  strict: true,
-});
+const USAGE = `Usage: deno task bench [--runs N] [--samples N] [--out FILE]
+
+Benchmarks orchestration overhead, worker cold start, throughput, worker RSS and check-env
+latency on a local dev server with the fixture venues (about 1-3 minutes).
+  --runs N     workflow runs of the throughput part (default 200)
+  --samples N  samples of the in-process measurements (default 20)
+  --out FILE   where to write the results table (default bench/results.md)`;
+const { values: parsed } = parseFlagsOrExit("bench", Deno.args, {
+  runs: { type: "string", default: "200" },
+  samples: { type: "string", default: "20" },
+  out: { type: "string", default: `${ROOT}bench/results.md` },
+}, USAGE);
+const flags = parsed;
 const RUNS = Number(flags.runs);
 const SAMPLES = Number(flags.samples);
+for (const [name, n] of [["--runs", RUNS], ["--samples", SAMPLES]] as const) {
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: ${name} must be a positive integer (see --help)`);
+    Deno.exit(1);
+  }
+}
 
 const log = (l: string) => console.error(`bench: ${l}`);
 
@@ -348,3 +358,6 @@ await Deno.writeTextFile(flags.out!, md);
 // Keep the results file as `deno fmt` would write it (aligned table columns).
 await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", flags.out!], cwd: ROOT }).output();
 log(`wrote ${flags.out}`);
+// The SDK Runtime forwards the native core's logs to the worker's logger, which keeps the
+// process alive after the in-process worker stopped.
+Deno.exit(0);

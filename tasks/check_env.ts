@@ -5,10 +5,11 @@
  * Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.
  * @module
  */
-import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
 import { describeConfig, formatIssue, loadConfig } from "../src/config/mod.ts";
 import type { TemporalConfig } from "../src/config/mod.ts";
 import { configReport, type ReportConnection } from "../src/config/report.ts";
+import { userPath } from "../src/flags.ts";
 
 const USAGE =
   `Usage: deno task check-env [--env-file FILE] [--profile NAME] [--offline] [--timeout MS] [--json]
@@ -30,7 +31,7 @@ async function connect(cfg: TemporalConfig, timeoutMs: number): Promise<ReportCo
 }
 
 await main("check-env", async () => {
-  const { values } = parseFlags(Deno.args, {
+  const { values } = parseFlags(taskArgs(), {
     "env-file": { type: "string" },
     profile: { type: "string" },
     offline: { type: "boolean" },
@@ -46,7 +47,7 @@ await main("check-env", async () => {
   if (values.profile !== undefined && values.profile.trim() === "") {
     throw new UsageError("--profile needs a profile name");
   }
-  const cfg = await loadConfig({ envFile: values["env-file"], profile: values.profile });
+  const cfg = await loadConfig({ envFile: userPath(values["env-file"]), profile: values.profile });
   if (values.json) {
     const connection: ReportConnection = cfg.errors.length || values.offline
       ? { checked: false }

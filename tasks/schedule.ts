@@ -26,7 +26,7 @@ import {
   updateScheduleTiming,
 } from "../src/schedule.ts";
 import type { CreateScheduleOptions } from "../src/schedule.ts";
-import { parseDateFlagOptional } from "../src/flags.ts";
+import { parseDateFlagOptional, userPath } from "../src/flags.ts";
 import type { Client } from "@temporalio/client";
 
 const USAGE = `Usage: deno task schedule <command> [options]
@@ -145,7 +145,9 @@ await main("schedule", async () => {
     );
   }
   const command = first as Command;
-  const { values: v, positionals } = parseFlags(rest, COMMANDS[command], USAGE);
+  const { values: v, positionals } = parseFlags(rest, COMMANDS[command], USAGE, {
+    positionals: true,
+  });
   const values = v as Record<string, string | boolean | undefined>;
   const str = (k: string) => values[k] as string | undefined;
   const json = values.json === true;
@@ -165,7 +167,7 @@ await main("schedule", async () => {
           cron: str("cron"),
           timezone: str("timezone"),
         }),
-        venuesPath: str("venues"),
+        venuesPath: userPath(str("venues")),
         deploy: values.deploy === true,
         date: parseDateFlagOptional(str("date")),
         note: str("note"),
@@ -174,7 +176,7 @@ await main("schedule", async () => {
         update: values.update === true,
       };
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           const verb = await createSchedule(client, cfg, options);
           const info = await describeSchedule(client, cfg, id);
@@ -190,7 +192,7 @@ await main("schedule", async () => {
         timezone: str("timezone"),
       });
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           await updateScheduleTiming(client, cfg, id, timing);
           const info = await describeSchedule(client, cfg, id);
@@ -200,7 +202,7 @@ await main("schedule", async () => {
     }
     case "list":
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           const entries = await listSchedules(client, cfg);
           print(entries, formatScheduleList(entries, cfg.namespace));
@@ -208,7 +210,7 @@ await main("schedule", async () => {
       );
     case "describe":
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           const info = await describeSchedule(client, cfg, id);
           print(info, formatScheduleInfo(info));
@@ -217,7 +219,7 @@ await main("schedule", async () => {
     case "pause":
     case "unpause":
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           await (command === "pause" ? pauseSchedule : unpauseSchedule)(
             client,
@@ -232,7 +234,7 @@ await main("schedule", async () => {
     case "trigger": {
       const overlap = str("overlap") === undefined ? "allow-all" : parseOverlap(str("overlap"));
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           await triggerSchedule(client, cfg, id, overlap);
           print({ id, triggered: true, overlap }, `triggered schedule ${id} (overlap ${overlap})`);
@@ -241,7 +243,7 @@ await main("schedule", async () => {
     }
     case "delete":
       return await withClient(
-        { envFile: str("env-file"), profile: str("profile") },
+        { envFile: userPath(str("env-file")), profile: str("profile") },
         async (client, cfg) => {
           await deleteSchedule(client, cfg, id);
           print({ id, deleted: true }, `deleted schedule ${id}`);

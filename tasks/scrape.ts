@@ -7,7 +7,7 @@ import { main, parseFlags } from "../src/cli.ts";
 import { scrapeAll } from "../src/pipeline.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
-import { optionalValue, parseDateFlagOptional, RESULT_FLAGS } from "../src/flags.ts";
+import { optionalValue, parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/flags.ts";
 import { pacificToday } from "../src/time.ts";
 import {
   applyAiTouches,
@@ -36,12 +36,16 @@ await main("scrape", async () => {
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlagOptional(values.date);
-  let venues = await loadVenueList(values.venues);
+  let venues = await loadVenueList(userPath(values.venues));
   await using fixtures = values.offline ? await startFixtureServer() : undefined;
   if (fixtures) venues = fixtures.venueList(venues);
   let result = await scrapeAll(venues, {
     date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
   });
   if (values.preview !== undefined) result = await applyAiTouches(result, previewAiSettings());
-  return await reportResult(result, values);
+  return await reportResult(result, {
+    ...values,
+    preview: userPath(values.preview),
+    offlineHint: "`deno task scrape --offline`",
+  });
 });

@@ -87,6 +87,20 @@ async function probeTcp(
   }
 }
 
+/**
+ * What to do when the server answers in plaintext. TLS can be turned off only without
+ * credentials: with an API key or a client certificate, `TEMPORAL_TLS=false` is itself an error.
+ */
+function plaintextAdvice(cfg: TemporalConfig): string {
+  if (cfg.material.apiKey !== undefined) {
+    return "an API key is only sent over TLS: check TEMPORAL_ADDRESS, or for a plaintext server such as the local dev server unset TEMPORAL_API_KEY / TEMPORAL_API_KEY_FILE";
+  }
+  if (cfg.material.clientCert) {
+    return "a client certificate needs TLS: check TEMPORAL_ADDRESS, or for a plaintext server unset TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY";
+  }
+  return "set TEMPORAL_TLS=false for a plaintext server";
+}
+
 async function probeTls(
   address: string,
   cfg: TemporalConfig,
@@ -136,7 +150,9 @@ async function probeTls(
       throw new ConnectionFailedError(
         address,
         "TLS handshake failed",
-        `TLS handshake with ${host} failed: the server does not speak TLS here (set TEMPORAL_TLS=false for a plaintext server)`,
+        `TLS handshake with ${host} failed: the server does not speak TLS here (${
+          plaintextAdvice(cfg)
+        })`,
       );
     }
     throw new ConnectionFailedError(

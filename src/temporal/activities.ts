@@ -31,6 +31,7 @@ import { createAiActivities } from "../ai/activities.ts";
 import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpStatusError, ParseError } from "../http.ts";
 import { fetchVenueEvents } from "../pipeline.ts";
+import { activityFetch } from "./cancellable_fetch.ts";
 
 /** Options of {@link createActivities}. */
 export interface ActivityOptions {
@@ -59,7 +60,8 @@ export interface DeployOutcome {
 
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
-  const http = options.http ?? new HttpClient({ retries: 0 });
+  // activityFetch: the worker's shutdown grace period also aborts requests in flight.
+  const http = options.http ?? new HttpClient({ retries: 0, fetch: activityFetch });
   const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
   const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {

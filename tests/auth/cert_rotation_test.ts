@@ -92,7 +92,7 @@ Deno.test("client certificate rotation under a running worker behind the mTLS ga
     ).length;
 
   await using worker = await spawnTask("worker", [], { env });
-  await worker.waitFor(/worker: RUNNING/, 60_000);
+  await worker.waitFor(/RUNNING on /, 60_000);
   const first = await runTask("start", startArgs, { env: starter });
   assert.equal(first.code, 0, first.stdout + first.stderr + worker.output());
   await until(async () => (await workerCalls("worker-one")) > 0, "the first certificate's calls");
@@ -101,17 +101,17 @@ Deno.test("client certificate rotation under a running worker behind the mTLS ga
   await Deno.copyFile(`${tmp}/two.crt`, `${certPath}.tmp`);
   await Deno.rename(`${certPath}.tmp`, certPath);
   await worker.waitFor(
-    /worker: client certificate not rotated, keeping the current one: TEMPORAL_TLS_CERT \/ TEMPORAL_TLS_KEY: the new client certificate and key do not belong together/,
+    /client certificate not rotated, keeping the current one: TEMPORAL_TLS_CERT \/ TEMPORAL_TLS_KEY: the new client certificate and key do not belong together/,
     30_000,
   );
   // Then the key arrives: the worker recycles onto the new pair, without a restart.
   await Deno.copyFile(`${tmp}/two.key`, `${keyPath}.tmp`);
   await Deno.rename(`${keyPath}.tmp`, keyPath);
   await worker.waitFor(
-    /worker: client certificate changed \(subject .*CN=worker-two.*\): recycling/,
+    /client certificate changed \(subject .*CN=worker-two.*\): recycling/,
     30_000,
   );
-  await worker.waitFor(/worker: RUNNING again with the new client certificate/, 60_000);
+  await worker.waitFor(/RUNNING again with the new client certificate/, 60_000);
   const oneBefore = await workerCalls("worker-one");
   const second = await runTask("start", startArgs, { env: starter });
   assert.equal(second.code, 0, second.stdout + second.stderr + worker.output());
@@ -119,6 +119,6 @@ Deno.test("client certificate rotation under a running worker behind the mTLS ga
   await until(async () => (await workerCalls("worker-two")) > 0, "the new certificate's calls");
   assert.equal(await workerCalls("worker-one"), oneBefore, "the old certificate was still used");
   assert.equal(await worker.stop(), 0, worker.output());
-  assert.equal(worker.output().match(/worker: RUNNING on /g)?.length, 1, "the worker restarted");
+  assert.equal(worker.output().match(/RUNNING on /g)?.length, 1, "the worker restarted");
   await Deno.remove(tmp, { recursive: true });
 });
