@@ -114,6 +114,14 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     const isReady = new Promise<void>((r) => (ready = r));
     worker = runWorker(cfg, {
       signal: abort.signal,
+      // Offline, the venues are our fixture server on loopback: allow exactly its origin.
+      ...(fixtures
+        ? {
+          activities: {
+            venueFetch: { ...cfg.app.venueFetch, allowPrivateNetworks: fixtures.allowList },
+          },
+        }
+        : {}),
       onReady: (i) => {
         log(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
         ready();

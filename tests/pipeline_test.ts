@@ -7,7 +7,7 @@ import { loadVenueList } from "../src/venues/list.ts";
 import { VENUE_KEYS } from "../src/venues/registry.ts";
 
 const fastHttp = (o: ConstructorParameters<typeof HttpClient>[0] = {}) =>
-  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 1, ...o });
+  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 1, allowPrivateNetworks: true, ...o });
 
 const startMs = (e: FoodTruckEvent) => (e.start ? Date.parse(e.start) : Infinity);
 const dedupeKey = (e: FoodTruckEvent) =>

@@ -154,6 +154,7 @@ export async function runWorker(
         activities: createActivities({
           gitToken: cfg.app.gitToken,
           ai: aiSettingsFromApp(cfg.app),
+          venueFetch: cfg.app.venueFetch,
           ...options.activities,
         }),
         shutdownGraceTime: grace,

@@ -11,7 +11,15 @@ const TODAY = "2026-11-25";
 const HAIKU = "Smoke curls from the grill\nbrisket waits by the taproom\nrain on Ballard docks";
 
 function settings(baseURL: string, more: Partial<AiSettings> = {}): AiSettings {
-  return { apiKey: KEY, model: MODEL, baseURL, timeoutMs: 2000, maxRetries: 2, ...more };
+  return {
+    apiKey: KEY,
+    model: MODEL,
+    baseURL,
+    timeoutMs: 2000,
+    maxRetries: 2,
+    allowPrivateNetworks: true,
+    ...more,
+  };
 }
 
 function ev(truckName: string, imageUrl?: string): VisionEvent {
@@ -118,7 +126,9 @@ Deno.test("activities: with no key configured, no request at all", async () => {
   await withStandIn(() => ({ text: HAIKU }), async ({ api, logs }) => {
     // The way the worker builds them: from the app settings, here with no ANTHROPIC_API_KEY.
     const app = readAppSettings({});
-    const ai = createAiActivities(aiSettingsFromApp(app, { baseURL: api.url }));
+    const ai = createAiActivities(
+      aiSettingsFromApp(app, { baseURL: api.url, allowPrivateNetworks: true }),
+    );
     const events = [ev("TBD", `${api.url}/images/logo.png`), ev("Woodshop BBQ")];
     assert.strictEqual(await ai.extractTruckNames(events), events);
     assert.equal(await ai.generateHaiku(events, TODAY), null);

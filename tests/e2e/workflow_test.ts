@@ -24,6 +24,7 @@ Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker 
   const env = {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: `e2e-${crypto.randomUUID().slice(0, 8)}`,
+    ...fixtures.allowEnv, // the venues are the local fixture server
   };
   await using worker = await spawnTask("worker", [], { env });
   await worker.waitFor(/worker: RUNNING/, 60_000);
