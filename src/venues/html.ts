@@ -67,11 +67,24 @@ const OPTIONAL_END = new Set([
 ]);
 const RAW_TEXT = new Set(["script", "style", "textarea", "title", "xmp", "noscript"]);
 
-/** Depth and element count of `html` as a quick tag scan sees them (an upper-bound estimate). */
-export function htmlShape(html: string): { depth: number; elements: number } {
+/** True for the characters of a tag name: ASCII letters, digits and `-`. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/**
+ * Depth and element count of `html` as a quick tag scan sees them (an upper-bound estimate).
+ * The scan stops as soon as the depth passes `stopDepth` or the count passes `stopElements`
+ * (default: never), so a hostile page costs only what it takes to see it is one.
+ */
+export function htmlShape(
+  html: string,
+  stopDepth = Infinity,
+  stopElements = Infinity,
+): { depth: number; elements: number } {
   let depth = 0, maxDepth = 0, elements = 0;
   let i = 0;
-  while (true) {
+  while (maxDepth <= stopDepth && elements <= stopElements) {
     const lt = html.indexOf("<", i);
     if (lt < 0 || lt + 1 >= html.length) break;
     if (html.startsWith("<!--", lt)) {
@@ -80,10 +93,10 @@ export function htmlShape(html: string): { depth: number; elements: number } {
       i = end + 3;
       continue;
     }
-    const closing = html[lt + 1] === "/";
+    const closing = html.charCodeAt(lt + 1) === 47; // "/"
     let j = lt + (closing ? 2 : 1);
     const nameStart = j;
-    while (j < html.length && /[A-Za-z0-9-]/.test(html[j])) j++;
+    while (j < html.length && isNameChar(html.charCodeAt(j))) j++;
     if (j === nameStart) {
       i = lt + 1;
       continue;
@@ -103,7 +116,7 @@ export function htmlShape(html: string): { depth: number; elements: number } {
       i = end;
       continue;
     }
-    if (VOID.has(name) || OPTIONAL_END.has(name) || html[gt - 1] === "/") continue;
+    if (VOID.has(name) || OPTIONAL_END.has(name) || html.charCodeAt(gt - 1) === 47) continue;
     depth++;
     if (depth > maxDepth) maxDepth = depth;
   }
@@ -125,7 +138,7 @@ function findEndTag(html: string, name: string, from: number): number {
  *   {@link MAX_HTML_ELEMENTS} elements (a hostile or broken page: parsing it would stall).
  */
 export function loadHtml(html: string): cheerio.CheerioAPI {
-  const { depth, elements } = htmlShape(html);
+  const { depth, elements } = htmlShape(html, MAX_HTML_DEPTH, MAX_HTML_ELEMENTS);
   if (depth > MAX_HTML_DEPTH) {
     throw new ParseError(
       `the page nests elements more than ${MAX_HTML_DEPTH} deep; not parsed`,

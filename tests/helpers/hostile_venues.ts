@@ -5,6 +5,7 @@
  *
  * Routes of the hostile server:
  * - `/nested/ballard/`: ~1 MB of 100,000 nested `<div>`s (quadratic for the HTML parser);
+ *   `?n=N` for N levels instead;
  * - `/huge/`: a 200 MB body, streamed without Content-Length;
  * - `/endless/`: a body that never ends, as fast as the client reads;
  * - `/redirect/`: 302 to the inner server (`http://127.0.0.1:<inner>/admin`);
@@ -77,12 +78,17 @@ export function startHostileServers(): HostileServers {
     return new Response("inner admin page: SECRET-INNER");
   });
   const innerOrigin = `http://127.0.0.1:${inner.addr.port}`;
-  const nested = nestedPage();
+  const nested = new Map<number, string>();
   const many = manySlots(2000);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const path = new URL(req.url).pathname;
+    const url = new URL(req.url);
+    const path = url.pathname;
     const html = { "content-type": "text/html; charset=utf-8" };
-    if (path.startsWith("/nested/")) return new Response(nested, { headers: html });
+    if (path.startsWith("/nested/")) {
+      const n = Math.min(Number(url.searchParams.get("n") ?? 100_000) || 100_000, 1_000_000);
+      if (!nested.has(n)) nested.set(n, nestedPage(n));
+      return new Response(nested.get(n), { headers: html });
+    }
     if (path.startsWith("/huge/")) return new Response(stream(200 * 1024 * 1024, count));
     if (path.startsWith("/endless/")) return new Response(stream(Infinity, count));
     if (path.startsWith("/redirect/")) {
