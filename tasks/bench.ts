@@ -212,9 +212,7 @@ async function hostileSection(
       `${ms(median(alone))} (min ${ms(Math.min(...alone))}, max ${ms(Math.max(...alone))})`,
     );
     add(
-      `same, while a venue serving 100,000 nested `<
-        div
-      >`s is read beside them (median of ${samples})`,
+      `same, while a venue serving 100,000 nested \`<div>\`s is read beside them (median of ${samples})`,
       `${ms(median(beside))} (min ${ms(Math.min(...beside))}, max ${ms(Math.max(...beside))})`,
       "unchanged within noise",
       median(beside) <= Math.max(...alone),
@@ -242,7 +240,7 @@ async function hostileSection(
       `${ms(mb)} (min ${ms(Math.min(...base))}, max ${ms(Math.max(...base))})`,
     );
     add(
-      `same plus a venue serving 100,000 nested `<div>`s (median of ${n}; it fails with "${
+      `same plus a venue serving 100,000 nested \`<div>\`s (median of ${n}; it fails with "${
         nestedDetail.slice(0, 70)
       }")`,
       `${ms(mn)} (min ${ms(Math.min(...withNested))}, max ${ms(Math.max(...withNested))})`,
