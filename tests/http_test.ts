@@ -285,6 +285,9 @@ Deno.test("http guard: a redirect to file: is refused; redirect loops stop", asy
   assert.ok(loop instanceof HttpRefusedError, String(loop));
   assert.match(loop.message, /more than 3 redirects/);
   assert.equal(s.count, 1 + 4);
+  const byDefault = await rejection(fast({ retries: 0 }).text(s.url("/loop")));
+  assert.match(byDefault.message, /more than 5 redirects/);
+  assert.equal(s.count, 1 + 4 + 6);
 });
 
 Deno.test("http guard: a body over the cap is refused while streaming, without Content-Length", async () => {
