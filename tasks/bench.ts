@@ -262,6 +262,14 @@ function hostileMarkdown(list: Row[], seconds: number): string {
     } s, ` +
     `${new Date().toISOString()}. Venues are local servers (tests/helpers/hostile_venues.ts).`,
     "",
+    ...measurementTable(list),
+    "",
+  ].join("\n");
+}
+
+/** The markdown table of `list` (measurement, result, target, ✓/✗). */
+function measurementTable(list: Row[]): string[] {
+  return [
     "| Measurement | Result | Target | |",
     "|---|---|---|---|",
     ...list.map((r) =>
@@ -269,8 +277,7 @@ function hostileMarkdown(list: Row[], seconds: number): string {
         r.ok === undefined ? "" : r.ok ? "✓" : "✗"
       } |`
     ),
-    "",
-  ].join("\n");
+  ];
 }
 
 /** Writes `md` to the results file and formats it as `deno fmt` would. */
@@ -555,13 +562,7 @@ const md = [
   "|---|---|",
   ...Object.entries(info).map(([k, v]) => `| ${k} | ${v} |`),
   "",
-  "| Measurement | Result | Target | |",
-  "|---|---|---|---|",
-  ...rows.map((r) =>
-    `| ${r.what} | ${r.result} | ${r.target || "-"} | ${
-      r.ok === undefined ? "" : r.ok ? "✓" : "✗"
-    } |`
-  ),
+  ...measurementTable(rows),
   "",
   hostileMarkdown(hostileRows, hostileS),
 ].join("\n");

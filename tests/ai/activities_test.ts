@@ -4,23 +4,14 @@ import type { AiSettings } from "../../src/ai/client.ts";
 import { aiSettingsFromApp } from "../../src/ai/client.ts";
 import type { VisionEvent } from "../../src/ai/vision.ts";
 import { readAppSettings } from "../../src/config/app.ts";
-import { KEY, sentKey, withStandIn } from "./_standin.ts";
+import { KEY, sentKey, standInSettings, withStandIn } from "./_standin.ts";
 
 const MODEL = "claude-test-model-3";
 const TODAY = "2026-11-25";
 const HAIKU = "Smoke curls from the grill\nbrisket waits by the taproom\nrain on Ballard docks";
 
-function settings(baseURL: string, more: Partial<AiSettings> = {}): AiSettings {
-  return {
-    apiKey: KEY,
-    model: MODEL,
-    baseURL,
-    timeoutMs: 2000,
-    maxRetries: 2,
-    allowPrivateNetworks: true,
-    ...more,
-  };
-}
+const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
+  standInSettings(baseURL, MODEL, more);
 
 function ev(truckName: string, imageUrl?: string): VisionEvent {
   return {

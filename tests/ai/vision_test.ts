@@ -10,24 +10,21 @@ import {
   VISION_PROMPT,
   type VisionEvent,
 } from "../../src/ai/vision.ts";
-import { assertNoKeyIn, KEY, PNG_BYTES, sentKey, withStandIn } from "./_standin.ts";
+import {
+  assertNoKeyIn,
+  KEY,
+  PNG_BYTES,
+  sentKey,
+  standInSettings,
+  withStandIn,
+} from "./_standin.ts";
 import { AiBaseUrlError, checkAiBaseUrl, createAiClient } from "../../src/ai/client.ts";
 import { readAppSettings } from "../../src/config/app.ts";
 
 const MODEL = "claude-test-model-1";
 
-function settings(baseURL: string, more: Partial<AiSettings> = {}): AiSettings {
-  // The images come from the loopback stand-in: allowed explicitly.
-  return {
-    apiKey: KEY,
-    model: MODEL,
-    baseURL,
-    timeoutMs: 2000,
-    maxRetries: 2,
-    allowPrivateNetworks: true,
-    ...more,
-  };
-}
+const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
+  standInSettings(baseURL, MODEL, more);
 
 function ev(truckName: string, imageUrl?: string, date = "2026-11-25"): VisionEvent {
   return {

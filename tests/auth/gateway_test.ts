@@ -215,6 +215,7 @@ Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, in
         TEMPORAL_API_KEY_FILE: keyFile,
         ...ca,
         ...queue(),
+        ...fixtures.allowEnv,
       };
       await using worker = await spawnTask("worker", [], { env });
       await worker.waitFor(/worker: RUNNING/, 60_000);

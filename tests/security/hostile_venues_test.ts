@@ -24,6 +24,31 @@ async function secretFile(dir: string): Promise<string> {
   return path;
 }
 
+/**
+ * The pieces every attack here needs: a temp dir holding the secret file, the fixture server
+ * (healthy venues), the hostile servers, and the allow list naming only those two origins.
+ */
+async function hostileSetup(prefix: string) {
+  const tmp = await Deno.makeTempDir({ prefix });
+  const fixtures = await startFixtureServer();
+  const hostile = startHostileServers();
+  const secret = await secretFile(tmp);
+  const real = fixtures.venueList(await loadVenueList());
+  return {
+    tmp,
+    secret,
+    hostile,
+    byKey: (k: string) => real.find((v) => v.key === k)!,
+    /** The fixture and hostile servers stand for public sites; the inner port stays internal. */
+    allow: `${fixtures.allowList[0]},${hostile.host}`,
+    async [Symbol.asyncDispose]() {
+      await hostile[Symbol.asyncDispose]();
+      await fixtures.close();
+      await Deno.remove(tmp, { recursive: true });
+    },
+  };
+}
+
 /** Runs the `temporal` CLI against `address`; returns stdout, throws with stderr on failure. */
 async function temporal(address: string, args: string[]): Promise<string> {
   const out = await new Deno.Command("temporal", {
@@ -42,13 +67,9 @@ async function temporal(address: string, args: string[]): Promise<string> {
 }
 
 Deno.test("scrape --venues: file:// apiUrl, 200 MB body, nested page, redirect, flood and escapes are each contained", async () => {
-  const tmp = await Deno.makeTempDir({ prefix: "hostile-scrape-" });
-  await using fixtures = await startFixtureServer();
-  await using hostile = startHostileServers();
-  try {
-    const secret = await secretFile(tmp);
-    const real = fixtures.venueList(await loadVenueList());
-    const byKey = (k: string) => real.find((v) => v.key === k)!;
+  await using setup = await hostileSetup("hostile-scrape-");
+  const { tmp, secret, hostile, byKey } = setup;
+  {
     const venues: VenueEntry[] = [
       { ...byKey("stoup-ballard"), url: `${hostile.origin}/escape/ballard/` },
       { ...byKey("yonder-balebreaker"), options: { apiUrl: `file://${secret}` } },
@@ -60,7 +81,7 @@ Deno.test("scrape --venues: file:// apiUrl, 200 MB body, nested page, redirect, 
     ];
     const file = `${tmp}/venues.json`;
     await Deno.writeTextFile(file, JSON.stringify({ venues }));
-    const env = { VENUE_ALLOW_PRIVATE_NETWORKS: `${fixtures.allowList[0]},${hostile.host}` };
+    const env = { VENUE_ALLOW_PRIVATE_NETWORKS: setup.allow };
 
     const json = await runTask("scrape", ["--venues", file, "--date", FIXTURE_DATE, "--json"], {
       env,
@@ -113,8 +134,6 @@ Deno.test("scrape --venues: file:// apiUrl, 200 MB body, nested page, redirect, 
     assert.match(text.stdout, /Tacos\?\]0;pwned\?\?\[2J\?\[31mRED X\?evil @ Stoup/);
     assert.match(text.stdout, /^ {2}! Saleh's Corner: truncated to its first 500 events/m);
     assert.ok(!text.stdout.includes(SECRET));
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
   }
 });
 
@@ -146,14 +165,10 @@ Deno.test("scrape: venue fetches to loopback are refused unless VENUE_ALLOW_PRIV
 });
 
 Deno.test("worker: crafted workflow input (temporal workflow start) cannot read files, reach other ports or stall healthy venues", async () => {
-  const tmp = await Deno.makeTempDir({ prefix: "hostile-worker-" });
   await using server = await startDevServer();
-  await using fixtures = await startFixtureServer();
-  await using hostile = startHostileServers();
-  try {
-    const secret = await secretFile(tmp);
-    const real = fixtures.venueList(await loadVenueList());
-    const byKey = (k: string) => real.find((v) => v.key === k)!;
+  await using setup = await hostileSetup("hostile-worker-");
+  const { tmp, secret, hostile, byKey } = setup;
+  {
     const evil = (key: string, name: string, url: string, options?: Record<string, unknown>) => ({
       key,
       name,
@@ -178,8 +193,7 @@ Deno.test("worker: crafted workflow input (temporal workflow start) cannot read 
     const env = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: queue,
-      // The fixture and hostile servers stand for public sites; the inner port stays internal.
-      VENUE_ALLOW_PRIVATE_NETWORKS: `${fixtures.allowList[0]},${hostile.host}`,
+      VENUE_ALLOW_PRIVATE_NETWORKS: setup.allow,
     };
     await using worker = await spawnTask("worker", [], { env });
     await worker.waitFor(/worker: RUNNING/, 60_000);
@@ -243,7 +257,5 @@ Deno.test("worker: crafted workflow input (temporal workflow start) cannot read 
       env,
     });
     assert.equal(next.code, 0, next.stderr + worker.output());
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
   }
 });
