@@ -46,6 +46,9 @@ export function formatHours(e: Pick<FoodTruckEvent, "start" | "end">): string {
   return "hours not posted";
 }
 
+/** Printed after a truck name read from an image by AI (explained under the list). */
+export const AI_MARK = "[AI]";
+
 /** Options of {@link formatResult}. */
 export interface FormatOptions {
   /** Add per-venue technical detail to the error summary. Default false. */
@@ -66,14 +69,20 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
       day = e.date;
       lines.push(formatDay(e.date));
     }
+    const ai = e.aiExtracted ? ` ${AI_MARK}` : "";
     lines.push(
-      `  ${formatHours(e).padEnd(19)}  ${safeText(e.truckName)} @ ${safeText(e.venueName)}`,
+      `  ${formatHours(e).padEnd(19)}  ${safeText(e.truckName)}${ai} @ ${safeText(e.venueName)}`,
     );
     if (options.verbose && e.description) {
       lines.push(`  ${"".padEnd(19)}  ${safeText(e.description)}`);
     }
   }
   if (r.events.length) lines.push("");
+  if (r.events.some((e) => e.aiExtracted)) {
+    lines.push(
+      `${AI_MARK}: the truck's name was read from the venue's image by AI; it may be wrong.`,
+    );
+  }
   const venues = new Set(r.events.map((e) => e.venueKey)).size;
   lines.push(`${r.events.length} event(s) from ${venues} venue(s).`);
   if (r.errors.length) {

@@ -13,7 +13,12 @@ import { HttpClient } from "../src/http.ts";
 import { readVenueFetchSettings } from "../src/config/app.ts";
 import { ConfigError } from "../src/config/mod.ts";
 import type { ConfigIssue } from "../src/config/resolve.ts";
-import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
+import {
+  applyAiTouches,
+  DEFAULT_PREVIEW_DIR,
+  previewAiSettings,
+  reportResult,
+} from "../src/preview_cli.ts";
 
 const USAGE =
   `Usage: deno task scrape [--offline] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -24,7 +29,8 @@ Reads every venue's schedule directly (no Temporal) and prints today through tod
   --date YYYY-MM-DD  compute the window as of this Pacific day (default today; offline: ${FIXTURE_DATE})
   --json             print the result as JSON
   --verbose          show descriptions and per-venue error details
-  --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
+  --preview [DIR]    also write the web page, data.json and calendar feeds to DIR (default ${DEFAULT_PREVIEW_DIR}/);
+                     with ANTHROPIC_API_KEY set, runs the AI touches first (vision names, haiku)
 Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
 
 await main("scrape", async () => {
@@ -43,7 +49,7 @@ await main("scrape", async () => {
   let venues = await loadVenueList(values.venues);
   await using fixtures = values.offline ? await startFixtureServer() : undefined;
   if (fixtures) venues = fixtures.venueList(venues);
-  const result = await scrapeAll(venues, {
+  let result = await scrapeAll(venues, {
     date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
     http: new HttpClient({
       // Offline, the venues are our fixture server on loopback: allow exactly its origin.
@@ -51,6 +57,13 @@ await main("scrape", async () => {
       maxBodyBytes: fetchSettings.maxBodyBytes,
     }),
   });
+  if (values.preview !== undefined) {
+    // Vision images go through the same guard as the venues.
+    result = await applyAiTouches(result, {
+      ...previewAiSettings(),
+      allowPrivateNetworks: fixtures ? fixtures.allowList : fetchSettings.allowPrivateNetworks,
+    });
+  }
   return await reportResult(result, values);
 });
 

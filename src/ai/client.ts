@@ -68,6 +68,8 @@ export interface AiSettings {
    * of `host:port` origins (`VENUE_ALLOW_PRIVATE_NETWORKS`). Default false.
    */
   allowPrivateNetworks?: boolean | readonly string[];
+  /** `HAIKU_PROMPT_FILE`: the haiku's prompt template, read at each haiku; default: built in. */
+  haikuPromptFile?: string;
   /** Where the one-line skip notices go; default `console.warn`. Lines never hold the key. */
   log?: (line: string) => void;
 }
@@ -85,7 +87,8 @@ export function aiSettingsFromApp(
       AppSettings,
       "anthropicApiKey" | "anthropicModel" | "visionEnabled" | "anthropicBaseUrl"
     >
-    & Partial<Pick<AppSettings, "venueFetch">>,
+    & Partial<Pick<AppSettings, "venueFetch">>
+    & { haikuPromptFile?: string },
   overrides: Partial<AiSettings> = {},
 ): AiSettings {
   return {
@@ -94,6 +97,7 @@ export function aiSettingsFromApp(
     visionEnabled: app.visionEnabled,
     ...(app.anthropicBaseUrl ? { baseURL: app.anthropicBaseUrl } : {}),
     ...(app.venueFetch ? { allowPrivateNetworks: app.venueFetch.allowPrivateNetworks } : {}),
+    ...(app.haikuPromptFile ? { haikuPromptFile: app.haikuPromptFile } : {}),
     ...overrides,
   };
 }

@@ -3,7 +3,9 @@
  * (`data.json`'s optional `haiku`).
  *
  * The truck is picked deterministically ({@link pickHaikuEvent}); no truck today (or no API
- * key) means no haiku and no request. An answer that is not exactly three non-empty lines
+ * key) means no haiku and no request. The prompt names the date, the season and the place
+ * ({@link DEFAULT_HAIKU_PROMPT}); `HAIKU_PROMPT_FILE` replaces it with a template using the same
+ * `{placeholders}`, with a safe fallback to the built-in one ({@link loadHaikuPrompt}). An answer that is not exactly three non-empty lines
  * gives null.
  *
  * @example
@@ -19,6 +21,7 @@
  * @module
  */
 import type { FoodTruckEvent } from "../model.ts";
+import { formatDay } from "../format.ts";
 import {
   AiAnswerError,
   aiEnabled,
@@ -56,12 +59,135 @@ export function pickHaikuEvent<E extends FoodTruckEvent>(events: E[], today: str
   return todays[0] ?? null;
 }
 
-/** The instruction for one event. */
-export function haikuPrompt(event: FoodTruckEvent): string {
-  const about = event.description ? ` (${event.description.replace(/\s+/g, " ").trim()})` : "";
-  return `Write one haiku (three lines, 5-7-5 syllables) about the food truck ` +
-    `"${event.truckName}"${about}, parked today at ${event.venueName} in Seattle. ` +
-    "Answer with the three lines of the haiku only: no title, no quotes, no other text.";
+/** Longest accepted `HAIKU_PROMPT_FILE`, in bytes (a larger file falls back to the default). */
+export const MAX_HAIKU_PROMPT_BYTES = 16_384;
+
+/** Where every truck is: the place named in the prompt. */
+export const HAIKU_PLACE = "Ballard, Seattle";
+
+/**
+ * The built-in prompt template. Placeholders (`{name}`) are filled by {@link renderHaikuPrompt}:
+ * `{truck}`, `{venue}`, `{about}` (the venue's description, or "no description"), `{date}`
+ * (`Thursday, March 5, 2026`), `{season}` (`spring`, …), `{time_of_day}` (`morning`,
+ * `afternoon`, `evening`, or `day` when the start is unknown) and `{place}` ({@link HAIKU_PLACE}).
+ */
+export const DEFAULT_HAIKU_PROMPT =
+  `Today is {date}, {season} in {place}. Write one haiku (three lines, 5-7-5 syllables) ` +
+  `about the food truck "{truck}" ({about}), parked this {time_of_day} at {venue} in {place}. ` +
+  "Let the season and the neighbourhood show in the images; keep the truck's full name intact. " +
+  "Answer with the three lines of the haiku only: no title, no quotes, no other text.";
+
+/** The placeholders a template may use. */
+export const HAIKU_PLACEHOLDERS = [
+  "truck",
+  "venue",
+  "about",
+  "date",
+  "season",
+  "time_of_day",
+  "place",
+] as const;
+
+/** Meteorological season of a Pacific day: Mar-May spring, Jun-Aug summer, Sep-Nov autumn. */
+export function seasonOf(date: string): "spring" | "summer" | "autumn" | "winter" {
+  const month = Number(date.slice(5, 7));
+  if (month >= 3 && month <= 5) return "spring";
+  if (month >= 6 && month <= 8) return "summer";
+  if (month >= 9 && month <= 11) return "autumn";
+  return "winter";
+}
+
+/** Venue text as a prompt value: no control characters, one line, at most 200 characters. */
+function clean(value: string): string {
+  // deno-lint-ignore no-control-regex
+  const one = value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return one.length > 200 ? `${one.slice(0, 199)}…` : one;
+}
+
+/** The values of {@link HAIKU_PLACEHOLDERS} for one event. */
+export function haikuPromptValues(event: FoodTruckEvent): Record<string, string> {
+  const hour = event.start ? Number(/T(\d{2})/.exec(event.start)?.[1]) : NaN;
+  const timeOfDay = Number.isNaN(hour)
+    ? "day"
+    : hour < 12
+    ? "morning"
+    : hour < 17
+    ? "afternoon"
+    : "evening";
+  return {
+    truck: clean(event.truckName),
+    venue: clean(event.venueName),
+    about: event.description ? clean(event.description) : "no description",
+    date: formatDay(event.date),
+    season: seasonOf(event.date),
+    time_of_day: timeOfDay,
+    place: HAIKU_PLACE,
+  };
+}
+
+/**
+ * Fills a template's `{placeholder}`s in one pass (a value containing braces is never expanded
+ * again); an unknown `{word}` is left as written.
+ *
+ * @param template The template ({@link DEFAULT_HAIKU_PROMPT} or a `HAIKU_PROMPT_FILE`'s text).
+ * @param values Placeholder values (see {@link haikuPromptValues}).
+ * @returns The prompt.
+ */
+export function renderHaikuPrompt(template: string, values: Record<string, string>): string {
+  return template.replace(
+    /\{([a-z_]+)\}/g,
+    (whole, name: string) => Object.hasOwn(values, name) ? values[name] : whole,
+  );
+}
+
+/**
+ * The instruction for one event.
+ *
+ * @param event The event the haiku is about.
+ * @param template The template; default {@link DEFAULT_HAIKU_PROMPT}.
+ * @returns The prompt, with the date, season and place filled in.
+ */
+export function haikuPrompt(
+  event: FoodTruckEvent,
+  template: string = DEFAULT_HAIKU_PROMPT,
+): string {
+  return renderHaikuPrompt(template, haikuPromptValues(event));
+}
+
+/**
+ * Reads `HAIKU_PROMPT_FILE`, falling back to {@link DEFAULT_HAIKU_PROMPT} (with one logged line
+ * naming the variable, never a stack) when the file is missing, not a regular file, larger than
+ * {@link MAX_HAIKU_PROMPT_BYTES}, blank, not UTF-8, or uses no `{truck}` placeholder.
+ *
+ * @param path The file, or undefined for the default.
+ * @param log Where the fallback notice goes; default `console.warn`.
+ * @returns The template to use.
+ */
+export async function loadHaikuPrompt(
+  path: string | undefined,
+  log: (line: string) => void = console.warn,
+): Promise<string> {
+  if (!path) return DEFAULT_HAIKU_PROMPT;
+  const fallback = (why: string) => {
+    log(`haiku: HAIKU_PROMPT_FILE ${path}: ${why}; using the built-in prompt`);
+    return DEFAULT_HAIKU_PROMPT;
+  };
+  let text: string;
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) return fallback("not a regular file");
+    if (info.size > MAX_HAIKU_PROMPT_BYTES) {
+      return fallback(`larger than ${MAX_HAIKU_PROMPT_BYTES} bytes`);
+    }
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(path));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return fallback("file not found");
+    if (err instanceof TypeError) return fallback("not UTF-8 text");
+    return fallback(err instanceof Error ? err.name : "unreadable");
+  }
+  if (text.trim() === "") return fallback("the file is empty");
+  if (!text.includes("{truck}")) return fallback("it has no {truck} placeholder");
+  return text.trim();
 }
 
 /**
@@ -107,7 +233,13 @@ export async function generateHaiku(
   const message = await client.messages.create({
     model: settings.model,
     max_tokens: 200,
-    messages: [{ role: "user", content: haikuPrompt(event) }],
+    messages: [{
+      role: "user",
+      content: haikuPrompt(
+        event,
+        await loadHaikuPrompt(settings.haikuPromptFile, (l) => logLine(settings, l)),
+      ),
+    }],
   });
   try {
     if (message.stop_reason === "max_tokens") throw new AiAnswerError("answer cut at max_tokens");

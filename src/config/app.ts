@@ -18,6 +18,7 @@ import type { DeployTarget } from "../model.ts";
 import type { ConfigIssue } from "./resolve.ts";
 import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../http.ts";
 import { checkAiBaseUrl } from "../ai/base_url.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
 
 /** Variables read for application settings. */
 export const APP_ENV_NAMES = [
@@ -32,6 +33,8 @@ export const APP_ENV_NAMES = [
   "VISION_ANALYSIS_ENABLED",
   "VENUE_ALLOW_PRIVATE_NETWORKS",
   "VENUE_MAX_BODY_BYTES",
+  "PAGE_CHECKED_REFRESH_HOURS",
+  "HAIKU_PROMPT_FILE",
 ] as const;
 
 /** Application settings. `gitToken` and `anthropicApiKey` are secrets: never print them. */
@@ -48,6 +51,10 @@ export interface AppSettings {
   visionEnabled: boolean;
   /** The guards of the venue fetch (`src/http.ts`). */
   venueFetch: VenueFetchSettings;
+  /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
+  pageCheckedRefreshHours: number;
+  /** `HAIKU_PROMPT_FILE`: a prompt template for the haiku (see `src/ai/haiku.ts`); default: built in. */
+  haikuPromptFile?: string;
   issues: ConfigIssue[];
 }
 
@@ -110,8 +117,19 @@ export function readAppSettings(vars: EnvMap): AppSettings {
   const baseUrlProblem = vars.ANTHROPIC_BASE_URL ? checkAiBaseUrl(vars.ANTHROPIC_BASE_URL) : null;
   if (baseUrlProblem) issues.push({ variable: "ANTHROPIC_BASE_URL", message: baseUrlProblem });
   const venueFetch = readVenueFetchSettings(vars, issues);
+  let pageCheckedRefreshHours = DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
+  try {
+    pageCheckedRefreshHours = parseRefreshHours(vars.PAGE_CHECKED_REFRESH_HOURS);
+  } catch {
+    issues.push({
+      variable: "PAGE_CHECKED_REFRESH_HOURS",
+      message: `"${vars.PAGE_CHECKED_REFRESH_HOURS}" is not a number of hours between 0 and 168`,
+    });
+  }
   return {
     deploy,
+    pageCheckedRefreshHours,
+    ...(vars.HAIKU_PROMPT_FILE?.trim() ? { haikuPromptFile: vars.HAIKU_PROMPT_FILE.trim() } : {}),
     gitToken: vars.GIT_TOKEN || undefined,
     anthropicApiKey: vars.ANTHROPIC_API_KEY || undefined,
     anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,

@@ -81,6 +81,14 @@ export interface DeployOptions {
     oldFiles: Record<string, string>,
     newFiles: Record<string, string>,
   ) => boolean;
+  /**
+   * Rebuilds `files` from the remote's current ones (same shape as `compare`'s `oldFiles`) after
+   * every fetch, before the comparison, e.g. to carry time stamps over; returning `oldFiles`
+   * publishes nothing. Default: `files` as given.
+   */
+  prepare?: (
+    oldFiles: Record<string, string>,
+  ) => Record<string, string | Uint8Array>;
   /** Push attempts after a rejected one (someone pushed in between). Default 3. */
   pushRetries?: number;
   /**
@@ -168,7 +176,7 @@ export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
     for (let attempt = 1;; attempt++) {
       const tip = await syncWithRemote(git, cfg);
       const label = tip ? tip.slice(0, 7) : "(new branch)";
-      if (await unchanged(dir, cfg, opts.compare)) {
+      if (await unchanged(dir, cfg, opts.compare, opts.prepare)) {
         return nothingToDo(tip, cfg, attempt - 1, label);
       }
       await writeFiles(dir, cfg);
@@ -529,6 +537,7 @@ async function unchanged(
   dir: string,
   cfg: Resolved,
   compare: DeployOptions["compare"],
+  prepare?: DeployOptions["prepare"],
 ): Promise<boolean> {
   const old = new Map<string, Uint8Array>();
   if (cfg.subdir) {
@@ -546,12 +555,21 @@ async function unchanged(
     const n = cfg.subdir ? cfg.subdir.length + 1 : 0;
     return Object.fromEntries([...m].map(([p, c]) => [p.slice(n), c]));
   };
-  const oldFiles = strip(old), newFiles = strip(cfg.files);
-  if (!compare) return defaultCompare(oldFiles, newFiles);
   const text = (r: Record<string, Uint8Array>) =>
     Object.fromEntries(
       Object.entries(r).map(([p, c]) => [p, new TextDecoder().decode(c)]),
     );
+  const oldFiles = strip(old);
+  if (prepare) {
+    const join = (p: string) => (cfg.subdir ? `${cfg.subdir}/${p}` : p);
+    cfg.files = new Map(
+      Object.entries(prepare(text(oldFiles))).map((
+        [p, c],
+      ) => [join(normalizePath(p, "file path", false)), toBytes(c)]),
+    );
+  }
+  const newFiles = strip(cfg.files);
+  if (!compare) return defaultCompare(oldFiles, newFiles);
   return compare(text(oldFiles), text(newFiles));
 }
 

@@ -18,7 +18,12 @@ import type {
 } from "../model.ts";
 import { toWebData } from "../web/data.ts";
 import type { WebData } from "../web/data.ts";
-import { publishedFiles } from "../web/preview.ts";
+import { publishedFiles, staticFiles } from "../web/preview.ts";
+import {
+  DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
+  planPublish,
+  staleAfterHoursFor,
+} from "../web/freshness.ts";
 import { deployToGit, GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import type { AiSettings } from "../ai/client.ts";
@@ -42,6 +47,8 @@ export interface ActivityOptions {
   gitToken?: string;
   /** Settings of the optional AI touches; off (no request made) without an API key. */
   ai?: AiSettings;
+  /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
+  pageCheckedRefreshHours?: number;
 }
 
 /** Outcome of the `deployWebData` activity. */
@@ -59,6 +66,7 @@ export function createActivities(options: ActivityOptions = {}) {
     maxBodyBytes: options.venueFetch?.maxBodyBytes,
   });
   const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
+  const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {
     /**
      * The optional AI touches in one call: names "TBD" trucks from their images and writes a
@@ -92,16 +100,21 @@ export function createActivities(options: ActivityOptions = {}) {
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
     generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
-      return Promise.resolve(toWebData(result, new Date()));
+      return Promise.resolve(
+        toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) }),
+      );
     },
 
     /** Publishes the page and `data` to the git target; idempotent, safe to retry. */
     async deployWebData(data: WebData, target: DeployTarget): Promise<DeployOutcome> {
+      const statics = await staticFiles();
       try {
         const r = await deployToGit({
           ...target,
           token: options.gitToken,
           files: await publishedFiles(data),
+          // Keeps the older stamps; commits a stamp-only change at most once per refreshHours.
+          prepare: (old) => planPublish(old, data, statics, { refreshHours }),
         });
         return { committed: r.committed, commit: r.commit, message: r.message };
       } catch (err) {

@@ -155,6 +155,7 @@ export async function runWorker(
           gitToken: cfg.app.gitToken,
           ai: aiSettingsFromApp(cfg.app),
           venueFetch: cfg.app.venueFetch,
+          pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
           ...options.activities,
         }),
         shutdownGraceTime: grace,

@@ -14,7 +14,8 @@
  * @module
  */
 import { join } from "node:path";
-import { serializeWebData, type WebData } from "./data.ts";
+import type { WebData } from "./data.ts";
+import { dataFiles } from "./files.ts";
 
 /** The folder holding the page's static files (`web/` at the project root). */
 export const WEB_DIR: URL = new URL("../../web/", import.meta.url);
@@ -28,13 +29,14 @@ export const STATIC_FILES: readonly string[] = [
 
 /**
  * Copies the page's static files into `dir` (created with its parents if needed) and writes
- * `data` there as `data.json` (see `serializeWebData`). Existing files of the same names are
+ * `data` there as `data.json`, `data.schema.json` and the calendar feeds (see `dataFiles` in
+ * `./files.ts`). Existing files of the same names are
  * overwritten; other files in `dir` are left alone.
  *
  * @param dir Target folder, absolute or relative to the current directory.
  * @param data The web data to publish.
  * @returns `dir` as given and the paths of the written files (`dir` joined with each name;
- *   the static files first, `data.json` last).
+ *   the static files first, then `data.json`, `data.schema.json` and the `.ics` feeds).
  */
 export async function writePreview(
   dir: string,
@@ -47,16 +49,22 @@ export async function writePreview(
     await Deno.writeFile(target, await Deno.readFile(new URL(name, WEB_DIR)));
     files.push(target);
   }
-  const dataPath = join(dir, "data.json");
-  await Deno.writeTextFile(dataPath, serializeWebData(data));
-  files.push(dataPath);
+  for (const [name, text] of Object.entries(dataFiles(data))) {
+    const target = join(dir, name);
+    await Deno.writeTextFile(target, text);
+    files.push(target);
+  }
   return { dir, files };
 }
 
-/** The files a deploy publishes: the static page files and `data.json`, by name. */
-export async function publishedFiles(data: WebData): Promise<Record<string, string | Uint8Array>> {
-  const files: Record<string, string | Uint8Array> = {};
+/** The static page files ({@link STATIC_FILES}) by name. */
+export async function staticFiles(): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
   for (const name of STATIC_FILES) files[name] = await Deno.readFile(new URL(name, WEB_DIR));
-  files["data.json"] = serializeWebData(data);
   return files;
+}
+
+/** The files a deploy publishes: the static page files and the data files (`dataFiles`), by name. */
+export async function publishedFiles(data: WebData): Promise<Record<string, string | Uint8Array>> {
+  return { ...await staticFiles(), ...dataFiles(data) };
 }

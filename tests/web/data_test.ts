@@ -16,8 +16,11 @@ import {
   serializeWebData,
   toWebData,
   type WebData,
+  WebDataError,
 } from "../../src/web/data.ts";
 import { writePreview } from "../../src/web/preview.ts";
+import { dataFiles } from "../../src/web/files.ts";
+import { validateWebData, WEB_DATA_SCHEMA } from "../../src/web/schema.ts";
 import { serveDir } from "../../src/web/serve.ts";
 
 const NOW = new Date("2026-03-05T18:15:00.000Z");
@@ -53,19 +56,33 @@ function result(
 Deno.test("toWebData: contract fields, 12-hour Pacific times, null description", () => {
   const data = toWebData(result([ev()]), NOW);
   assert.deepEqual(data, {
+    schemaVersion: 2,
     events: [{
       date: "2026-03-05",
       vendor: "Woodshop BBQ",
       location: "Stoup Brewing - Ballard",
+      venue_key: "stoup-ballard",
       start_time: "1:00 PM PT",
       end_time: "8:00 PM PT",
+      starts_at: "2026-03-05T13:00:00-08:00",
+      ends_at: "2026-03-05T20:00:00-08:00",
       description: null,
       ai_extracted: false,
     }],
     updated: "2026-03-05T18:15:00.000Z",
+    checked: "2026-03-05T18:15:00.000Z",
+    window: { from: "2026-03-05", to: "2026-03-12" },
     total_events: 1,
     timezone: "PT",
     errors: [],
+    venues: [{
+      key: "stoup-ballard",
+      name: "Stoup Brewing - Ballard",
+      ok: true,
+      events: 1,
+      checked: "2026-03-05T18:15:00.000Z",
+      changed: "2026-03-05T18:15:00.000Z",
+    }],
   });
   assert.equal("haiku" in data, false);
 });
@@ -216,6 +233,10 @@ Deno.test("sameWebData: ignores updated and key order", () => {
   assert.notEqual(a.updated, b.updated);
   assert.equal(sameWebData(a, b), true);
   const reordered = JSON.parse(JSON.stringify({
+    venues: b.venues,
+    window: b.window,
+    checked: b.checked,
+    schemaVersion: b.schemaVersion,
     errors: b.errors,
     timezone: b.timezone,
     total_events: b.total_events,
@@ -283,7 +304,7 @@ Deno.test("serializeWebData: stable 2-space JSON with trailing newline, round-tr
   const text = serializeWebData(data);
   assert.ok(text.endsWith("}\n"));
   assert.ok(
-    text.startsWith('{\n  "events": [\n    {\n      "date": "2026-03-05",'),
+    text.startsWith('{\n  "schemaVersion": 2,\n  "events": [\n    {\n      "date": "2026-03-05",'),
   );
   assert.deepEqual(JSON.parse(text), data);
   assert.deepEqual(parseWebData(text), data);
@@ -296,7 +317,19 @@ Deno.test("serializeWebData: stable 2-space JSON with trailing newline, round-tr
 Deno.test("parseWebData: rejects files that break the contract", () => {
   const good = toWebData(result([ev()]), NOW);
   assert.throws(() => parseWebData("{"), SyntaxError);
-  assert.throws(() => parseWebData("[]"), TypeError);
+  assert.throws(() => parseWebData("[]"), WebDataError);
+  assert.doesNotThrow(() => parseWebData(serializeWebData(good)));
+  assert.throws(
+    () => parseWebData(JSON.stringify({ ...good, schemaVersion: 1 })),
+    /schemaVersion/,
+  );
+  assert.throws(
+    () =>
+      parseWebData(
+        JSON.stringify({ ...good, events: [{ ...good.events[0], start_time: "13:00" }] }),
+      ),
+    /start_time/,
+  );
   assert.throws(
     () => parseWebData(JSON.stringify({ ...good, events: {} })),
     /events/,
@@ -306,7 +339,7 @@ Deno.test("parseWebData: rejects files that break the contract", () => {
       parseWebData(
         JSON.stringify({ ...good, events: [{ ...good.events[0], date: 1 }] }),
       ),
-    /events\[0\]\.date/,
+    /events\/0\/date/,
   );
   assert.throws(
     () =>
@@ -337,7 +370,15 @@ Deno.test("writePreview: writes the page and data.json into a new folder", async
     assert.equal(out.dir, dir);
     assert.deepEqual(
       out.files,
-      ["index.html", "app.js", "style.css", "data.json"].map((f) => join(dir, f)),
+      [
+        "index.html",
+        "app.js",
+        "style.css",
+        "data.json",
+        "data.schema.json",
+        "calendar.ics",
+        "calendar-stoup-ballard.ics",
+      ].map((f) => join(dir, f)),
     );
     assert.equal(
       await Deno.readTextFile(join(dir, "data.json")),
@@ -467,4 +508,30 @@ Deno.test("toWebData: an AI-extracted truck name is marked ai_extracted", () => 
   );
   assert.deepEqual(data.events.map((e) => e.ai_extracted).sort(), [false, true]);
   assert.equal(parseWebData(serializeWebData(data)).events.some((e) => e.ai_extracted), true);
+});
+
+Deno.test("docs/data-contract.md shows the very schema the code validates with and publishes", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/data-contract.md", import.meta.url));
+  const block = /## JSON Schema[^\n]*\n[\s\S]*?```json\n([\s\S]*?)```/.exec(doc);
+  assert.ok(block, "no JSON Schema block in docs/data-contract.md");
+  assert.deepEqual(JSON.parse(block[1]), WEB_DATA_SCHEMA);
+  const files = dataFiles(toWebData(result([ev()]), NOW));
+  assert.deepEqual(JSON.parse(files["data.schema.json"]), WEB_DATA_SCHEMA);
+  assert.deepEqual(validateWebData(JSON.parse(files["data.json"])), []);
+});
+
+Deno.test("toWebData: TBD entries are listed but not counted; venues carry outcome and stamps", () => {
+  const data = toWebData(
+    result([ev(), ev({ truckName: "TBD" }), ev({ truckName: " tbd " })], [
+      failure("obec-brewing", "Obec Brewing"),
+    ]),
+    NOW,
+  );
+  assert.equal(data.events.length, 3);
+  assert.equal(data.total_events, 1);
+  assert.deepEqual(data.venues.map((v) => [v.key, v.ok, v.events, v.checked]), [
+    ["obec-brewing", false, 0, null],
+    ["stoup-ballard", true, 3, NOW.toISOString()],
+  ]);
+  assert.deepEqual(validateWebData(JSON.parse(serializeWebData(data))), []);
 });
