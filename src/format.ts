@@ -93,6 +93,7 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
   }
   for (const w of r.warnings ?? []) lines.push(`  ! ${safeText(w.message)}`);
   if (r.deploy) lines.push(`Deploy: ${safeText(r.deploy.message)}`);
+  if (r.deploy?.warning) lines.push(`Deploy warning: ${safeText(r.deploy.warning)}`);
   return lines.join("\n");
 }
 

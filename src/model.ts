@@ -88,23 +88,28 @@ export interface FoodTruckWorkflowInput {
   date?: string;
   /** Days after `date` to include (inclusive); default 7. */
   days?: number;
-  /** Deploy the web page and data to this git target after scraping; default: no deploy. */
-  deploy?: DeployTarget;
+  /**
+   * `true`: after scraping, publish the page and data to the **worker's own** configured
+   * repository (`GIT_REPOSITORY_URL`, `GIT_BRANCH`, `GIT_DEPLOY_DIR` on the worker). Default: no
+   * deploy. The input can only ask for a deploy, never say where: see {@link DeployRequest}.
+   */
+  deploy?: DeployRequest;
 }
 
-/** Where `--deploy` publishes (no secret here: the worker holds `GIT_TOKEN`). */
-export interface DeployTarget {
-  /** `GIT_REPOSITORY_URL`: https, ssh, file:// or a local path. */
-  repositoryUrl: string;
-  /** `GIT_BRANCH`; default `main`. */
-  branch?: string;
-  /** Folder in the repository; default `public`. */
-  subdir?: string;
-  /** `GIT_AUTHOR_NAME`; default `Around the Grounds`. */
-  authorName?: string;
-  /** `GIT_AUTHOR_EMAIL`. */
-  authorEmail?: string;
-}
+/**
+ * Whether to deploy. An object is the legacy form (inputs and schedules made before the target
+ * moved to the worker carried `{ repositoryUrl, branch, … }` here): it still means "deploy", but
+ * its fields are ignored, and the result's `deploy.warning` says so.
+ */
+export type DeployRequest = boolean | LegacyDeployTarget;
+
+/** The legacy deploy target of old inputs: never honoured (see {@link DeployRequest}). */
+export type LegacyDeployTarget = Record<string, unknown>;
+
+/** The warning a run gets when its input still names a deploy target. */
+export const LEGACY_TARGET_WARNING =
+  "the workflow input names a deploy target; it was ignored: the worker deploys only to its own " +
+  "GIT_REPOSITORY_URL (send deploy: true; recreate old schedules with schedule create --update)";
 
 /** Result of `FoodTruckWorkflow` (plain JSON). */
 export interface FoodTruckWorkflowResult {
@@ -127,5 +132,7 @@ export interface FoodTruckWorkflowResult {
     message: string;
     /** True when the deploy failed after its retries. */
     failed?: boolean;
+    /** Set when the input named a deploy target (ignored): {@link LEGACY_TARGET_WARNING}. */
+    warning?: string;
   };
 }

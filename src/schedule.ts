@@ -5,8 +5,8 @@
  * A schedule's action starts `FoodTruckWorkflow` on the configured task queue with the same input
  * a manual `deno task start` builds ({@link buildWorkflowInput}, without a date, so every run
  * computes its own Pacific today). Workflow ids are `food-trucks-scheduled-<id>-<time>` (Temporal
- * appends the scheduled time). The input holds the venue list and, with `deploy`, the deploy
- * target, never a secret: `GIT_TOKEN` stays on the worker.
+ * appends the scheduled time). The input holds the venue list and, with `deploy`, only
+ * `deploy: true`: the target and `GIT_TOKEN` are the worker's own configuration.
  *
  * @example
  * ```ts
@@ -53,7 +53,7 @@ import { FatalError, UsageError } from "./cli.ts";
 import { classifyGrpcError } from "./checkenv.ts";
 import { buildWorkflowInput } from "./temporal/input.ts";
 import { WORKFLOW_TYPE } from "./temporal/starter.ts";
-import type { DeployTarget, FoodTruckWorkflowInput } from "./model.ts";
+import type { FoodTruckWorkflowInput } from "./model.ts";
 import { PACIFIC_TZ, toPacificIso } from "./time.ts";
 
 /** Prefix of the workflow ids a schedule starts: `food-trucks-scheduled-<id>` (+ `-<time>`). */
@@ -486,8 +486,11 @@ export interface ScheduleInfo {
   workflowIdPrefix: string;
   /** Venue keys of the stored input. */
   venues: string[];
-  /** Deploy target of the stored input (no secret), or null. */
-  deploy: DeployTarget | null;
+  /**
+   * Whether runs deploy (to the worker's own repository). `"legacy-target"`: the stored input
+   * still names a target (made before the target moved to the worker); it is ignored.
+   */
+  deploy: boolean | "legacy-target";
   /** Fixed start day of the stored input; absent for normal schedules (each run uses its today). */
   date?: string;
   /** Up to the next five due times. */
@@ -646,7 +649,9 @@ export async function toScheduleInfo(
     taskQueue: d.action.taskQueue,
     workflowIdPrefix: d.action.workflowId,
     venues: Array.isArray(input.venues) ? input.venues.map((v) => v.key) : [],
-    deploy: input.deploy ?? null,
+    deploy: input.deploy !== null && typeof input.deploy === "object"
+      ? "legacy-target"
+      : input.deploy === true,
     ...(input.date ? { date: input.date } : {}),
     nextRuns: d.info.nextActionTimes.slice(0, 5).map(toPacificIso),
     recentRuns,
@@ -729,8 +734,11 @@ export function formatScheduleInfo(info: ScheduleInfo): string {
     ["venues", `${info.venues.length}: ${info.venues.join(", ")}`],
     [
       "deploy",
-      info.deploy
-        ? `yes, to ${info.deploy.repositoryUrl} (branch ${info.deploy.branch ?? "main"})`
+      info.deploy === "legacy-target"
+        ? "yes, to the worker's GIT_REPOSITORY_URL (the stored input names a target: ignored; " +
+          "recreate with create --update)"
+        : info.deploy
+        ? "yes, to the worker's GIT_REPOSITORY_URL"
         : "no",
     ],
     ["window", info.date ? `fixed, from ${info.date}` : "each run's Pacific today + 7 days"],
@@ -781,6 +789,6 @@ export function summarizeCreate(
   return `${verb} schedule ${options.id}: ${
     describeTiming(options.timing)
   }, ${WORKFLOW_TYPE} on ${cfg.taskQueue}, overlap ${options.overlap ?? "skip"}${
-    options.deploy ? `, deploy to ${cfg.app.deploy?.repositoryUrl}` : ""
+    options.deploy ? ", deploy to the worker's GIT_REPOSITORY_URL" : ""
   }${options.paused ? ", paused" : ""}`;
 }

@@ -32,7 +32,7 @@ import type { Client } from "@temporalio/client";
 const USAGE = `Usage: deno task schedule <command> [options]
 
 Runs FoodTruckWorkflow on a Temporal Schedule, with the same input as \`deno task start\`
-(venue list, deploy target; each run computes its own Pacific today).
+(venue list, whether to deploy; each run computes its own Pacific today).
 
 Commands:
   create <id> (--every DURATION | --cron "EXPR") [--timezone TZ] [--venues FILE]
@@ -53,7 +53,7 @@ Options:
   --venues FILE      venue list, read now and stored in the schedule (default: src/venues/venues.json)
   --date YYYY-MM-DD  fix every run's window to start on this day (tests, replays); default: each
                      run uses its own Pacific today
-  --deploy           deploy each run to GIT_REPOSITORY_URL (the worker holds GIT_TOKEN); default off
+  --deploy           each run deploys to the worker's own GIT_REPOSITORY_URL; default off
   --note TEXT        note shown by describe and list
   --paused           create it paused
   --overlap POLICY   when a run is due while one runs: skip (create default), buffer-one,

@@ -22,7 +22,7 @@ Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
   --json             print the result as JSON
   --verbose          show per-venue error details
   --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
-  --deploy           publish the page and data.json to GIT_REPOSITORY_URL (token: GIT_TOKEN, on the worker)
+  --deploy           the worker publishes the page and data.json to its own GIT_REPOSITORY_URL
 Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
 
 await main("start", async () => {

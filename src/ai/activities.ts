@@ -13,7 +13,7 @@
  * import { createAiActivities } from "../ai/activities.ts";
  * import { aiSettingsFromApp } from "../ai/client.ts";
  * const activities = {
- *   ...createActivities({ gitToken: app.gitToken }),
+ *   ...createActivities({ deploy: app.deploy }),
  *   ...createAiActivities(aiSettingsFromApp(app)),
  * };
  * // in the workflow:

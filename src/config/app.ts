@@ -3,8 +3,8 @@
  * the optional Anthropic settings. Read from the same layered sources (env → `.env`), only
  * these names.
  *
- * The deploy *target* (repository, branch, author) travels in the workflow input so a scheduled
- * run behaves like a manual one; the *token* never does: only the worker reads `GIT_TOKEN`.
+ * The deploy target (repository, branch, folder, author) and token belong to the worker: they
+ * never travel in workflow input (see `git.ts`, which parses and validates them).
  *
  * @example
  * ```ts
@@ -14,19 +14,15 @@
  * @module
  */
 import type { EnvMap } from "./sources.ts";
-import type { DeployTarget } from "../model.ts";
 import type { ConfigIssue } from "./resolve.ts";
 import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../http.ts";
 import { checkAiBaseUrl } from "../ai/base_url.ts";
+import { GIT_ENV_NAMES, type GitSettings, readGitSettings } from "./git.ts";
 import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
 
 /** Variables read for application settings. */
 export const APP_ENV_NAMES = [
-  "GIT_REPOSITORY_URL",
-  "GIT_TOKEN",
-  "GIT_BRANCH",
-  "GIT_AUTHOR_NAME",
-  "GIT_AUTHOR_EMAIL",
+  ...GIT_ENV_NAMES,
   "ANTHROPIC_API_KEY",
   "ANTHROPIC_MODEL",
   "ANTHROPIC_BASE_URL",
@@ -37,11 +33,10 @@ export const APP_ENV_NAMES = [
   "HAIKU_PROMPT_FILE",
 ] as const;
 
-/** Application settings. `gitToken` and `anthropicApiKey` are secrets: never print them. */
+/** Application settings. `deploy.token` and `anthropicApiKey` are secrets: never print them. */
 export interface AppSettings {
-  /** The deploy target, when `GIT_REPOSITORY_URL` is set. */
-  deploy?: DeployTarget;
-  gitToken?: string;
+  /** The worker's deploy target and token, when `GIT_REPOSITORY_URL` is set (and valid). */
+  deploy?: GitSettings;
   anthropicApiKey?: string;
   /** `ANTHROPIC_BASE_URL`: the Messages API's address (a proxy or gateway); default the SDK's. */
   anthropicBaseUrl?: string;
@@ -90,23 +85,9 @@ export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6";
 
 /** Reads application settings from a merged variable map (env over `.env`). */
 export function readAppSettings(vars: EnvMap): AppSettings {
-  const issues: ConfigIssue[] = [];
-  const url = vars.GIT_REPOSITORY_URL?.trim();
-  let deploy: DeployTarget | undefined;
-  if (url) {
-    if (/^https?:\/\/[^/]*:[^/]*@/.test(url)) {
-      issues.push({
-        variable: "GIT_REPOSITORY_URL",
-        message: "contains a password or token; put the token in GIT_TOKEN and keep the URL plain",
-      });
-    }
-    deploy = {
-      repositoryUrl: url.replace(/^(https?:\/\/)[^/@]*@/, "$1"),
-      ...(vars.GIT_BRANCH ? { branch: vars.GIT_BRANCH } : {}),
-      ...(vars.GIT_AUTHOR_NAME ? { authorName: vars.GIT_AUTHOR_NAME } : {}),
-      ...(vars.GIT_AUTHOR_EMAIL ? { authorEmail: vars.GIT_AUTHOR_EMAIL } : {}),
-    };
-  }
+  const git = readGitSettings(vars);
+  const issues: ConfigIssue[] = [...git.issues];
+  const deploy = git.settings;
   const vision = vars.VISION_ANALYSIS_ENABLED?.trim().toLowerCase();
   if (vision !== undefined && !["true", "false", "1", "0", ""].includes(vision)) {
     issues.push({
@@ -130,7 +111,6 @@ export function readAppSettings(vars: EnvMap): AppSettings {
     deploy,
     pageCheckedRefreshHours,
     ...(vars.HAIKU_PROMPT_FILE?.trim() ? { haikuPromptFile: vars.HAIKU_PROMPT_FILE.trim() } : {}),
-    gitToken: vars.GIT_TOKEN || undefined,
     anthropicApiKey: vars.ANTHROPIC_API_KEY || undefined,
     anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,
     ...(vars.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: vars.ANTHROPIC_BASE_URL } : {}),

@@ -28,6 +28,7 @@ import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts"
 import { splitHostPort, validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
 import { readAppSettings } from "./app.ts";
+import { checkGitTokenFile } from "./git.ts";
 import type { AppSettings } from "./app.ts";
 
 export type { AppSettings } from "./app.ts";
@@ -120,6 +121,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
   const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
   const { conflicts: _c, ...settings } = layered;
   const app = readAppSettings(merged);
+  app.issues.push(...await checkGitTokenFile(app.deploy));
   const ops = readOpsBinds(merged);
   return {
     settings,
@@ -236,5 +238,18 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     lines.push(`  ${"metrics".padEnd(width)}  http://${cfg.metricsBind}/metrics`);
   }
   if (cfg.healthBind) lines.push(`  ${"health".padEnd(width)}  http://${cfg.healthBind}/healthz`);
+  const git = cfg.app.deploy;
+  if (git) {
+    const token = git.tokenFile
+      ? `token from file ${git.tokenFile}`
+      : git.token
+      ? `token set, ${git.token.length} chars`
+      : "no token";
+    lines.push(
+      `  ${"deploy".padEnd(width)}  ${git.repositoryUrl}, branch ${git.branch}, folder ${
+        git.subdir || "(root)"
+      }, ${token}`,
+    );
+  }
   return lines;
 }

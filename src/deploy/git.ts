@@ -16,7 +16,8 @@
  * it before it is used in an error. git runs with a clean environment (temporary `HOME`, no
  * system config, no prompts) and never through a shell.
  *
- * Permissions: `--allow-run=git`, read and write access to the temp dir (or `workDir`); the
+ * Permissions: `--allow-run=git,kill` (`kill` ends a cancelled git with its helpers; without it
+ * only git itself is killed), read and write access to the temp dir (or `workDir`); the
  * environment variables `PATH`, `SSH_AUTH_SOCK`, `GIT_SSH_COMMAND` and the proxy variables are
  * passed to git only when `--allow-env` grants them (never prompted for).
  *
@@ -38,18 +39,21 @@
  * @module
  */
 
+import { writeAtomic } from "../atomic_write.ts";
+
 /** Options of {@link deployToGit}. */
 export interface DeployOptions {
   /**
-   * The repository (`GIT_REPOSITORY_URL`): `https://…`, `http://…`, `ssh://…`, scp-like
-   * `git@host:owner/repo.git`, `file://…`, or a local path to a (bare) repository. Credentials
-   * in an http(s) URL (`https://user:pass@host/…`) are moved out of the URL and sent like a token.
+   * The repository (`GIT_REPOSITORY_URL`): `https://…`, `http://…` (only without a token),
+   * `ssh://…`, scp-like `git@host:owner/repo.git`, `file://…`, or a local path to a (bare)
+   * repository. Credentials in it (any scheme, any case) are refused: see
+   * {@link parseRepositoryUrl}.
    */
   repositoryUrl: string;
   /**
-   * Access token (`GIT_TOKEN`), used only for `http(s)` remotes, sent as HTTP Basic auth with
-   * the URL's user name or `x-access-token` (GitHub; GitLab and Gitea accept any user name).
-   * Surrounding whitespace is trimmed. Default: none.
+   * Access token (`GIT_TOKEN`), used only for `https` remotes, sent as HTTP Basic auth
+   * `x-access-token:<token>` (GitHub; GitLab and Gitea accept any user name) to the URL's origin
+   * only, with redirects off. Surrounding whitespace is trimmed. Default: none.
    */
   token?: string;
   /** Branch to deploy to; created when the remote is empty or lacks it. Default `"main"`. */
@@ -82,6 +86,12 @@ export interface DeployOptions {
     newFiles: Record<string, string>,
   ) => boolean;
   /**
+   * Bytes of the branch's existing files read to compare them with `files` (the whole `subdir`,
+   * or for the root only the paths in `files`). Beyond it nothing more is read, `prepare` is not
+   * called, and the content counts as changed. Default 33554432 (32 MiB).
+   */
+  maxCompareBytes?: number;
+  /**
    * Rebuilds `files` from the remote's current ones (same shape as `compare`'s `oldFiles`) after
    * every fetch, before the comparison, e.g. to carry time stamps over; returning `oldFiles`
    * publishes nothing. Default: `files` as given.
@@ -98,7 +108,11 @@ export interface DeployOptions {
   workDir?: string;
   /** Timeout of each git command in milliseconds. Default 60000. */
   timeoutMs?: number;
-  /** Aborts the deploy (kills the running git command), e.g. an activity's cancellation signal. */
+  /**
+   * Aborts the deploy, e.g. an activity's cancellation signal: the running git command and its
+   * helpers (its whole process group) are killed and the call rejects with kind `"aborted"`.
+   * Default: none.
+   */
   signal?: AbortSignal;
   /**
    * Test hook, called right before every push with the clone's directory and the 1-based
@@ -131,6 +145,7 @@ export type GitDeployErrorKind =
   | "rejected" // the remote refused the push (protected branch, hook, …)
   | "contention" // pushes kept being rejected because others kept pushing
   | "aborted" // options.signal fired
+  | "unsafe-repository" // the branch holds a symbolic link where the deploy reads or writes
   | "git"; // any other git failure
 
 /** A one-line, user-facing deploy failure that never contains the token. */
@@ -152,6 +167,7 @@ const DEFAULTS = {
   authorEmail: "bot@around-the-grounds.invalid",
   pushRetries: 3,
   timeoutMs: 60_000,
+  maxCompareBytes: 32 * 1024 * 1024,
 };
 
 /**
@@ -163,22 +179,31 @@ const DEFAULTS = {
  */
 export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
   const cfg = resolveOptions(opts);
-  const home = await Deno.makeTempDir({ prefix: "atg-git-home-" });
+  const home = await Deno.makeTempDir({ prefix: `${TEMP_PREFIX}home-` });
   const ownDir = opts.workDir === undefined;
   let dir: string | undefined;
+  // Keep our temp dirs fresh so that another process's removeStaleTempDirs() leaves them alone.
+  const touch = setInterval(() => {
+    const now = new Date();
+    for (const d of [home, ownDir ? dir : undefined]) {
+      if (d) Deno.utime(d, now, now).catch(() => {});
+    }
+  }, STALE_AFTER_MS / 4);
   try {
     dir = ownDir
-      ? await Deno.makeTempDir({ prefix: "atg-git-deploy-" })
+      ? await Deno.makeTempDir({ prefix: `${TEMP_PREFIX}deploy-` })
       : await prepareWorkDir(opts.workDir!);
     const git = new Git(cfg, dir, home, opts.signal);
     await git.run(["init", "-q", "-b", cfg.branch, "."], "init");
     await git.run(["remote", "add", "origin", cfg.remote], "remote add");
     for (let attempt = 1;; attempt++) {
       const tip = await syncWithRemote(git, cfg);
+      await assertNoSymlinks(dir, cfg);
       const label = tip ? tip.slice(0, 7) : "(new branch)";
       if (await unchanged(dir, cfg, opts.compare, opts.prepare)) {
         return nothingToDo(tip, cfg, attempt - 1, label);
       }
+      await assertNoSymlinks(dir, cfg); // again: `prepare` may have named other paths
       await writeFiles(dir, cfg);
       await git.run(["add", "-A", "--", ...cfg.addPaths], "add");
       const diff = await git.run(["diff", "--cached", "--quiet"], "diff", true);
@@ -216,9 +241,44 @@ export async function deployToGit(opts: DeployOptions): Promise<DeployResult> {
       await delay(100 * 2 ** (attempt - 1) + Math.random() * 100, opts.signal);
     }
   } finally {
+    clearInterval(touch);
     await Deno.remove(home, { recursive: true }).catch(() => {});
     if (ownDir && dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** Prefix of the temp dirs a deploy creates (its clone and git's private `HOME`). */
+export const TEMP_PREFIX = "atg-git-";
+
+/** A deploy temp dir untouched for this long belongs to no running deploy. */
+export const STALE_AFTER_MS = 120_000;
+
+/**
+ * Removes deploy temp dirs (`atg-git-*` in the system temp dir, `TMPDIR`) left behind by a
+ * process that died mid-deploy (e.g. `kill -9`): those not modified for
+ * {@link STALE_AFTER_MS}. A running deploy touches its dirs every 30 s, so other workers on the
+ * same host keep theirs. Called when the worker starts. Never throws.
+ *
+ * @returns the removed paths.
+ */
+export async function removeStaleTempDirs(now: Date = new Date()): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    // The temp dir without reading TMPDIR (no env permission needed): the parent of a new one.
+    const probe = await Deno.makeTempDir({ prefix: `${TEMP_PREFIX}probe-` });
+    const parent = probe.slice(0, probe.lastIndexOf("/"));
+    await Deno.remove(probe);
+    for await (const e of Deno.readDir(parent)) {
+      if (!e.name.startsWith(TEMP_PREFIX) || !e.isDirectory) continue;
+      const path = `${parent}/${e.name}`;
+      const info = await Deno.lstat(path).catch(() => undefined);
+      if (!info?.mtime || now.getTime() - info.mtime.getTime() < STALE_AFTER_MS) continue;
+      await Deno.remove(path, { recursive: true }).then(() => removed.push(path), () => {});
+    }
+  } catch {
+    // Best effort: a temp dir we cannot list is not worth failing the worker for.
+  }
+  return removed;
 }
 
 function nothingToDo(
@@ -273,9 +333,7 @@ interface Resolved {
   display: string;
   /** Host (or path) for messages. */
   host: string;
-  isHttp: boolean;
   hasToken: boolean;
-  urlHadCredentials: boolean;
   /** Strings that must never appear in output. */
   secrets: string[];
   /** Extra git config entries passed through the environment. */
@@ -290,6 +348,7 @@ interface Resolved {
   authorEmail: string;
   pushRetries: number;
   timeoutMs: number;
+  maxCompareBytes: number;
 }
 
 function configError(message: string): GitDeployError {
@@ -297,94 +356,34 @@ function configError(message: string): GitDeployError {
 }
 
 function resolveOptions(opts: DeployOptions): Resolved {
-  const raw = (opts.repositoryUrl ?? "").trim();
-  if (!raw) {
-    throw configError(
-      "GIT_REPOSITORY_URL is empty: set it to the repository to deploy to (https://…, git@…, or a path)",
-    );
-  }
-  if (raw.startsWith("-") || /[\0\r\n]/.test(raw)) {
-    throw configError(
-      `GIT_REPOSITORY_URL is not a repository URL or path: fix its value`,
-    );
-  }
-  const secrets: string[] = [];
-  const config: [string, string][] = [];
-  let remote = raw, host = raw, isHttp = false, urlHadCredentials = false;
-  let user = "", password = "";
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*::/.test(raw)) {
-    throw configError(
-      `GIT_REPOSITORY_URL uses a git remote helper ("<transport>::…"): use https://, ssh://, git@host:path, file:// or a path`,
-    );
-  }
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(raw)?.[1]
-    ?.toLowerCase();
-  if (scheme) {
-    if (!["http", "https", "ssh", "git", "file"].includes(scheme)) {
-      throw configError(
-        `GIT_REPOSITORY_URL uses the unsupported scheme "${scheme}://": use https://, ssh://, git@host:path, file:// or a path`,
-      );
-    }
-    if (scheme === "http" || scheme === "https") {
-      let url: URL;
-      try {
-        url = new URL(raw);
-      } catch {
-        throw configError(
-          `GIT_REPOSITORY_URL is not a valid URL: fix its value`,
-        );
-      }
-      isHttp = true;
-      user = decodeURIComponent(url.username);
-      password = decodeURIComponent(url.password);
-      if (user) secrets.push(user, url.username); // GitHub takes a token as the user name
-      if (password) {
-        urlHadCredentials = true;
-        secrets.push(password, url.password);
-      }
-      url.username = "";
-      url.password = "";
-      remote = url.href;
-      host = url.host;
-    } else if (scheme !== "file") {
-      host = /^[a-z]+:\/\/(?:[^@/]*@)?([^/:]+)/i.exec(raw)?.[1] ?? raw;
-    }
-  } else if (/^[^/]+:/.test(raw)) {
-    // scp-like: [user@]host:path (a colon before any slash)
-    host = /^(?:[^@/]*@)?([^:/]+):/.exec(raw)?.[1] ?? raw;
-  } else if (!raw.startsWith("/")) {
-    remote = `${Deno.cwd()}/${raw}`; // local relative path: git runs in the work dir
-    host = remote;
-  }
   const token = opts.token?.trim() ?? "";
   if (token && /[\s\0]/.test(token)) {
     throw configError(
       "GIT_TOKEN contains whitespace or control characters: set it to the token alone",
     );
   }
-  if (isHttp && (token || password)) {
-    const credentials = `${user || "x-access-token"}:${token || password}`;
+  const parsed = parseRepositoryUrl(opts.repositoryUrl ?? "", { hasToken: !!token });
+  const { remote, host } = parsed;
+  const secrets: string[] = [];
+  const config: [string, string][] = [];
+  if (parsed.kind === "https" && token) {
     const basic = btoa(
-      String.fromCharCode(...new TextEncoder().encode(credentials)),
+      String.fromCharCode(...new TextEncoder().encode(`x-access-token:${token}`)),
     );
-    secrets.push(basic);
-    if (token) secrets.push(token, encodeURIComponent(token));
-    const origin = new URL(remote).origin;
-    config.push([
-      `http.${origin}/.extraHeader`,
-      `Authorization: Basic ${basic}`,
-    ]);
+    secrets.push(basic, token, encodeURIComponent(token));
+    // Scoped to the configured origin only, and never carried across a redirect.
+    config.push([`http.${new URL(remote).origin}/.extraHeader`, `Authorization: Basic ${basic}`]);
+    config.push(["http.followRedirects", "false"]);
   }
-  const display = scrubUserinfo(raw);
+  const display = parsed.display;
 
   const branch = opts.branch ?? DEFAULTS.branch;
-  if (
-    !/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") ||
-    branch.includes("..") ||
-    branch.includes("//") || /(^|\/)\.|\/$|\.lock$|^\/|^@$/.test(branch)
-  ) {
+  const branchProblem = checkBranchName(branch);
+  if (branchProblem) {
     throw configError(
-      `branch "${branch}" is not a valid branch name: fix the deploy branch`,
+      `branch ${
+        JSON.stringify(branch)
+      } is not a valid branch name (${branchProblem}): fix the deploy branch`,
     );
   }
   const subdir = normalizePath(opts.subdir ?? DEFAULTS.subdir, "subdir", true);
@@ -414,9 +413,7 @@ function resolveOptions(opts: DeployOptions): Resolved {
     remote,
     display,
     host,
-    isHttp,
     hasToken: !!token,
-    urlHadCredentials,
     secrets: secrets.filter((s) => s.length >= 3),
     config,
     branch,
@@ -428,7 +425,132 @@ function resolveOptions(opts: DeployOptions): Resolved {
     authorEmail: opts.authorEmail ?? DEFAULTS.authorEmail,
     pushRetries,
     timeoutMs,
+    maxCompareBytes: opts.maxCompareBytes ?? DEFAULTS.maxCompareBytes,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repository URL and branch rules (shared with the config module's validation)
+
+/** What {@link parseRepositoryUrl} found. */
+export interface ParsedRepositoryUrl {
+  /** Transport: `https`, `http`, `ssh` (also scp-like `git@host:path`), `git`, `file` or `path`. */
+  kind: "https" | "http" | "ssh" | "git" | "file" | "path";
+  /** URL or absolute path handed to git (http(s) normalized: lower-case scheme). */
+  remote: string;
+  /** Host (or path) for messages. */
+  host: string;
+  /** The URL for messages (it never holds credentials: those are refused). */
+  display: string;
+}
+
+/**
+ * Checks a repository URL (`GIT_REPOSITORY_URL`) and says how git will reach it. Refused, with a
+ * one-line {@link GitDeployError} of kind `"config"` that never repeats a secret:
+ * credentials in the URL in any scheme and any case (`HTTP://user:pw@`, `Https://TOKEN@`,
+ * `ssh://git:password@`, `git:password@host:path`), git remote helpers (`ext::…`), schemes other
+ * than https, http, ssh, git and file, and — when `hasToken` — plain `http://` (the token is only
+ * ever sent over https).
+ */
+export function parseRepositoryUrl(
+  repositoryUrl: string,
+  { hasToken = false }: { hasToken?: boolean } = {},
+): ParsedRepositoryUrl {
+  const raw = repositoryUrl.trim();
+  if (!raw) {
+    throw configError(
+      "GIT_REPOSITORY_URL is empty: set it to the repository to deploy to (https://…, git@…, or a path)",
+    );
+  }
+  // deno-lint-ignore no-control-regex
+  if (raw.startsWith("-") || /[\0-\x1f\x7f\\]/.test(raw)) {
+    throw configError(`GIT_REPOSITORY_URL is not a repository URL or path: fix its value`);
+  }
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*::/.test(raw)) {
+    throw configError(
+      `GIT_REPOSITORY_URL uses a git remote helper ("<transport>::…"): use https://, ssh://, git@host:path, file:// or a path`,
+    );
+  }
+  const credentials = () =>
+    configError(
+      "GIT_REPOSITORY_URL contains credentials (a user name or password before @): remove them " +
+        "from the URL and put the token in GIT_TOKEN or GIT_TOKEN_FILE",
+    );
+  const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)/.exec(raw);
+  if (schemeMatch) {
+    const scheme = schemeMatch[1].toLowerCase();
+    const authority = schemeMatch[2];
+    const at = authority.lastIndexOf("@");
+    const userinfo = at >= 0 ? authority.slice(0, at) : undefined;
+    if (!["http", "https", "ssh", "git", "file"].includes(scheme)) {
+      throw configError(
+        `GIT_REPOSITORY_URL uses the unsupported scheme "${scheme}://": use https://, ssh://, git@host:path, file:// or a path`,
+      );
+    }
+    // ssh may name a user (git@); a password there, or any user info elsewhere, is a credential.
+    if (userinfo !== undefined && (scheme !== "ssh" || userinfo.includes(":"))) {
+      throw credentials();
+    }
+    if (scheme === "http" || scheme === "https") {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw configError(`GIT_REPOSITORY_URL is not a valid URL: fix its value`);
+      }
+      if (url.username || url.password) throw credentials();
+      if (scheme === "http" && hasToken) {
+        throw configError(
+          "GIT_REPOSITORY_URL is plain http://: GIT_TOKEN is only ever sent over https; " +
+            "use the https:// URL (or unset GIT_TOKEN / GIT_TOKEN_FILE for a server that needs none)",
+        );
+      }
+      return { kind: scheme, remote: url.href, host: url.host, display: url.href };
+    }
+    if (scheme === "file") return { kind: "file", remote: raw, host: raw, display: raw };
+    const host = /^[^@]*@/.test(authority) ? authority.slice(at + 1) : authority;
+    return {
+      kind: scheme as "ssh" | "git",
+      remote: raw,
+      host: host.replace(/:\d+$/, ""),
+      display: raw,
+    };
+  }
+  if (!raw.startsWith("/") && /^[^/]+:/.test(raw)) {
+    // scp-like: [user@]host:path (a colon before any slash); `user:password@host:path` refused.
+    const at = raw.indexOf("@"), slash = raw.indexOf("/");
+    if (at >= 0 && (slash < 0 || at < slash) && raw.slice(0, at).includes(":")) {
+      throw credentials();
+    }
+    const host = /^(?:[^@/]*@)?([^:/]+):/.exec(raw)?.[1] ?? raw;
+    return { kind: "ssh", remote: raw, host, display: raw };
+  }
+  const remote = raw.startsWith("/") ? raw : `${Deno.cwd()}/${raw}`;
+  return { kind: "path", remote, host: remote, display: raw };
+}
+
+/**
+ * Why `name` is not a branch name `git check-ref-format --branch` accepts, or `undefined` when
+ * it is. Also refuses `@` (git's shorthand for HEAD).
+ */
+export function checkBranchName(name: string): string | undefined {
+  if (name === "") return "empty";
+  if (name.startsWith("-")) return "starts with -";
+  if (name === "@" || name === "HEAD") return `"${name}" is reserved`;
+  if (/[\0-\x20\x7f~^:?*[\\]/.test(name)) {
+    return "contains a space, control character or one of ~ ^ : ? * [ \\";
+  }
+  if (name.includes("..")) return "contains ..";
+  if (name.includes("@{")) return "contains @{";
+  if (name.startsWith("/") || name.endsWith("/") || name.includes("//")) {
+    return "has an empty path component";
+  }
+  if (name.endsWith(".")) return "ends with .";
+  for (const part of name.split("/")) {
+    if (part.startsWith(".")) return "a component starts with .";
+    if (part.endsWith(".lock")) return "a component ends with .lock";
+  }
+  return undefined;
 }
 
 function normalizePath(path: string, what: string, allowRoot: boolean): string {
@@ -511,11 +633,79 @@ async function syncWithRemote(git: Git, cfg: Resolved): Promise<string | null> {
   return null;
 }
 
+/** A path of the clone, for one-line messages (control characters escaped, length bounded). */
+function showPath(path: string): string {
+  const shown = JSON.stringify(path);
+  return shown.length > 120 ? `${shown.slice(0, 117)}..."` : shown;
+}
+
+function symlinkError(cfg: Resolved, path: string): GitDeployError {
+  return new GitDeployError(
+    `GIT_REPOSITORY_URL ${cfg.display}: ${cfg.branch} has a symbolic link at ${
+      showPath(path)
+    }; the deploy never follows links (remove it from the branch)`,
+    "unsafe-repository",
+  );
+}
+
+/** `lstat` that answers `undefined` for a missing path. */
+async function lstatOrNone(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.lstat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Refuses a clone in which any path the deploy reads or writes is, or passes through, a symbolic
+ * link: the folders leading to `subdir`, everything inside it, and (for the root) each file path.
+ */
+async function assertNoSymlinks(dir: string, cfg: Resolved): Promise<void> {
+  const checkChain = async (rel: string) => {
+    const parts = rel.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const path = parts.slice(0, i).join("/");
+      const info = await lstatOrNone(`${dir}/${path}`);
+      if (!info) return;
+      if (info.isSymlink) throw symlinkError(cfg, path);
+    }
+  };
+  if (!cfg.subdir) {
+    for (const path of cfg.files.keys()) await checkChain(path);
+    return;
+  }
+  await checkChain(cfg.subdir);
+  const walk = async (rel: string): Promise<void> => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(`${dir}/${rel}`));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) return;
+      throw err;
+    }
+    for (const e of entries) {
+      const path = `${rel}/${e.name}`;
+      if (e.isSymlink) throw symlinkError(cfg, path);
+      if (e.isDirectory) await walk(path);
+    }
+  };
+  await walk(cfg.subdir);
+}
+
+/**
+ * The regular files under `rel` (no links: {@link assertNoSymlinks} ran first), or `undefined`
+ * when together they exceed `budget.left` bytes (then nothing more is read).
+ */
 async function readTree(
   root: string,
   rel: string,
   out: Map<string, Uint8Array>,
-): Promise<void> {
+  budget: { left: number },
+): Promise<boolean> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(`${root}/${rel}`));
@@ -523,14 +713,32 @@ async function readTree(
     if (
       err instanceof Deno.errors.NotFound ||
       err instanceof Deno.errors.NotADirectory
-    ) return;
+    ) return true;
     throw err;
   }
   for (const e of entries) {
     const path = `${rel}/${e.name}`;
-    if (e.isDirectory) await readTree(root, path, out);
-    else out.set(path, await Deno.readFile(`${root}/${path}`));
+    if (e.isDirectory) {
+      if (!await readTree(root, path, out, budget)) return false;
+    } else if (e.isFile) {
+      const content = await readCapped(`${root}/${path}`, budget);
+      if (!content) return false;
+      out.set(path, content);
+    }
   }
+  return true;
+}
+
+/** Reads a regular file if it fits in `budget.left` (then charged); `undefined` if not. */
+async function readCapped(
+  path: string,
+  budget: { left: number },
+): Promise<Uint8Array | undefined> {
+  const info = await Deno.lstat(path);
+  if (!info.isFile || info.size > budget.left) return undefined;
+  budget.left -= info.size;
+  const content = await Deno.readFile(path);
+  return content.length <= info.size ? content : undefined;
 }
 
 async function unchanged(
@@ -540,15 +748,17 @@ async function unchanged(
   prepare?: DeployOptions["prepare"],
 ): Promise<boolean> {
   const old = new Map<string, Uint8Array>();
+  const budget = { left: cfg.maxCompareBytes };
   if (cfg.subdir) {
-    await readTree(dir, cfg.subdir, old);
+    // Over the budget: treat as changed; the folder is rewritten without reading the rest.
+    if (!await readTree(dir, cfg.subdir, old, budget)) return false;
   } else {
     for (const path of cfg.files.keys()) {
-      try {
-        old.set(path, await Deno.readFile(`${dir}/${path}`));
-      } catch (err) {
-        if (!(err instanceof Deno.errors.NotFound)) throw err;
-      }
+      const info = await lstatOrNone(`${dir}/${path}`);
+      if (!info) continue;
+      const content = await readCapped(`${dir}/${path}`, budget);
+      if (!content) return false;
+      old.set(path, content);
     }
   }
   const strip = (m: Map<string, Uint8Array>) => {
@@ -573,6 +783,7 @@ async function unchanged(
   return compare(text(oldFiles), text(newFiles));
 }
 
+/** Writes every file as a temp file beside it, then renames it into place. */
 async function writeFiles(dir: string, cfg: Resolved): Promise<void> {
   if (cfg.subdir) {
     await Deno.remove(`${dir}/${cfg.subdir}`, { recursive: true }).catch(
@@ -582,7 +793,7 @@ async function writeFiles(dir: string, cfg: Resolved): Promise<void> {
   for (const [path, content] of cfg.files) {
     const full = `${dir}/${path}`;
     await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
-    await Deno.writeFile(full, content);
+    await writeAtomic(full, content);
   }
 }
 
@@ -695,6 +906,8 @@ class Git {
         cwd: this.dir,
         env: this.env,
         clearEnv: true,
+        // Its own process group, so that a kill reaches its helpers too (git-remote-https, ssh).
+        detached: true,
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
@@ -722,6 +935,7 @@ class Git {
       try {
         child.kill("SIGKILL");
       } catch { /* already exited */ }
+      killGroup(child.pid);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -786,12 +1000,6 @@ class Git {
           "auth",
         );
       }
-      if (cfg.urlHadCredentials) {
-        return new GitDeployError(
-          `GIT_REPOSITORY_URL ${url}: the credentials in the URL were rejected by ${cfg.host} (use GIT_TOKEN instead)`,
-          "auth",
-        );
-      }
       return new GitDeployError(
         `GIT_REPOSITORY_URL ${url} needs authentication: set GIT_TOKEN to a token that may push to it`,
         "auth",
@@ -837,6 +1045,27 @@ class Git {
       `git ${step} failed for GIT_REPOSITORY_URL ${url}: ${reason}`,
       "git",
     );
+  }
+}
+
+/**
+ * Kills every process of the group `pgid` (git and the helpers it started, which a kill of git
+ * alone would orphan, still holding the token in their environment). Needs `--allow-run=kill`;
+ * without it only git itself is killed.
+ */
+function killGroup(pgid: number): void {
+  try {
+    const child = new Deno.Command("kill", {
+      args: ["-KILL", "--", `-${pgid}`],
+      clearEnv: true,
+      env: { PATH: grantedEnv("PATH") ?? "/usr/local/bin:/usr/bin:/bin" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    child.status.catch(() => {});
+  } catch {
+    // kill not installed or not allowed: git alone was killed.
   }
 }
 

@@ -11,11 +11,13 @@
  */
 import { ApplicationFailure } from "@temporalio/common";
 import type {
-  DeployTarget,
+  DeployRequest,
   FoodTruckEvent,
   FoodTruckWorkflowResult,
   VenueEntry,
 } from "../model.ts";
+import { LEGACY_TARGET_WARNING } from "../model.ts";
+import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
 import { toWebData } from "../web/data.ts";
 import type { WebData } from "../web/data.ts";
 import { publishedFiles, staticFiles } from "../web/preview.ts";
@@ -43,8 +45,12 @@ export interface ActivityOptions {
    * and the body cap (`VENUE_MAX_BODY_BYTES`). Default: public addresses only, 5 MiB.
    */
   venueFetch?: Partial<VenueFetchSettings>;
-  /** `GIT_TOKEN` for https deploy targets (held by the worker, never in workflow input). */
-  gitToken?: string;
+  /**
+   * The worker's own deploy target and token (`GIT_REPOSITORY_URL`, `GIT_BRANCH`,
+   * `GIT_DEPLOY_DIR`, `GIT_TOKEN` / `GIT_TOKEN_FILE`); never taken from workflow input.
+   * Default: none, and a requested deploy fails with a one-line message.
+   */
+  deploy?: GitSettings;
   /** Settings of the optional AI touches; off (no request made) without an API key. */
   ai?: AiSettings;
   /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
@@ -56,6 +62,8 @@ export interface DeployOutcome {
   committed: boolean;
   commit?: string;
   message: string;
+  /** Set when the input named a deploy target, which was ignored. */
+  warning?: string;
 }
 
 /** The activity implementations, closed over their dependencies. */
@@ -105,19 +113,45 @@ export function createActivities(options: ActivityOptions = {}) {
       );
     },
 
-    /** Publishes the page and `data` to the git target; idempotent, safe to retry. */
-    async deployWebData(data: WebData, target: DeployTarget): Promise<DeployOutcome> {
+    /**
+     * Publishes the page and `data` to the worker's own repository; idempotent, safe to retry.
+     * `request` only says whether: a legacy target object in it is ignored (with a warning).
+     */
+    async deployWebData(data: WebData, request: DeployRequest = true): Promise<DeployOutcome> {
+      const warning = request !== null && typeof request === "object"
+        ? LEGACY_TARGET_WARNING
+        : undefined;
+      const target = options.deploy;
+      if (!target) {
+        throw ApplicationFailure.nonRetryable(
+          "this worker has no GIT_REPOSITORY_URL: set it (and GIT_TOKEN or GIT_TOKEN_FILE) in the " +
+            "worker's environment to deploy",
+          "DeployNotConfigured",
+        );
+      }
       const statics = await staticFiles();
       try {
         const r = await deployToGit({
-          ...target,
-          token: options.gitToken,
+          repositoryUrl: target.repositoryUrl,
+          branch: target.branch,
+          subdir: target.subdir,
+          ...(target.authorName ? { authorName: target.authorName } : {}),
+          ...(target.authorEmail ? { authorEmail: target.authorEmail } : {}),
+          token: await readGitToken(target),
           files: await publishedFiles(data),
           // Keeps the older stamps; commits a stamp-only change at most once per refreshHours.
           prepare: (old) => planPublish(old, data, statics, { refreshHours }),
         });
-        return { committed: r.committed, commit: r.commit, message: r.message };
+        return {
+          committed: r.committed,
+          commit: r.commit,
+          message: r.message,
+          ...(warning ? { warning } : {}),
+        };
       } catch (err) {
+        if (err instanceof GitTokenFileError) {
+          throw ApplicationFailure.retryable(`GIT_TOKEN_FILE: ${err.message}`, err.name);
+        }
         if (err instanceof GitDeployError && !err.retryable) {
           throw ApplicationFailure.nonRetryable(err.message, err.name);
         }

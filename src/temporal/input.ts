@@ -12,7 +12,6 @@
 import type { TemporalConfig } from "../config/mod.ts";
 import type { FoodTruckWorkflowInput } from "../model.ts";
 import { loadVenueList } from "../venues/list.ts";
-import { FatalError } from "../cli.ts";
 
 /** Options of {@link buildWorkflowInput}. */
 export interface InputOptions {
@@ -20,22 +19,22 @@ export interface InputOptions {
   venuesPath?: string;
   /** Pacific day the window starts at. Default: unset, so each run uses its own today (schedules). */
   date?: string;
-  /** Deploy to `GIT_REPOSITORY_URL` after scraping. Default false. */
+  /** Ask the worker to deploy to its own `GIT_REPOSITORY_URL` after scraping. Default false. */
   deploy?: boolean;
 }
 
-/** The workflow input: venues from the list file, the date if fixed, the deploy target if asked. */
+/**
+ * The workflow input: venues from the list file, the date if fixed, and `deploy: true` if asked.
+ * It never holds the deploy target: that is the worker's own configuration.
+ */
 export async function buildWorkflowInput(
-  cfg: TemporalConfig,
+  _cfg: TemporalConfig,
   options: InputOptions = {},
 ): Promise<FoodTruckWorkflowInput> {
   const venues = await loadVenueList(options.venuesPath);
-  if (options.deploy && !cfg.app.deploy) {
-    throw new FatalError("--deploy needs GIT_REPOSITORY_URL (set it in the environment or .env)");
-  }
   return {
     venues,
     ...(options.date ? { date: options.date } : {}),
-    ...(options.deploy ? { deploy: cfg.app.deploy } : {}),
+    ...(options.deploy ? { deploy: true } : {}),
   };
 }

@@ -22,6 +22,7 @@ import type { LogLevel, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
+import { removeStaleTempDirs } from "../deploy/git.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
@@ -124,6 +125,10 @@ export async function runWorker(
   const healthBind = options.healthBind ?? cfg.healthBind;
   const grace = options.shutdownGraceMs ?? 10_000;
   installRuntime(options.logLevel, metricsBind);
+  // Clones and git HOMEs left by a deploy that died with its process (kill -9).
+  for (const dir of await removeStaleTempDirs()) {
+    log(`worker: removed stale deploy temp dir ${dir}`);
+  }
   let worker: Worker | undefined;
   let health: HealthServer | undefined;
   if (healthBind) {
@@ -152,7 +157,7 @@ export async function runWorker(
           ? { workflowBundle: { code: options.workflowBundleCode } }
           : { workflowsPath: WORKFLOWS_PATH }),
         activities: createActivities({
-          gitToken: cfg.app.gitToken,
+          deploy: cfg.app.deploy,
           ai: aiSettingsFromApp(cfg.app),
           venueFetch: cfg.app.venueFetch,
           pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,

@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import type { WebData } from "./data.ts";
 import { dataFiles } from "./files.ts";
+import { writeAtomic } from "../atomic_write.ts";
 
 /** The folder holding the page's static files (`web/` at the project root). */
 export const WEB_DIR: URL = new URL("../../web/", import.meta.url);
@@ -30,8 +31,9 @@ export const STATIC_FILES: readonly string[] = [
 /**
  * Copies the page's static files into `dir` (created with its parents if needed) and writes
  * `data` there as `data.json`, `data.schema.json` and the calendar feeds (see `dataFiles` in
- * `./files.ts`). Existing files of the same names are
- * overwritten; other files in `dir` are left alone.
+ * `./files.ts`). Existing files of the same names are replaced atomically (a temp file beside
+ * each, then a rename): a failure part-way (a full disk) leaves the previous good file in place,
+ * never a truncated one. Other files in `dir` are left alone.
  *
  * @param dir Target folder, absolute or relative to the current directory.
  * @param data The web data to publish.
@@ -46,12 +48,12 @@ export async function writePreview(
   const files: string[] = [];
   for (const name of STATIC_FILES) {
     const target = join(dir, name);
-    await Deno.writeFile(target, await Deno.readFile(new URL(name, WEB_DIR)));
+    await writeAtomic(target, await Deno.readFile(new URL(name, WEB_DIR)));
     files.push(target);
   }
   for (const [name, text] of Object.entries(dataFiles(data))) {
     const target = join(dir, name);
-    await Deno.writeTextFile(target, text);
+    await writeAtomic(target, text);
     files.push(target);
   }
   return { dir, files };

@@ -3,8 +3,9 @@
  *
  * Serves `GET`/`HEAD` for files under one folder with the right content types
  * (`/` and folders serve their `index.html`), answers 404 for anything missing, 403 for
- * paths that would leave the folder (`..`, encoded or not, or a symlink pointing outside),
- * and 405 for other methods. Every answer carries `Cache-Control: no-cache` so a reload
+ * paths that would leave the folder (`..`, encoded or not, or a symlink pointing outside) and
+ * for dotfiles (any path component starting with `.`: `.env`, `.git/config`, …), and 405 for
+ * other methods. Every answer carries `Cache-Control: no-cache` so a reload
  * always shows the latest `data.json`.
  *
  * @example
@@ -64,7 +65,9 @@ async function handle(root: string, req: Request): Promise<Response> {
   if (pathname.includes("\0") || pathname.includes("\\")) {
     return plain(400, "Bad request");
   }
-  if (pathname.split("/").includes("..")) return plain(403, "Forbidden");
+  if (pathname.split("/").some((part) => part.startsWith("."))) {
+    return plain(403, "Forbidden"); // `..`, and dotfiles such as .env or .git/
+  }
   let path = resolve(root, "." + pathname);
   if (!inside(root, path)) return plain(403, "Forbidden");
   try {
@@ -75,7 +78,12 @@ async function handle(root: string, req: Request): Promise<Response> {
     }
     if (!info.isFile) return plain(404, "Not found");
     const real = await Deno.realPath(path);
-    if (!inside(await Deno.realPath(root), real)) {
+    const realRoot = await Deno.realPath(root);
+    if (!inside(realRoot, real)) {
+      return plain(403, "Forbidden");
+    }
+    // A link inside the folder may still lead to a dotfile (`data -> .env`).
+    if (real.slice(realRoot.length).split(sep).some((part) => part.startsWith("."))) {
       return plain(403, "Forbidden");
     }
     const body = req.method === "HEAD" ? null : await Deno.readFile(real);

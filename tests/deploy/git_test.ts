@@ -1,19 +1,40 @@
 /**
  * Tests of `src/deploy/git.ts` against real bare repositories in temp dirs, and against local
- * HTTP servers (a 401-only one, a silent one, and `git http-backend` behind Basic auth).
+ * HTTP and HTTPS servers that record the Authorization header of every request (a 401-only one,
+ * a silent one, a redirecting one, and `git http-backend` behind Basic auth). The HTTPS servers
+ * use the test CA of `tests/harness/certs.ts` (given to git as `GIT_SSL_CAINFO`).
  *
- * Run: `deno test --allow-run=git --allow-read --allow-write --allow-net=127.0.0.1 tests/deploy/`
+ * Run: `deno test --allow-env --allow-run --allow-read --allow-write --allow-net=127.0.0.1 tests/deploy/`
  * @module
  */
 import assert from "node:assert/strict";
 import {
+  checkBranchName,
   defaultCompare,
   type DeployOptions,
   deployToGit,
   GitDeployError,
 } from "../../src/deploy/git.ts";
+import { makeTestCerts } from "../harness/certs.ts";
+import { createActivities } from "../../src/temporal/activities.ts";
+import { toWebData } from "../../src/web/data.ts";
 
 const TOKEN = "ghp_TESTsecretTOKEN1234567890";
+const BASIC = `Basic ${btoa(`x-access-token:${TOKEN}`)}`;
+
+// One test PKI for the file; git trusts its CA through GIT_SSL_CAINFO (passed through by git.ts).
+const certDir = await Deno.makeTempDir({ prefix: "atg-deploy-test-certs-" });
+const certs = await makeTestCerts(certDir);
+const tlsKeyPair = {
+  cert: await Deno.readTextFile(certs.serverCert),
+  key: await Deno.readTextFile(certs.serverKey),
+};
+Deno.env.set("GIT_SSL_CAINFO", certs.caCert);
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(certDir, { recursive: true });
+  } catch { /* gone */ }
+});
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -52,7 +73,7 @@ async function git(
 
 /** A temp dir holding an empty bare repository `remote.git`; removed by `await using`. */
 async function sandbox() {
-  const root = await Deno.makeTempDir({ prefix: "atg-git-test-" });
+  const root = await Deno.makeTempDir({ prefix: "atg-deploy-test-" });
   const bare = `${root}/remote.git`;
   await git(["init", "-q", "--bare", "-b", "main", bare]);
   return {
@@ -107,24 +128,48 @@ function closedPort(): number {
   return port;
 }
 
-/** Serves `handler` on 127.0.0.1, recording the Authorization headers seen. */
-function serve(handler: (req: Request) => Response | Promise<Response>) {
+/**
+ * Serves `handler` on 127.0.0.1 over HTTPS (the test CA), or plain HTTP with `{ tls: false }`,
+ * recording the Authorization header of every request (`null` when absent).
+ */
+function serve(
+  handler: (req: Request) => Response | Promise<Response>,
+  { tls = true }: { tls?: boolean } = {},
+) {
   const auth: (string | null)[] = [];
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    { hostname: "127.0.0.1", port: 0, onListen() {}, ...(tls ? tlsKeyPair : {}) },
     (req) => {
       auth.push(req.headers.get("authorization"));
       return handler(req);
     },
   );
   return {
-    url: `http://127.0.0.1:${server.addr.port}/repo.git`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${server.addr.port}/repo.git`,
     host: `127.0.0.1:${server.addr.port}`,
     auth,
     async [Symbol.asyncDispose]() {
       await server.shutdown();
     },
   };
+}
+
+/**
+ * A server (see {@link serve}) that holds every request until `resolve(response)`; `asked`
+ * settles at the first request.
+ */
+function hangingServer() {
+  const { promise: never, resolve } = Promise.withResolvers<Response>();
+  const { promise: asked, resolve: gotRequest } = Promise.withResolvers<void>();
+  const server = serve(() => (gotRequest(), never));
+  return { server, asked, resolve };
+}
+
+/** Starts a deploy with {@link TOKEN} against `server` that is expected to fail. */
+function failingDeploy(server: { url: string }, extra: Partial<DeployOptions>) {
+  return rejects(
+    deployToGit({ repositoryUrl: server.url, token: TOKEN, files: site([]), ...extra }),
+  );
 }
 
 /** Answers a smart-HTTP request with `git http-backend` (CGI) for repositories under `root`. */
@@ -401,14 +446,14 @@ Deno.test("a path that does not exist gives the could-not-reach error", async ()
 });
 
 Deno.test("a closed port gives the could-not-reach error", async () => {
-  const url = `http://127.0.0.1:${closedPort()}/repo.git`;
+  const url = `https://127.0.0.1:${closedPort()}/repo.git`;
   const err = await rejects(
     deployToGit({ repositoryUrl: url, token: TOKEN, files: site([]) }),
   );
   assert.equal(err.kind, "unreachable");
   assert.match(
     err.message,
-    /^GIT_REPOSITORY_URL http:\/\/127\.0\.0\.1:\d+\/repo\.git: could not reach the repository \(.*connect/i,
+    /^GIT_REPOSITORY_URL https:\/\/127\.0\.0\.1:\d+\/repo\.git: could not reach the repository \(.*connect/i,
   );
   assert.ok(!err.message.includes(TOKEN));
 });
@@ -443,23 +488,80 @@ Deno.test("a bad token is reported as rejected and never leaks", async () => {
   assert.match(config, new RegExp(`url = ${server.url}\\n`));
 });
 
-Deno.test("credentials in the URL are moved out of it and scrubbed", async () => {
-  await using server = serve(unauthorized);
-  await using box = await sandbox();
-  const workDir = `${box.root}/work`;
-  const url = server.url.replace("http://", "http://oauth2:hunter2secret@");
+Deno.test("credentials in the URL, in any scheme and case, are refused before any request", async () => {
+  await using server = serve(unauthorized, { tls: false });
+  const port = server.host.split(":")[1];
+  const cases = [
+    `HTTP://x-access-token:S3CRETpw@127.0.0.1:${port}/site.git`,
+    `Https://S3CRETtok@127.0.0.1:${port}/site.git`,
+    `https://oauth2:S3CRETpw@127.0.0.1:${port}/site.git`,
+    `http://S3CRETtok@127.0.0.1:${port}/site.git`,
+    `ssh://git:S3CRETpw@127.0.0.1:${port}/site.git`,
+    `SSH://git:S3CRETpw@127.0.0.1/site.git`,
+    `git://u:S3CRETpw@127.0.0.1/site.git`,
+    `file://u:S3CRETpw@localhost/srv/site.git`,
+    `git:S3CRETpw@127.0.0.1:owner/site.git`,
+  ];
+  for (const url of cases) {
+    const err = await rejects(deployToGit({ repositoryUrl: url, files: site([]) }));
+    assert.equal(err.kind, "config", url);
+    assert.equal(
+      err.message,
+      "GIT_REPOSITORY_URL contains credentials (a user name or password before @): remove them " +
+        "from the URL and put the token in GIT_TOKEN or GIT_TOKEN_FILE",
+    );
+    assert.ok(!JSON.stringify(err).includes("S3CRET") && !err.stack?.includes("S3CRET"));
+  }
+  assert.deepEqual(server.auth, [], "no request may be made");
+});
+
+Deno.test("an ssh user name without a password is not a credential", async () => {
+  // Refused only later, by git (nothing listens): the URL itself passed the check.
   const err = await rejects(
-    deployToGit({ repositoryUrl: url, files: site([]), workDir }),
+    deployToGit({
+      repositoryUrl: `ssh://git@127.0.0.1:${closedPort()}/site.git`,
+      files: site([]),
+      timeoutMs: 20_000,
+    }),
   );
-  assert.equal(err.kind, "auth");
-  assert.ok(!err.message.includes("hunter2secret"), err.message);
-  assert.match(err.message, /http:\/\/\*\*\*@127\.0\.0\.1/);
-  assert.ok(server.auth.includes(`Basic ${btoa("oauth2:hunter2secret")}`));
-  assert.ok(
-    !(await Deno.readTextFile(`${workDir}/.git/config`)).includes(
-      "hunter2secret",
-    ),
+  assert.notEqual(err.kind, "config", err.message);
+});
+
+Deno.test("the token is never sent over plain http: a config error, and no request at all", async () => {
+  await using server = serve(unauthorized, { tls: false });
+  for (const url of [server.url, server.url.replace("http://", "HTTP://")]) {
+    const err = await rejects(
+      deployToGit({ repositoryUrl: url, token: TOKEN, files: site([]) }),
+    );
+    assert.equal(err.kind, "config");
+    assert.match(
+      err.message,
+      /^GIT_REPOSITORY_URL is plain http:\/\/: GIT_TOKEN is only ever sent over https/,
+    );
+  }
+  assert.deepEqual(server.auth, []);
+});
+
+Deno.test("plain http without a token still works for servers that need none", async () => {
+  await using box = await sandbox();
+  await using server = serve((req) => httpBackend(req, box.root), { tls: false });
+  const url = server.url.replace("/repo.git", "/remote.git");
+  const result = await deployToGit({ repositoryUrl: url, files: site(["A"]) });
+  assert.equal(result.committed, true);
+  assert.ok(server.auth.every((a) => a === null));
+});
+
+Deno.test("the token is not carried across a redirect to another origin", async () => {
+  await using elsewhere = serve(unauthorized);
+  await using origin = serve((req) =>
+    Response.redirect(`${elsewhere.url}${new URL(req.url).pathname}${new URL(req.url).search}`, 302)
   );
+  const err = await rejects(
+    deployToGit({ repositoryUrl: origin.url, token: TOKEN, files: site([]) }),
+  );
+  assert.ok(!err.message.includes(TOKEN));
+  assert.ok(origin.auth.includes(BASIC), "the configured origin gets the token");
+  assert.ok(elsewhere.auth.every((a) => a === null), "the redirect target never does");
 });
 
 Deno.test("no token against a remote that needs one says to set GIT_TOKEN", async () => {
@@ -529,20 +631,10 @@ Deno.test({
   ignore: Deno.permissions.querySync({ name: "run", command: "ps" }).state !==
     "granted",
   async fn() {
-    const { promise: never, resolve } = Promise.withResolvers<Response>();
-    const { promise: asked, resolve: gotRequest } = Promise.withResolvers<
-      void
-    >();
-    await using server = serve(() => (gotRequest(), never));
+    const { server, asked, resolve } = hangingServer();
+    await using _server = server;
     try {
-      const deploy = rejects(
-        deployToGit({
-          repositoryUrl: server.url,
-          token: TOKEN,
-          files: site([]),
-          timeoutMs: 5000,
-        }),
-      );
+      const deploy = failingDeploy(server, { timeoutMs: 5000 });
       await asked; // git fetch is running now, waiting for our answer
       const ps = await new Deno.Command("ps", {
         args: ["-eo", "args"],
@@ -597,6 +689,11 @@ Deno.test("bad options are refused with a config error", async () => {
     [{ files: { ".git/config": "x" } }, /must be a relative path/],
     [{ files: {} }, /nothing to deploy/],
     [{ branch: "-x" }, /not a valid branch name/],
+    [{ branch: "a b" }, /not a valid branch name/],
+    [{ subdir: "../outside" }, /must be a relative path inside the repository/],
+    [{ subdir: "/srv/www" }, /must be a relative path inside the repository/],
+    [{ subdir: "public/../../x" }, /must be a relative path inside the repository/],
+    [{ repositoryUrl: "javascript://x" }, /unsupported scheme/],
   ];
   for (const [opts, pattern] of cases) {
     const err = await rejects(
@@ -638,4 +735,216 @@ Deno.test("a custom compare decides what counts as unchanged", async () => {
     compare: (oldFiles, newFiles) => oldFiles["app.js"] === newFiles["app.js"],
   });
   assert.equal(result.committed, false);
+});
+
+Deno.test("branch names are accepted exactly as git check-ref-format --branch accepts them", async () => {
+  const names = [
+    "main",
+    "pages",
+    "feature/x",
+    "gh-pages",
+    "ümlaut",
+    "x@",
+    "@x",
+    "a.lock.b",
+    "release-1.2",
+    "a b",
+    "a..b",
+    ".x",
+    "x.",
+    "x.lock",
+    "x/.y",
+    "-x",
+    "a@{b",
+    "a//b",
+    "/a",
+    "a/",
+    "HEAD",
+    "a:b",
+    "a~b",
+    "a^b",
+    "a?b",
+    "a*b",
+    "a[b",
+    "a\\b",
+    "a/b.lock/c",
+    "a\tb",
+    "a\nb",
+    "",
+  ];
+  const dir = await Deno.makeTempDir({ prefix: "atg-deploy-test-" });
+  try {
+    for (const name of names) {
+      const out = await new Deno.Command("git", {
+        args: ["check-ref-format", "--branch", name],
+        cwd: dir,
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      assert.equal(checkBranchName(name) === undefined, out.success, JSON.stringify(name));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.ok(checkBranchName("@") !== undefined, "@ (HEAD's shorthand) is refused too");
+});
+
+/** Pushes a commit made by `prepare(worktree)` to `box.bare`'s main. */
+async function commitToRemote(
+  box: { root: string; bare: string },
+  prepare: (dir: string) => Promise<void>,
+) {
+  const work = `${box.root}/pusher-${crypto.randomUUID().slice(0, 6)}`;
+  await git(["init", "-q", "-b", "main", work]);
+  await prepare(work);
+  await git(["add", "-A"], work);
+  await git(["commit", "-q", "-m", "pusher's commit"], work);
+  await git(["push", "-q", box.bare, "HEAD:refs/heads/main"], work);
+}
+
+Deno.test("a committed symlink at a published path is refused, never written through", async () => {
+  await using box = await sandbox();
+  const victim = `${box.root}/host-file.txt`;
+  await Deno.writeTextFile(victim, "the host's own file\n");
+  await commitToRemote(box, async (dir) => {
+    await Deno.symlink(victim, `${dir}/index.html`);
+  });
+  const before = await box.head();
+  const err = await rejects(
+    deployToGit({ repositoryUrl: box.bare, files: site(["A"]), subdir: "" }),
+  );
+  assert.equal(err.kind, "unsafe-repository");
+  assert.equal(err.retryable, false);
+  assert.match(err.message, /main has a symbolic link at "index\.html"; the deploy never follows/);
+  assert.equal(await Deno.readTextFile(victim), "the host's own file\n");
+  assert.equal(await box.head(), before, "nothing pushed");
+});
+
+Deno.test("a committed symlink inside the deploy folder is refused, never read", async () => {
+  await using box = await sandbox();
+  const outside = `${box.root}/outside.bin`;
+  await Deno.writeFile(outside, new Uint8Array(4096));
+  await commitToRemote(box, async (dir) => {
+    await Deno.mkdir(`${dir}/public/deep`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/public/ok.txt`, "fine\n");
+    await Deno.symlink(outside, `${dir}/public/deep/zero`);
+  });
+  let compared = false;
+  const err = await rejects(
+    deployToGit({
+      repositoryUrl: box.bare,
+      files: site(["A"]),
+      compare: () => (compared = true, false),
+    }),
+  );
+  assert.equal(err.kind, "unsafe-repository");
+  assert.match(err.message, /symbolic link at "public\/deep\/zero"/);
+  assert.equal(compared, false, "the existing files were not read");
+});
+
+Deno.test("a deploy folder that is itself a symlink is refused", async () => {
+  await using box = await sandbox();
+  const outside = await Deno.makeTempDir({ dir: box.root, prefix: "outside-" });
+  await commitToRemote(box, async (dir) => {
+    await Deno.symlink(outside, `${dir}/public`);
+  });
+  const err = await rejects(deployToGit({ repositoryUrl: box.bare, files: site(["A"]) }));
+  assert.equal(err.kind, "unsafe-repository");
+  assert.match(err.message, /symbolic link at "public"/);
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(outside)), []);
+});
+
+Deno.test("existing files beyond maxCompareBytes are not read: the folder counts as changed", async () => {
+  await using box = await sandbox();
+  await commitToRemote(box, async (dir) => {
+    await Deno.mkdir(`${dir}/public`);
+    await Deno.writeFile(`${dir}/public/huge.bin`, new Uint8Array(64 * 1024));
+  });
+  let compared = false;
+  const result = await deployToGit({
+    repositoryUrl: box.bare,
+    files: site(["A"]),
+    maxCompareBytes: 16 * 1024,
+    compare: () => (compared = true, true),
+  });
+  assert.equal(compared, false, "compare would have needed the oversized file");
+  assert.equal(result.committed, true);
+  assert.ok(!(await box.tree()).includes("public/huge.bin"));
+});
+
+/** Lines of `ps -eo args` that mention `needle` (git and its helpers). */
+async function processesMentioning(needle: string): Promise<string[]> {
+  const ps = await new Deno.Command("ps", { args: ["-eo", "args"], stdin: "null" }).output();
+  return new TextDecoder().decode(ps.stdout).split("\n").filter((l) =>
+    l.includes(needle) && !l.startsWith("ps ")
+  );
+}
+
+Deno.test({
+  name: "an aborted deploy kills git and its helpers (no orphaned git-remote-https)",
+  ignore: Deno.permissions.querySync({ name: "run" }).state !== "granted",
+  async fn() {
+    const { server, asked, resolve } = hangingServer();
+    await using _server = server;
+    const controller = new AbortController();
+    try {
+      const deploy = failingDeploy(server, { signal: controller.signal });
+      await asked;
+      const running = await processesMentioning(server.url);
+      assert.ok(running.some((l) => l.includes("remote-http")), running.join("\n"));
+      controller.abort();
+      assert.equal((await deploy).kind, "aborted");
+      // Wait (bounded) for the processes to go; on a kill of git alone the helper stays for the
+      // whole 60 s timeout, holding the token header in its environment.
+      const deadline = Date.now() + 20_000;
+      let left = await processesMentioning(server.url);
+      while (left.length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        left = await processesMentioning(server.url);
+      }
+      assert.deepEqual(left, [], "git processes left behind");
+    } finally {
+      resolve(new Response("bye", { status: 503 }));
+    }
+  },
+});
+
+Deno.test("the deploy activity re-reads GIT_TOKEN_FILE for every deploy (rotation without restart)", async () => {
+  await using box = await sandbox();
+  let accepted = "Basic none";
+  await using server = serve((req) =>
+    req.headers.get("authorization") === accepted ? httpBackend(req, box.root) : unauthorized()
+  );
+  const tokenFile = `${box.root}/token`;
+  await Deno.writeTextFile(tokenFile, "first-token\n");
+  const activities = createActivities({
+    deploy: {
+      repositoryUrl: server.url.replace("/repo.git", "/remote.git"),
+      branch: "main",
+      subdir: "public",
+      tokenFile,
+    },
+  });
+  const data = (n: number) =>
+    toWebData({
+      from: "2026-03-05",
+      to: "2026-03-12",
+      errors: [],
+      events: Array.from({ length: n }, (_, i) => ({
+        venueKey: "stoup-ballard",
+        venueName: "Stoup",
+        truckName: `T${i}`,
+        date: "2026-03-05",
+        start: null,
+        end: null,
+      })),
+    });
+  accepted = `Basic ${btoa("x-access-token:first-token")}`;
+  assert.equal((await activities.deployWebData(data(1), true)).committed, true);
+  // Rotate: the server now takes only the new token, the file holds it; no restart.
+  accepted = `Basic ${btoa("x-access-token:second-token")}`;
+  await Deno.writeTextFile(tokenFile, "second-token\n");
+  assert.equal((await activities.deployWebData(data(2), true)).committed, true);
+  assert.ok(server.auth.includes(accepted));
+  assert.equal((await box.log()).split("\n").length, 2);
 });

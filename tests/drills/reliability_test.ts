@@ -126,15 +126,17 @@ Deno.test({
     await using fixtures = await startFixtureServer();
     await using site = slowSite(fixtures, 4000);
     const queue = `drill-kill-${crypto.randomUUID().slice(0, 8)}`;
-    const env = {
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_TASK_QUEUE: queue,
-      VENUE_ALLOW_PRIVATE_NETWORKS: "true",
-    };
     const cfg = await configFor(server.address, queue);
     const bare = await Deno.makeTempDir({ prefix: "drill-site-" });
     const init = await new Deno.Command("git", { args: ["init", "--bare", "-q", bare] }).output();
     assert.equal(init.code, 0);
+    // The deploy target is the worker's configuration; the input only asks for a deploy.
+    const env = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: queue,
+      GIT_REPOSITORY_URL: bare,
+      VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
+    };
     const { client, close } = await connectClient(cfg);
     try {
       await using first = await spawnWorker(env);
@@ -145,7 +147,7 @@ Deno.test({
         args: [{
           venues: site.venues(await stoupVenues(fixtures)),
           date: FIXTURE_DATE,
-          deploy: { repositoryUrl: bare },
+          deploy: true,
         }],
         workflowExecutionTimeout: 3 * 60_000,
       });

@@ -66,7 +66,7 @@ Deno.test("compile plan: the tasks' scoped permissions, the embedded files, othe
   const env = perms.find((p) => p.startsWith("--allow-env="));
   assert.ok(env, "--allow-env must be scoped");
   assert.ok(env.includes("TEMPORAL_*"));
-  assert.ok(perms.includes("--allow-run=git"), "--allow-run must stay scoped");
+  assert.ok(perms.includes("--allow-run=git,kill"), "--allow-run must stay scoped");
   assert.ok(!perms.includes("--allow-run"));
   const includes = args.flatMap((a, i) => (args[i - 1] === "--include" ? [a] : []));
   assert.deepEqual(includes, [

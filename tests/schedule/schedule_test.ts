@@ -241,7 +241,7 @@ Deno.test({
         assert.ok(d.actionsTaken >= 2, "the history of runs is kept");
       });
 
-      await t.step("--deploy stores the target, never GIT_TOKEN", async () => {
+      await t.step("--deploy stores only deploy: true, never the target or a token", async () => {
         const deployEnv = {
           ...env,
           GIT_REPOSITORY_URL: "https://git.example.com/trucks.git",
@@ -252,19 +252,76 @@ Deno.test({
           ["create", "s2", "--every", "1h", "--deploy", "--paused", "--venues", venuesFile],
           deployEnv,
         );
-        assert.match(ok(created), /deploy to https:\/\/git\.example\.com\/trucks\.git, paused$/m);
+        assert.match(
+          ok(created),
+          /deploy to the worker's GIT_REPOSITORY_URL, paused$/m,
+        );
         const d = await describe("s2");
-        assert.deepEqual(d.deploy, {
-          repositoryUrl: "https://git.example.com/trucks.git",
-          branch: "pages",
-        });
+        assert.equal(d.deploy, true);
         const raw = await client.schedule.getHandle("s2").describe();
-        assert.ok(!JSON.stringify(raw.action).includes("tok-never"), "token leaked into input");
+        const action = JSON.stringify(raw.action);
+        for (const secretOrTarget of ["tok-never", "git.example.com", "pages"]) {
+          assert.ok(!action.includes(secretOrTarget), `${secretOrTarget} in the stored input`);
+        }
         assert.ok(!created.stdout.includes("tok-never"));
-        const noRepo = await schedule(["create", "s3", "--every", "1h", "--deploy"], env);
-        assert.equal(noRepo.code, 1);
-        assert.match(err(noRepo), /--deploy needs GIT_REPOSITORY_URL/);
+        // The starter needs no deploy settings at all: the target is the worker's.
+        const noRepo = await schedule(
+          ["create", "s3", "--every", "1h", "--deploy", "--paused", "--venues", venuesFile],
+          env,
+        );
+        assert.equal(noRepo.code, 0, noRepo.stderr);
+        ok(await schedule(["delete", "s3"], env));
       });
+
+      await t.step(
+        "credentials in GIT_REPOSITORY_URL: exit 1, one line, never printed",
+        async () => {
+          for (
+            const url of [
+              "HTTP://x-access-token:S3CRETx@git.example.com/site.git",
+              "Https://S3CRETx@git.example.com/site.git",
+              "ssh://git:S3CRETx@git.example.com/site.git",
+            ]
+          ) {
+            const r = await schedule(
+              ["create", "s4", "--every", "1h", "--deploy", "--venues", venuesFile],
+              { ...env, GIT_REPOSITORY_URL: url },
+            );
+            assert.equal(r.code, 1, url);
+            assert.match(r.stderr, /GIT_REPOSITORY_URL: contains credentials/);
+            assert.ok(!(r.stdout + r.stderr).includes("S3CRET"), url);
+          }
+          const list = ok(await schedule(["list"], env));
+          assert.ok(!/^s4 /m.test(list), "no schedule was created");
+        },
+      );
+
+      await t.step(
+        "a legacy schedule input naming a target: describe says ignored, prints no URL",
+        async () => {
+          await client.schedule.create({
+            scheduleId: "legacy",
+            spec: { intervals: [{ every: "1h" }] },
+            state: { paused: true },
+            action: {
+              type: "startWorkflow",
+              workflowType: "FoodTruckWorkflow",
+              taskQueue: env.TEMPORAL_TASK_QUEUE,
+              workflowId: "food-trucks-scheduled-legacy",
+              args: [{
+                venues: [],
+                deploy: { repositoryUrl: "https://x-access-token:S3CRETy@evil.example/x.git" },
+              }],
+            },
+          });
+          const d = await describe("legacy");
+          assert.equal(d.deploy, "legacy-target");
+          const text = ok(await schedule(["describe", "legacy"], env));
+          assert.match(text, /the stored input names a target: ignored/);
+          assert.ok(!text.includes("S3CRETy") && !text.includes("evil.example"));
+          ok(await schedule(["delete", "legacy"], env));
+        },
+      );
 
       await t.step("list shows both schedules", async () => {
         const entries = await waitUntil("both schedules listed", async () => {

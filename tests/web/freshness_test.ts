@@ -122,16 +122,19 @@ Deno.test("deploy: an unchanged day makes no commit, yet 'checked' moves once pe
   try {
     const bare = `${tmp}/pages.git`;
     await git("init", "--bare", "-q", "-b", "main", bare);
-    const activities = createActivities({ pageCheckedRefreshHours: 6 });
+    // The deploy target is the worker's own configuration (the input only says "deploy").
+    const activities = createActivities({
+      pageCheckedRefreshHours: 6,
+      deploy: { repositoryUrl: bare, branch: "main", subdir: "public" },
+    });
     // The page calls itself stale past twice the refresh interval.
     assert.equal((await activities.generateWebData(result([ev()]))).stale_after_hours, 12);
-    const target = { repositoryUrl: bare };
     const commits = async () =>
       Number((await git("--git-dir", bare, "rev-list", "--count", "main")).trim());
     const published = async () =>
       parseWebData(await git("--git-dir", bare, "show", "main:public/data.json"));
     const run = (events: FoodTruckEvent[], hours: number) =>
-      activities.deployWebData(toWebData(result(events), at(hours)), target);
+      activities.deployWebData(toWebData(result(events), at(hours)), true);
 
     const first = await run([ev(), ev(OBEC)], 0);
     assert.equal(first.committed, true);
