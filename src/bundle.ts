@@ -29,6 +29,9 @@ export const PROJECT_ROOT: string = new URL("../", import.meta.url).pathname.rep
 /** The workflow entry module, relative to {@link PROJECT_ROOT}. */
 export const WORKFLOWS_MODULE = "src/temporal/workflows.ts";
 
+/** The workflow interceptor module bundled beside the workflows, relative to the root. */
+export const RUN_OBSERVER_MODULE = "src/temporal/run_observer.ts";
+
 /** Default output folder of `deno task build`: `<project>/dist`. */
 export const DEFAULT_DIST_DIR: string = join(PROJECT_ROOT, "dist");
 
@@ -139,6 +142,8 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
   const { bundleWorkflowCode } = await import("@temporalio/worker/lib/workflow/bundler.js");
   const { code } = await bundleWorkflowCode({
     workflowsPath: join(root, WORKFLOWS_MODULE),
+    // Reports finished runs to the worker's metrics (src/temporal/run_observer.ts).
+    workflowInterceptorModules: [join(root, RUN_OBSERVER_MODULE)],
     logger: bundlerLogger(options.log ?? (() => {})),
     webpackConfigHook: (config) => {
       config.plugins = [...(config.plugins ?? []), {

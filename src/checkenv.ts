@@ -13,7 +13,8 @@
 import type { TemporalConfig } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
 import { classifyGrpcError, ConnectionFailedError } from "./config/classify.ts";
-import { probeEndpoint, withTimeout } from "./config/probe.ts";
+import { withTimeout } from "./config/probe.ts";
+import { preflight } from "./config/preflight.ts";
 import type { FailureClass } from "./config/classify.ts";
 
 export { classifyGrpcError } from "./config/classify.ts";
@@ -39,10 +40,10 @@ export async function checkConnection(
   const ms = () => Math.round(performance.now() - t0);
   const timeoutMs = options.timeoutMs ?? 5000;
   try {
-    await probeEndpoint(cfg, timeoutMs);
+    await preflight(cfg, timeoutMs);
     const conn = await withTimeout(
       cfg.address,
-      connectClient(cfg, { connectTimeoutMs: timeoutMs }),
+      connectClient(cfg, { connectTimeoutMs: timeoutMs, preflight: false }),
       timeoutMs + 1000,
       "gRPC connect",
     );

@@ -31,17 +31,74 @@ export class FatalError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** Parses `args` with `node:util` `parseArgs` (strict); prints `usage` for `--help`. */
-export function parseFlags<T extends Options>(args: string[], options: T, usage: string) {
-  if (args.includes("--help") || args.includes("-h")) {
+let argOffset = 0;
+
+/**
+ * The task's own arguments: `Deno.args`, without the leading command name when the task runs
+ * inside the compiled binary's dispatcher (`around-the-grounds start --json`).
+ */
+export function taskArgs(): string[] {
+  return Deno.args.slice(argOffset);
+}
+
+/** For `tasks/cli_main.ts`: the first argument names the task; {@link taskArgs} skips it. */
+export function skipCommandArg(): void {
+  argOffset = 1;
+}
+
+/** Options of {@link parseFlags}. */
+export interface ParseFlagsOptions {
+  /** Accept positional arguments (returned in `positionals`). Default false: one is an error. */
+  positionals?: boolean;
+}
+
+/**
+ * Parses `args` with `node:util` `parseArgs` (strict); prints `usage` for `--help`/`-h`.
+ * An unknown flag, a missing value or (unless `opts.positionals`) a stray argument is a
+ * {@link UsageError} of one line.
+ */
+export function parseFlags<T extends Options>(
+  args: string[],
+  options: T,
+  usage: string,
+  opts: ParseFlagsOptions = {},
+) {
+  const dashdash = args.indexOf("--");
+  const flagPart = dashdash < 0 ? args : args.slice(0, dashdash);
+  if (flagPart.includes("--help") || flagPart.includes("-h")) {
     console.log(usage);
     Deno.exit(0);
   }
+  let parsed;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/, "");
+    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
     throw new UsageError(`${msg.split("\n")[0]} (see --help)`);
+  }
+  if (!opts.positionals && parsed.positionals.length) {
+    throw new UsageError(
+      `unexpected argument "${parsed.positionals[0]}" (this task takes only flags; see --help)`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * {@link parseFlags} for scripts that do not run inside {@link main}: a usage error is printed
+ * as `<task>: <message>` and the process exits 1.
+ */
+export function parseFlagsOrExit<T extends Options>(
+  task: string,
+  args: string[],
+  options: T,
+  usage: string,
+) {
+  try {
+    return parseFlags(args, options, usage);
+  } catch (err) {
+    console.error(`${task}: ${(err as Error).message}`);
+    Deno.exit(1);
   }
 }
 

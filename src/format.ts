@@ -14,6 +14,7 @@
  */
 import type { FoodTruckEvent, FoodTruckWorkflowResult } from "./model.ts";
 import { formatTime12 } from "./time.ts";
+import { allFailedOnNetwork, offlineHint, venueErrorLine } from "./venue_hints.ts";
 
 const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",
@@ -88,7 +89,7 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
   if (r.errors.length) {
     lines.push(`${r.errors.length} venue(s) failed:`);
     for (const e of r.errors) {
-      lines.push(`  ✗ ${safeText(e.message)}${options.verbose ? ` (${safeText(e.detail)})` : ""}`);
+      lines.push(`  ${safeText(venueErrorLine(e, options.verbose))}`);
     }
   }
   for (const w of r.warnings ?? []) lines.push(`  ! ${safeText(w.message)}`);
@@ -111,6 +112,11 @@ export function exitCodeFor(r: FoodTruckWorkflowResult): number {
 export interface PrintOptions extends FormatOptions {
   /** Print the result as JSON instead of {@link formatResult}'s text. Default false. */
   json?: boolean;
+  /**
+   * When every venue failed on the network, a closing hint on stderr names this way to try
+   * without internet. Default `--offline`; `""` for no hint.
+   */
+  offlineHint?: string;
 }
 
 /** Prints `r` to stdout (JSON or the human report) and returns its {@link exitCodeFor}. */
@@ -118,5 +124,7 @@ export function printResult(r: FoodTruckWorkflowResult, options: PrintOptions = 
   console.log(
     options.json ? JSON.stringify(r, null, 2) : formatResult(r, { verbose: options.verbose }),
   );
+  const offline = options.offlineHint ?? "--offline";
+  if (offline && allFailedOnNetwork(r)) console.error(offlineHint(offline));
   return exitCodeFor(r);
 }

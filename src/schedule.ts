@@ -46,11 +46,10 @@ import type {
   ScheduleUpdateOptions,
 } from "@temporalio/client";
 import type { TemporalConfig } from "./config/mod.ts";
-import { splitHostPort } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
 import type { ConnectedClient } from "./config/connect.ts";
 import { FatalError, UsageError } from "./cli.ts";
-import { classifyGrpcError } from "./checkenv.ts";
+import { connectionFailed } from "./config/classify.ts";
 import { buildWorkflowInput } from "./temporal/input.ts";
 import { WORKFLOW_TYPE } from "./temporal/starter.ts";
 import type { FoodTruckWorkflowInput } from "./model.ts";
@@ -212,39 +211,15 @@ function describeTiming(timing: ScheduleTiming): string {
 // Connection and error mapping
 
 /**
- * Connects a client for schedule commands. A failure becomes a one-line
- * {@link ScheduleConnectionError} (exit 2). `connectTimeoutMs` default 10000.
+ * Connects a client for schedule commands. A failure is the shared one-line
+ * `ConnectionFailedError` of `config/classify.ts` (exit 2), worded as in every other command.
+ * `connectTimeoutMs` default 10000.
  */
-export async function connectScheduleClient(
+export function connectScheduleClient(
   cfg: TemporalConfig,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<ConnectedClient> {
-  const hp = splitHostPort(cfg.address);
-  if (hp) {
-    // A refused TCP connection fails now instead of after the gRPC connect deadline.
-    try {
-      (await Deno.connect({ hostname: hp.host, port: hp.port })).close();
-    } catch (err) {
-      if (err instanceof Deno.errors.ConnectionRefused) {
-        throw new ScheduleConnectionError(
-          `cannot connect to Temporal: nothing is listening on ${cfg.address} (is the server running? is TEMPORAL_ADDRESS right?)`,
-        );
-      }
-      // Anything else (DNS, proxies, firewalls): let the gRPC connect decide and report.
-    }
-  }
-  try {
-    return await connectClient(cfg, options);
-  } catch (err) {
-    const c = classifyGrpcError((err as { cause?: unknown }).cause ?? err);
-    throw new ScheduleConnectionError(
-      `cannot connect to Temporal at ${cfg.address} (${c.failure}): ${c.message}${
-        c.failure === "timed out" || c.failure === "connection failed"
-          ? " (is the server running? is TEMPORAL_ADDRESS right?)"
-          : ""
-      }`,
-    );
-  }
+  return connectClient(cfg, options);
 }
 
 /** Maps SDK errors to the named errors above; anything else is rethrown unchanged. */
@@ -260,8 +235,7 @@ function mapError(err: unknown, cfg: TemporalConfig, id?: string): never {
     );
   }
   if (err instanceof ServiceError || (err as { code?: unknown })?.code !== undefined) {
-    const c = classifyGrpcError((err as { cause?: unknown }).cause ?? err);
-    throw new ScheduleConnectionError(`${c.failure}: ${c.message}`);
+    throw connectionFailed(cfg.address, err);
   }
   throw err;
 }

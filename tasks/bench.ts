@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlagsOrExit } from "../src/cli.ts";
 import os from "node:os";
 import { startDevServer } from "../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
@@ -32,22 +32,34 @@ import type { VenueEntry } from "../src/model.ts";
 import { startHostileServers } from "../tests/helpers/hostile_venues.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    runs: { type: "string", default: "200" },
-    samples: { type: "string", default: "20" },
-    out: { type: "string", default: `${ROOT}bench/results.md` },
-    only: { type: "string" },
-  },
-  strict: true,
-});
+const USAGE = `Usage: deno task bench [--runs N] [--samples N] [--out FILE] [--only hostile]
+
+Benchmarks orchestration overhead, worker cold start, throughput, worker RSS and check-env
+latency on a local dev server with the fixture venues (about 1-3 minutes), and the worker facing
+hostile venues (200 MB / endless bodies, a deeply nested page).
+  --runs N        workflow runs of the throughput part (default 200)
+  --samples N     samples of the in-process measurements (default 20)
+  --out FILE      where to write the results table (default bench/results.md)
+  --only hostile  only the hostile-venue section, merged into FILE (about 1 minute)`;
+const { values: parsed } = parseFlagsOrExit("bench", Deno.args, {
+  runs: { type: "string", default: "200" },
+  samples: { type: "string", default: "20" },
+  out: { type: "string", default: `${ROOT}bench/results.md` },
+  only: { type: "string" },
+}, USAGE);
+const flags = parsed;
 if (flags.only !== undefined && flags.only !== "hostile") {
   console.error(`bench: --only takes "hostile", got "${flags.only}"`);
   Deno.exit(1);
 }
 const RUNS = Number(flags.runs);
 const SAMPLES = Number(flags.samples);
+for (const [name, n] of [["--runs", RUNS], ["--samples", SAMPLES]] as const) {
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: ${name} must be a positive integer (see --help)`);
+    Deno.exit(1);
+  }
+}
 
 const log = (l: string) => console.error(`bench: ${l}`);
 
@@ -569,3 +581,6 @@ const md = [
 console.log(md);
 // Keep the results file as `deno fmt` would write it (aligned table columns).
 await writeResults(md);
+// The SDK Runtime forwards the native core's logs to the worker's logger, which keeps the
+// process alive after the in-process worker stopped.
+Deno.exit(0);

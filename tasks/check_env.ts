@@ -4,8 +4,9 @@
  * Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.
  * @module
  */
-import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
 import { describeConfig, formatIssue, loadConfig } from "../src/config/mod.ts";
+import { userPath } from "../src/flags.ts";
 
 const USAGE = `Usage: deno task check-env [--env-file FILE] [--offline] [--timeout MS]
 
@@ -16,7 +17,7 @@ Shows the Temporal connection settings, where each comes from, and whether they 
 Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.`;
 
 await main("check-env", async () => {
-  const { values } = parseFlags(Deno.args, {
+  const { values } = parseFlags(taskArgs(), {
     "env-file": { type: "string" },
     offline: { type: "boolean" },
     timeout: { type: "string" },
@@ -27,7 +28,7 @@ await main("check-env", async () => {
       `--timeout must be a positive number of milliseconds, got "${values.timeout}"`,
     );
   }
-  const cfg = await loadConfig({ envFile: values["env-file"] });
+  const cfg = await loadConfig({ envFile: userPath(values["env-file"]) });
   console.log("Temporal configuration");
   for (const line of describeConfig(cfg)) console.log(line);
   console.log("\nValidation");

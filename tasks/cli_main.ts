@@ -22,7 +22,10 @@ Commands (each takes --help; flags are those of the deno task of the same name):
 
 Configuration: the environment and ./.env (or --env-file FILE), read at run time.`;
 
+import { skipCommandArg } from "../src/cli.ts";
+
 const command = Deno.args[0];
+skipCommandArg();
 switch (command) {
   case "worker":
     await import("./worker.ts");

@@ -5,7 +5,7 @@
  */
 import { main, parseFlags } from "../src/cli.ts";
 import { runDev } from "../src/dev.ts";
-import { parseDateFlagOptional, RESULT_FLAGS } from "../src/flags.ts";
+import { parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/flags.ts";
 
 const USAGE =
   `Usage: deno task dev [--offline] [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
@@ -26,8 +26,8 @@ await main("dev", async () => {
   }, USAGE);
   return await runDev({
     offline: values.offline,
-    envFile: values["env-file"],
-    venuesPath: values.venues,
+    envFile: userPath(values["env-file"]),
+    venuesPath: userPath(values.venues),
     date: parseDateFlagOptional(values.date),
     json: values.json,
     verbose: values.verbose,

@@ -26,7 +26,7 @@ import {
   updateScheduleTiming,
 } from "../src/schedule.ts";
 import type { CreateScheduleOptions } from "../src/schedule.ts";
-import { parseDateFlagOptional } from "../src/flags.ts";
+import { parseDateFlagOptional, userPath } from "../src/flags.ts";
 import type { Client } from "@temporalio/client";
 
 const USAGE = `Usage: deno task schedule <command> [options]
@@ -143,7 +143,9 @@ await main("schedule", async () => {
     );
   }
   const command = first as Command;
-  const { values: v, positionals } = parseFlags(rest, COMMANDS[command], USAGE);
+  const { values: v, positionals } = parseFlags(rest, COMMANDS[command], USAGE, {
+    positionals: true,
+  });
   const values = v as Record<string, string | boolean | undefined>;
   const str = (k: string) => values[k] as string | undefined;
   const json = values.json === true;
@@ -163,7 +165,7 @@ await main("schedule", async () => {
           cron: str("cron"),
           timezone: str("timezone"),
         }),
-        venuesPath: str("venues"),
+        venuesPath: userPath(str("venues")),
         deploy: values.deploy === true,
         date: parseDateFlagOptional(str("date")),
         note: str("note"),
@@ -171,7 +173,7 @@ await main("schedule", async () => {
         overlap: parseOverlap(str("overlap")),
         update: values.update === true,
       };
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         const verb = await createSchedule(client, cfg, options);
         const info = await describeSchedule(client, cfg, id);
         const next = info.paused ? "" : info.nextRuns[0] ? `; next run ${info.nextRuns[0]}` : "";
@@ -184,25 +186,25 @@ await main("schedule", async () => {
         cron: str("cron"),
         timezone: str("timezone"),
       });
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         await updateScheduleTiming(client, cfg, id, timing);
         const info = await describeSchedule(client, cfg, id);
         print(info, `updated schedule ${id}: ${info.spec}`);
       });
     }
     case "list":
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         const entries = await listSchedules(client, cfg);
         print(entries, formatScheduleList(entries, cfg.namespace));
       });
     case "describe":
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         const info = await describeSchedule(client, cfg, id);
         print(info, formatScheduleInfo(info));
       });
     case "pause":
     case "unpause":
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         await (command === "pause" ? pauseSchedule : unpauseSchedule)(
           client,
           cfg,
@@ -214,13 +216,13 @@ await main("schedule", async () => {
       });
     case "trigger": {
       const overlap = str("overlap") === undefined ? "allow-all" : parseOverlap(str("overlap"));
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         await triggerSchedule(client, cfg, id, overlap);
         print({ id, triggered: true, overlap }, `triggered schedule ${id} (overlap ${overlap})`);
       });
     }
     case "delete":
-      return await withClient(str("env-file"), async (client, cfg) => {
+      return await withClient(userPath(str("env-file")), async (client, cfg) => {
         await deleteSchedule(client, cfg, id);
         print({ id, deleted: true }, `deleted schedule ${id}`);
       });

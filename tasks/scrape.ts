@@ -7,7 +7,7 @@ import { main, parseFlags } from "../src/cli.ts";
 import { scrapeAll } from "../src/pipeline.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
-import { optionalValue, parseDateFlagOptional, RESULT_FLAGS } from "../src/flags.ts";
+import { optionalValue, parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/flags.ts";
 import { pacificToday } from "../src/time.ts";
 import { HttpClient } from "../src/http.ts";
 import { readVenueFetchSettings } from "../src/config/app.ts";
@@ -46,7 +46,7 @@ await main("scrape", async () => {
     ...pick("VENUE_MAX_BODY_BYTES"),
   }, issues);
   if (issues.length) throw new ConfigError(issues);
-  let venues = await loadVenueList(values.venues);
+  let venues = await loadVenueList(userPath(values.venues));
   await using fixtures = values.offline ? await startFixtureServer() : undefined;
   if (fixtures) venues = fixtures.venueList(venues);
   let result = await scrapeAll(venues, {
@@ -64,7 +64,11 @@ await main("scrape", async () => {
       allowPrivateNetworks: fixtures ? fixtures.allowList : fetchSettings.allowPrivateNetworks,
     });
   }
-  return await reportResult(result, values);
+  return await reportResult(result, {
+    ...values,
+    preview: userPath(values.preview),
+    offlineHint: "`deno task scrape --offline`",
+  });
 });
 
 /** `{ name: value }` when the variable is set, else `{}`. */

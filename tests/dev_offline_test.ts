@@ -1,35 +1,7 @@
 import assert from "node:assert/strict";
 import { loadVenueList } from "../src/venues/list.ts";
 import { runTask } from "./helpers/proc.ts";
-
-function bindable(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A free port whose Web UI port (port + 1000, what `dev` asks for) is free too. */
-function freeDevPort(): number {
-  for (let i = 0; i < 50; i++) {
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port;
-    l.close();
-    if (port + 1000 <= 65535 && bindable(port + 1000)) return port;
-  }
-  throw new Error("no free port pair found");
-}
-
-async function listening(port: number): Promise<boolean> {
-  try {
-    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { freeDevPort, listening } from "./helpers/stuck_venue.ts";
 
 Deno.test("dev --offline: starts a dev server, reads all seven venues, and stops the server", async () => {
   const port = freeDevPort();

@@ -17,6 +17,8 @@ import type { EnvMap } from "./sources.ts";
 import type { ConfigIssue } from "./resolve.ts";
 import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../http.ts";
 import { checkAiBaseUrl } from "../ai/base_url.ts";
+import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
+import type { LogFormat, LogLevel } from "../ops/log.ts";
 import { GIT_ENV_NAMES, type GitSettings, readGitSettings } from "./git.ts";
 import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
 
@@ -29,6 +31,8 @@ export const APP_ENV_NAMES = [
   "VISION_ANALYSIS_ENABLED",
   "VENUE_ALLOW_PRIVATE_NETWORKS",
   "VENUE_MAX_BODY_BYTES",
+  "LOG_LEVEL",
+  "LOG_FORMAT",
   "PAGE_CHECKED_REFRESH_HOURS",
   "HAIKU_PROMPT_FILE",
 ] as const;
@@ -46,6 +50,10 @@ export interface AppSettings {
   visionEnabled: boolean;
   /** The guards of the venue fetch (`src/http.ts`). */
   venueFetch: VenueFetchSettings;
+  /** `LOG_LEVEL`: error, warn, info or debug. Default `info`. */
+  logLevel: LogLevel;
+  /** `LOG_FORMAT`: `text` (terminals) or `json` (one object per line). Default `text`. */
+  logFormat: LogFormat;
   /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
   pageCheckedRefreshHours: number;
   /** `HAIKU_PROMPT_FILE`: a prompt template for the haiku (see `src/ai/haiku.ts`); default: built in. */
@@ -98,6 +106,8 @@ export function readAppSettings(vars: EnvMap): AppSettings {
   const baseUrlProblem = vars.ANTHROPIC_BASE_URL ? checkAiBaseUrl(vars.ANTHROPIC_BASE_URL) : null;
   if (baseUrlProblem) issues.push({ variable: "ANTHROPIC_BASE_URL", message: baseUrlProblem });
   const venueFetch = readVenueFetchSettings(vars, issues);
+  const logLevel = readChoice(vars, "LOG_LEVEL", LOG_LEVELS, "info", issues);
+  const logFormat = readChoice(vars, "LOG_FORMAT", LOG_FORMATS, "text", issues);
   let pageCheckedRefreshHours = DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   try {
     pageCheckedRefreshHours = parseRefreshHours(vars.PAGE_CHECKED_REFRESH_HOURS);
@@ -116,6 +126,26 @@ export function readAppSettings(vars: EnvMap): AppSettings {
     ...(vars.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: vars.ANTHROPIC_BASE_URL } : {}),
     visionEnabled: !(vision === "false" || vision === "0"),
     venueFetch,
+    logLevel,
+    logFormat,
     issues,
   };
+}
+
+/** One of `choices` (case-insensitive; empty = `fallback`); anything else is an issue. */
+function readChoice<T extends string>(
+  vars: EnvMap,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+  issues: ConfigIssue[],
+): T {
+  const v = vars[name]?.trim().toLowerCase();
+  if (!v) return fallback;
+  if ((choices as readonly string[]).includes(v)) return v as T;
+  issues.push({
+    variable: name,
+    message: `"${vars[name]}" is not one of ${choices.join(", ")} (default ${fallback})`,
+  });
+  return fallback;
 }

@@ -18,7 +18,7 @@ import type { TLSConfig } from "@temporalio/client";
 import type { TemporalConfig } from "./mod.ts";
 import { readApiKeyFile } from "./validate.ts";
 import { connectionFailed } from "./classify.ts";
-import { probeEndpoint } from "./probe.ts";
+import { preflight } from "./preflight.ts";
 
 /** The SDK's TLS option for `cfg`: false (plaintext), true (system roots) or a TLS config. */
 export function tlsOptions(cfg: TemporalConfig): TLSConfig | boolean {
@@ -108,14 +108,17 @@ export interface ConnectedClient {
   close(): Promise<void>;
 }
 
-/** Connects a client `Connection` and `Client` for `cfg` (namespace included). */
+/**
+ * Connects a client `Connection` and `Client` for `cfg` (namespace included), after the
+ * pre-flight of `preflight.ts` (default on). Throws `ConnectionFailedError` (exit code 2).
+ */
 export async function connectClient(
   cfg: TemporalConfig,
-  options: { connectTimeoutMs?: number } = {},
+  options: { connectTimeoutMs?: number; preflight?: boolean } = {},
 ): Promise<ConnectedClient> {
-  // With TLS, grpc-js reports an untrusted or misnamed server certificate only as a timeout:
-  // a quick handshake with Deno's own TLS names it at once.
-  if (cfg.tlsEnabled) await probeEndpoint(cfg, options.connectTimeoutMs ?? 10_000);
+  // grpc-js reports a closed port, an untrusted certificate or a non-gRPC server only as a
+  // timeout: the pre-flight names them at once (skip with `preflight: false` if already done).
+  if (options.preflight !== false) await preflight(cfg, options.connectTimeoutMs ?? 10_000);
   // `Connection.connect` leaks its channel when it fails; lazy + ensureConnected lets us close it
   // (open grpc-js sessions left behind make Deno's http2 GOAWAY crash more likely).
   const connection = Connection.lazy({

@@ -13,6 +13,7 @@ import { NativeConnection } from "@temporalio/worker";
 import type { TemporalConfig } from "./mod.ts";
 import { connectionOptions, watchApiKeyFile } from "./connect.ts";
 import { connectionFailed } from "./classify.ts";
+import { preflight } from "./preflight.ts";
 
 /** A connected worker connection. */
 export interface ConnectedWorker {
@@ -30,6 +31,8 @@ export async function connectWorker(
     rotateIntervalMs?: number;
   } = {},
 ): Promise<ConnectedWorker> {
+  // The Rust core's transport errors are terse: the pre-flight names most failures first.
+  await preflight(cfg);
   let connection: NativeConnection;
   try {
     connection = await NativeConnection.connect(connectionOptions(cfg));

@@ -61,14 +61,14 @@ async function probeTcp(
       throw new ConnectionFailedError(
         address,
         "nothing listening",
-        `nothing is listening on ${host}:${port} (is the server running? is TEMPORAL_addressESS right?)`,
+        `nothing is listening on ${host}:${port} (is the server running? is TEMPORAL_ADDRESS right?)`,
       );
     }
     if (/lookup|resolve|name or service|nodename|No address/i.test(msg)) {
       throw new ConnectionFailedError(
         address,
         "cannot resolve host",
-        `the host name ${host} cannot be resolved (check TEMPORAL_addressESS and DNS)`,
+        `the host name ${host} cannot be resolved (check TEMPORAL_ADDRESS and DNS)`,
       );
     }
     if (err instanceof Deno.errors.TimedOut) {
@@ -84,6 +84,20 @@ async function probeTcp(
       `TCP connect to ${host}:${port} failed: ${msg.split("\n")[0]}`,
     );
   }
+}
+
+/**
+ * What to do when the server answers in plaintext. TLS can be turned off only without
+ * credentials: with an API key or a client certificate, `TEMPORAL_TLS=false` is itself an error.
+ */
+function plaintextAdvice(cfg: TemporalConfig): string {
+  if (cfg.material.apiKey !== undefined) {
+    return "an API key is only sent over TLS: check TEMPORAL_ADDRESS, or for a plaintext server such as the local dev server unset TEMPORAL_API_KEY / TEMPORAL_API_KEY_FILE";
+  }
+  if (cfg.material.clientCert) {
+    return "a client certificate needs TLS: check TEMPORAL_ADDRESS, or for a plaintext server unset TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY";
+  }
+  return "set TEMPORAL_TLS=false for a plaintext server";
 }
 
 async function probeTls(
@@ -134,7 +148,9 @@ async function probeTls(
       throw new ConnectionFailedError(
         address,
         "TLS handshake failed",
-        `TLS handshake with ${host} failed: the server does not speak TLS here (set TEMPORAL_TLS=false for a plaintext server)`,
+        `TLS handshake with ${host} failed: the server does not speak TLS here (${
+          plaintextAdvice(cfg)
+        })`,
       );
     }
     throw new ConnectionFailedError(

@@ -32,6 +32,7 @@ import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
 import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../pipeline.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
+import { activityFetch } from "./cancellable_fetch.ts";
 
 /** Options of {@link createActivities}. */
 export interface ActivityOptions {
@@ -68,8 +69,10 @@ export interface DeployOutcome {
 
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
+  // activityFetch: the worker's shutdown grace period also aborts requests in flight.
   const http = options.http ?? new HttpClient({
     retries: 0,
+    fetch: activityFetch,
     allowPrivateNetworks: options.venueFetch?.allowPrivateNetworks ?? false,
     maxBodyBytes: options.venueFetch?.maxBodyBytes,
   });

@@ -8,7 +8,12 @@
  * - one log line per state change after RUNNING (STOPPING, DRAINING, ...) with the number of
  *   activities still in flight, so a drain is visible in the journal;
  * - a repeated SIGINT/SIGTERM during the drain is logged and ignored instead of killing the
- *   process (the SDK Runtime only listens for the first one).
+ *   process (the SDK Runtime only listens for the first one);
+ * - one logger (`LOG_LEVEL`, `LOG_FORMAT`, see `ops/log.ts`) for the worker's lines, the SDK's and
+ *   the native core's, with one line per failed activity attempt (`ops/activity_observer.ts`);
+ * - the project's metrics beside the SDK's on `/metrics` (`ops/app_metrics.ts`): venue fetch
+ *   outcomes from the activity interceptor, per-run facts from the `run_observer.ts` workflow
+ *   interceptor through a sink, certificate expiry and API key reloads from the configuration.
  *
  * @example
  * ```ts
@@ -17,9 +22,11 @@
  * ```
  * @module
  */
-import { DefaultLogger, Runtime, Worker } from "@temporalio/worker";
-import type { LogLevel, State } from "@temporalio/worker";
+import { X509Certificate } from "node:crypto";
+import { Runtime, Worker } from "@temporalio/worker";
+import type { InjectedSinks, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
+import { readGitToken } from "../config/git.ts";
 import { connectWorker } from "../config/connect_worker.ts";
 import { createActivities } from "./activities.ts";
 import { removeStaleTempDirs } from "../deploy/git.ts";
@@ -27,10 +34,19 @@ import { aiSettingsFromApp } from "../ai/client.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
 import { startHealthServer } from "../ops/health.ts";
+import { createLog, sdkLogger } from "../ops/log.ts";
+import type { Log } from "../ops/log.ts";
+import { createAppMetrics } from "../ops/app_metrics.ts";
+import type { AppMetrics } from "../ops/app_metrics.ts";
+import { activityObserver } from "../ops/activity_observer.ts";
+import type { RunObserverSinks } from "./run_observer.ts";
 import type { HealthServer, HealthState } from "../ops/health.ts";
 
 /** Path of the workflow source the worker bundles at start when no prebuilt bundle is given. */
 export const WORKFLOWS_PATH: string = new URL("./workflows.ts", import.meta.url).pathname;
+
+/** The workflow interceptor module that reports finished runs to the worker (metrics). */
+export const RUN_OBSERVER_PATH: string = new URL("./run_observer.ts", import.meta.url).pathname;
 
 /** Facts about a worker that is polling. */
 export interface WorkerInfo {
@@ -59,16 +75,24 @@ export interface RunWorkerOptions {
   shutdownForceMs?: number;
   /** Prebuilt workflow bundle code (from `bundleWorkflowCode`). Default: bundle at start. */
   workflowBundleCode?: string;
-  /** SDK log level. Default `WARN`. */
-  logLevel?: LogLevel;
   /** Activity dependencies. */
   activities?: ActivityOptions;
   /** Called once the worker polls its task queue. */
   onReady?: (info: WorkerInfo) => void;
-  /** Where human log lines go. Default `console.error`. */
+  /**
+   * The logger for the worker's lines and the SDK's. Default: a logger with `LOG_LEVEL` /
+   * `LOG_FORMAT` from `cfg.app`, writing to `log` when given, else to stderr.
+   */
+  logger?: Log;
+  /** Where finished log lines go when no `logger` is given. Default `console.error`. */
   log?: (line: string) => void;
-  /** Abort to stop the worker (in addition to SIGINT/SIGTERM). */
+  /** Abort to stop the worker (in addition to SIGINT/SIGTERM), in any phase of its start. */
   signal?: AbortSignal;
+  /**
+   * Log and absorb SIGINT/SIGTERM while running (see `absorbRepeatedSignals`). Default true;
+   * `deno task dev` handles the signals itself and passes false.
+   */
+  handleSignals?: boolean;
   /**
    * `host:port` for Prometheus metrics. Default `cfg.metricsBind` (`TEMPORAL_METRICS_BIND`), off
    * when unset. Only the first worker of a process can set it (the SDK Runtime is installed once).
@@ -83,13 +107,15 @@ export class RuntimeSetupError extends Error {
   override name = "RuntimeSetupError";
 }
 
-let runtimeInstalled: { metricsBind?: string } | undefined;
+let runtimeInstalled: { metricsBind?: string; metrics: AppMetrics } | undefined;
 
 /**
- * Installs the SDK runtime once per process (logger, signal handling, optional Prometheus
- * metrics on `metricsBind`). Later calls are no-ops; a later, different `metricsBind` is an error.
+ * Installs the SDK runtime once per process (the SDK's logger routed through `log`, signal
+ * handling, optional Prometheus metrics on `metricsBind`, with this project's metrics beside the
+ * SDK's). Later calls are no-ops; a later, different `metricsBind` is an error. Returns the
+ * project's metrics (no-ops without `metricsBind`).
  */
-export function installRuntime(level: LogLevel = "WARN", metricsBind?: string): void {
+export function installRuntime(log: Log = createLog(), metricsBind?: string): AppMetrics {
   if (runtimeInstalled) {
     if (metricsBind && metricsBind !== runtimeInstalled.metricsBind) {
       throw new RuntimeSetupError(
@@ -100,18 +126,39 @@ export function installRuntime(level: LogLevel = "WARN", metricsBind?: string): 
         }`,
       );
     }
-    return;
+    return runtimeInstalled.metrics;
   }
-  const telemetryOptions = metricsTelemetry(metricsBind);
+  const telemetryOptions = {
+    ...metricsTelemetry(metricsBind),
+    // The native core's own log lines go through the same logger (else they would be printed
+    // to stderr in the core's format, breaking LOG_FORMAT=json).
+    logging: {
+      filter: { core: log.enabled("debug") ? "INFO" : "WARN", other: "WARN" },
+      forward: {},
+    } as const,
+  };
   try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions });
+    Runtime.install({ logger: sdkLogger(log.child("sdk")), telemetryOptions });
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new RuntimeSetupError(
       metricsBind ? `TEMPORAL_METRICS_BIND ${metricsBind}: cannot start metrics: ${msg}` : msg,
     );
   }
-  runtimeInstalled = { metricsBind };
+  const metrics = createAppMetrics(metricsBind ? Runtime.instance().metricMeter : undefined);
+  runtimeInstalled = { metricsBind, metrics };
+  return metrics;
+}
+
+/** Sets the certificate-expiry gauge from the configured client certificate, when there is one. */
+function recordCertificateExpiry(cfg: TemporalConfig, metrics: AppMetrics, log: Log): void {
+  const pem = cfg.material.clientCert;
+  if (!pem) return;
+  try {
+    metrics.certificateExpiry(new Date(new X509Certificate(pem).validTo));
+  } catch (err) {
+    log.warn("client certificate expiry not readable", { error: (err as Error).name });
+  }
 }
 
 /** Runs a worker until SIGINT/SIGTERM (or `signal`), then drains and returns. */
@@ -120,14 +167,34 @@ export async function runWorker(
   options: RunWorkerOptions = {},
 ): Promise<void> {
   const started = performance.now();
-  const log = options.log ?? ((l: string) => console.error(l));
+  const logger = options.logger ?? createLog({
+    level: cfg.app.logLevel,
+    format: cfg.app.logFormat,
+    component: "worker",
+    ...(options.log ? { write: options.log } : {}),
+  });
+  for (const secret of [cfg.app.deploy?.token, cfg.app.anthropicApiKey, cfg.material.apiKey]) {
+    logger.addSecret(secret);
+  }
+  // GIT_TOKEN_FILE is re-read for every deploy; its value at start is redacted too.
+  if (cfg.app.deploy?.tokenFile) {
+    logger.addSecret(await readGitToken(cfg.app.deploy).catch(() => ""));
+  }
+  const log = (line: string) => logger.info(line);
   const metricsBind = options.metricsBind ?? cfg.metricsBind;
   const healthBind = options.healthBind ?? cfg.healthBind;
   const grace = options.shutdownGraceMs ?? 10_000;
-  installRuntime(options.logLevel, metricsBind);
+  const metrics = installRuntime(logger, metricsBind);
+  recordCertificateExpiry(cfg, metrics, logger);
+  if (options.workflowBundleCode && !options.workflowBundleCode.includes("runObserver")) {
+    logger.warn(
+      "the prebuilt workflow bundle has no run observer: run metrics stay empty (run deno task build)",
+    );
+  }
+  if (cfg.apiKeyFile) metrics.apiKeyFileWatched();
   // Clones and git HOMEs left by a deploy that died with its process (kill -9).
   for (const dir of await removeStaleTempDirs()) {
-    log(`worker: removed stale deploy temp dir ${dir}`);
+    log(`removed stale deploy temp dir ${dir}`);
   }
   let worker: Worker | undefined;
   let health: HealthServer | undefined;
@@ -142,11 +209,16 @@ export async function runWorker(
     );
   }
   let watch: ReturnType<typeof setInterval> | undefined;
-  const stopSignals = absorbRepeatedSignals(() => worker, grace, log);
+  const stopSignals = options.handleSignals === false
+    ? () => {}
+    : absorbRepeatedSignals(() => worker, grace, log);
   try {
     const { connection, close } = await connectWorker(cfg, {
-      onRotate: (n) => log(`worker: API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`),
-      onError: (m) => log(`worker: ${m}`),
+      onRotate: (n) => {
+        metrics.apiKeyReloaded();
+        log(`API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`);
+      },
+      onError: (m) => logger.warn(m),
     });
     try {
       worker = await Worker.create({
@@ -156,6 +228,12 @@ export async function runWorker(
         ...(options.workflowBundleCode
           ? { workflowBundle: { code: options.workflowBundleCode } }
           : { workflowsPath: WORKFLOWS_PATH }),
+        interceptors: {
+          activity: [activityObserver(logger, metrics)],
+          // A prebuilt bundle has the run observer inside (see bundle.ts).
+          ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
+        },
+        sinks: runObserverSinks(metrics),
         activities: createActivities({
           deploy: cfg.app.deploy,
           ai: aiSettingsFromApp(cfg.app),
@@ -167,10 +245,12 @@ export async function runWorker(
         shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
       });
       const w = worker;
+      // Stopped while connecting or creating: never run (the connection is closed below).
+      if (options.signal?.aborted) return;
       options.signal?.addEventListener("abort", () => {
         // A programmatic stop (deno task dev) is not an operational event: no state lines.
         if (watch !== undefined) clearInterval(watch);
-        w.shutdown();
+        shutdownWhenRunning(w);
       }, { once: true });
       const info: WorkerInfo = {
         identity: w.options.identity,
@@ -201,6 +281,18 @@ export async function runWorker(
   }
 }
 
+/** The worker end of the run observer's sink: finished runs update the metrics; not during replay. */
+export function runObserverSinks(metrics: AppMetrics) {
+  return {
+    runObserver: {
+      finished: {
+        fn: (_info, summary) => metrics.runFinished(summary),
+        callDuringReplay: false,
+      },
+    },
+  } satisfies InjectedSinks<RunObserverSinks>;
+}
+
 const inFlight = (n: number) => `${n} activit${n === 1 ? "y" : "ies"} in flight`;
 
 /**
@@ -222,8 +314,8 @@ function absorbRepeatedSignals(
       const n = worker()?.getStatus().numInFlightActivities ?? 0;
       log(
         count === 1
-          ? `worker: ${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
-          : `worker: ${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
+          ? `${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
+          : `${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
       );
     };
     Deno.addSignalListener(sig, handler);
@@ -232,6 +324,16 @@ function absorbRepeatedSignals(
   return () => {
     for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
   };
+}
+
+/**
+ * `worker.shutdown()` throws unless the worker is RUNNING: a stop asked for before `run()` got
+ * going waits for it; one asked for while already stopping is a no-op.
+ */
+function shutdownWhenRunning(worker: Worker): void {
+  const state = worker.getState();
+  if (state === "INITIALIZED") setTimeout(() => shutdownWhenRunning(worker), 10);
+  else if (state === "RUNNING") worker.shutdown();
 }
 
 /** Resolves once the worker is RUNNING, or has already left for a stopping state. */
@@ -256,6 +358,6 @@ function watchState(
       : n
       ? ` (${inFlight(n)})`
       : "";
-    log(`worker: ${now}${detail}`);
+    log(`${now}${detail}`);
   }, 50);
 }

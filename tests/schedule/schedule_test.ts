@@ -366,7 +366,7 @@ Deno.test({
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(
           err(r),
-          /^schedule: cannot connect to Temporal: nothing is listening on 127\.0\.0\.1:\d+ \(is the server running\? is TEMPORAL_ADDRESS right\?\)$/,
+          /^schedule: cannot connect to (127\.0\.0\.1:\d+): nothing listening: nothing is listening on \1 \(is the server running\? is TEMPORAL_ADDRESS right\?\)$/,
         );
       });
 

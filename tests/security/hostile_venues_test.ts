@@ -15,6 +15,7 @@ import { MAX_EVENTS_PER_VENUE } from "../../src/merge.ts";
 import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { ESCAPE_TRUCK, startHostileServers } from "../helpers/hostile_venues.ts";
+import { classifyVenueError } from "../../src/venue_hints.ts";
 
 const SECRET = "SECRET-FILE-CONTENT-4b1d";
 
@@ -258,4 +259,20 @@ Deno.test("worker: crafted workflow input (temporal workflow start) cannot read 
     });
     assert.equal(next.code, 0, next.stderr + worker.output());
   }
+});
+
+Deno.test("venue hints: a refused fetch, an oversized page and a bad entry each get their own class", () => {
+  const c = (detail: string) => classifyVenueError({ detail });
+  assert.equal(
+    c("HttpRefusedError: refused: body larger than 5242880 bytes (x)").label,
+    "page too large",
+  );
+  const refused = c("HttpRefusedError: refused: 127.0.0.1 is a loopback address (x)");
+  assert.equal(refused.label, "refused");
+  assert.equal(refused.network, false, "not a network failure: no --offline hint");
+  assert.match(refused.hint, /VENUE_ALLOW_PRIVATE_NETWORKS/);
+  assert.equal(
+    c('VenueInputError: venue url "file:///x" is not an http(s) URL').label,
+    "bad venue entry",
+  );
 });
