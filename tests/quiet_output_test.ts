@@ -48,13 +48,16 @@ Deno.test("dev with every venue unreachable: one line per venue, a closing --off
         "every venue failed on the network: no internet here? Try `deno task dev --offline` to run with the bundled fixtures.",
       );
       assert.ok(err.every((l) => l.startsWith("dev: ") || l === err.at(-1)), r.stderr);
-      assert.ok(!/Activity failed|taskToken|^\s+at /m.test(r.stderr), r.stderr);
+      assert.ok(!/Activity failed|venue fetch failed|taskToken|^\s+at /m.test(r.stderr), r.stderr);
     });
-    await t.step("--verbose: the details and the SDK's activity-failure logs", async () => {
+    await t.step("--verbose: the details and the worker's failed-attempt log lines", async () => {
       const r = await runTask("dev", [...args, "--verbose"], { env });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /network error — .* \(HttpNetworkError: network error/);
-      assert.match(r.stderr, /Activity failed|\[WARN\]/);
+      assert.match(
+        r.stderr,
+        /^worker: warning: venue fetch failed venue=\S+ error=HttpNetworkError /m,
+      );
     });
   } finally {
     await Deno.remove(tmp, { recursive: true });
