@@ -232,6 +232,14 @@ async function runDevPhases(
       }),
       shutdownGraceMs: 2000,
       shutdownForceMs: 5000,
+      // Offline, the venues are our fixture server on loopback: allow exactly its origin.
+      ...(fixtures
+        ? {
+          activities: {
+            venueFetch: { ...cfg.app.venueFetch, allowPrivateNetworks: fixtures.allowList },
+          },
+        }
+        : {}),
       onReady: (i) => {
         say(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
         ready();

@@ -50,6 +50,16 @@ export interface VenueError {
   detail: string;
 }
 
+/** A venue that was read, but not completely: e.g. its events were truncated at the cap. */
+export interface VenueWarning {
+  /** Registry key of the venue. */
+  venueKey: string;
+  /** Human name of the venue. */
+  venueName: string;
+  /** User-facing message, e.g. `Stoup: truncated to the first 500 events (…)`. */
+  message: string;
+}
+
 /** One entry of the venue list file (`venues.json`). */
 export interface VenueEntry {
   /** Registry key; must name a parser in `src/venues/registry.ts`. */
@@ -111,6 +121,8 @@ export interface FoodTruckWorkflowResult {
   events: FoodTruckEvent[];
   /** One entry per venue that failed. */
   errors: VenueError[];
+  /** Venues read only in part (events truncated at the per-venue cap); absent when none. */
+  warnings?: VenueWarning[];
   /** A haiku about a truck scheduled on the first day (only when the AI touches are on). */
   haiku?: string;
   /** Deploy outcome when `deploy` was requested. */

@@ -265,6 +265,7 @@ export async function runWorker(
           activities: createActivities({
             deploy: cfg.app.deploy,
             ai: aiSettingsFromApp(cfg.app),
+            venueFetch: cfg.app.venueFetch,
             pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
             ...options.activities,
           }),
