@@ -91,7 +91,7 @@ Deno.test("client certificate rotation under a running worker behind the mTLS ga
       /RespondWorkflowTaskCompleted/.test(l) && l.includes(`CN=${cn}`)
     ).length;
 
-  await using worker = await spawnTask("worker", [], { env });
+  await using worker = await spawnTask("worker", [], { env: { ...env, ...fixtures.allowEnv } });
   await worker.waitFor(/RUNNING on /, 60_000);
   const first = await runTask("start", startArgs, { env: starter });
   assert.equal(first.code, 0, first.stdout + first.stderr + worker.output());

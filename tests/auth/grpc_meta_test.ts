@@ -89,7 +89,9 @@ Deno.test("gRPC metadata reaches the gateway from the client and the worker; sho
   await t.step(
     "worker (header from .env) and start (header from the profile) run the workflow",
     async () => {
-      await using worker = await spawnTask("worker", ["--env-file", dotEnv], { env: base });
+      await using worker = await spawnTask("worker", ["--env-file", dotEnv], {
+        env: { ...base, ...fixtures.allowEnv },
+      });
       await worker.waitFor(/worker: RUNNING/, 60_000);
       const r = await runTask(
         "start",
