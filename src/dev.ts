@@ -38,6 +38,8 @@ import type { Client } from "@temporalio/client";
 /** Options of {@link runDev}. */
 export interface DevOptions {
   envFile?: string;
+  /** TOML profile name (`--profile`); default `TEMPORAL_PROFILE`, else `default`. */
+  profile?: string;
   venuesPath?: string;
   /** Serve our fixtures locally and point every venue at them. Default false. */
   offline?: boolean;
@@ -153,7 +155,9 @@ async function runDevPhases(
   onServerSpawn: (kill: () => void) => void,
   stopped: string[],
 ): Promise<number> {
-  const cfg = requireValid(await loadConfig({ envFile: options.envFile }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: options.envFile, profile: options.profile }),
+  );
   const hp = splitHostPort(cfg.address)!;
   let server: DevServer | undefined;
   let fixtures: FixtureServer | undefined;
