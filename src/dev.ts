@@ -38,6 +38,8 @@ import type { Client } from "@temporalio/client";
 /** Options of {@link runDev}. */
 export interface DevOptions {
   envFile?: string;
+  /** TOML profile name (`--profile`); default `TEMPORAL_PROFILE`, else `default`. */
+  profile?: string;
   venuesPath?: string;
   /** Serve our fixtures locally and point every venue at them. Default false. */
   offline?: boolean;
@@ -153,7 +155,9 @@ async function runDevPhases(
   onServerSpawn: (kill: () => void) => void,
   stopped: string[],
 ): Promise<number> {
-  const cfg = requireValid(await loadConfig({ envFile: options.envFile }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: options.envFile, profile: options.profile }),
+  );
   const hp = splitHostPort(cfg.address)!;
   let server: DevServer | undefined;
   let fixtures: FixtureServer | undefined;
@@ -228,6 +232,14 @@ async function runDevPhases(
       }),
       shutdownGraceMs: 2000,
       shutdownForceMs: 5000,
+      // Offline, the venues are our fixture server on loopback: allow exactly its origin.
+      ...(fixtures
+        ? {
+          activities: {
+            venueFetch: { ...cfg.app.venueFetch, allowPrivateNetworks: fixtures.allowList },
+          },
+        }
+        : {}),
       onReady: (i) => {
         say(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
         ready();

@@ -59,6 +59,13 @@ export interface FixtureServer extends AsyncDisposable {
   /** `http://127.0.0.1:<port>` */
   origin: string;
   port: number;
+  /**
+   * `["127.0.0.1:<port>"]`: the value for the fetch guard's `allowPrivateNetworks` that lets
+   * venue fetches reach this server (and nothing else on loopback).
+   */
+  allowList: string[];
+  /** `{ VENUE_ALLOW_PRIVATE_NETWORKS: "127.0.0.1:<port>" }`, for a worker or `scrape` child. */
+  allowEnv: Record<string, string>;
   /** Requests served so far, as `METHOD /path?query` (for assertions). */
   requests: string[];
   /** The venue list with every URL (and string options that are URLs) moved to this server. */
@@ -141,9 +148,12 @@ export async function startFixtureServer(
   const close = async () => {
     await server.shutdown();
   };
+  const host = `${options.hostname ?? "127.0.0.1"}:${port}`;
   return {
     origin,
     port,
+    allowList: [host],
+    allowEnv: { VENUE_ALLOW_PRIVATE_NETWORKS: host },
     requests,
     venueList: (venues) =>
       venues.map((v) => ({

@@ -24,6 +24,16 @@ const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {
   year: "numeric",
 });
 
+/**
+ * `text` safe for a terminal: C0/C1 control characters (ESC, BEL, CR, backspace...) and the
+ * Unicode bidi overrides become `?`, so venue text cannot move the cursor, recolour, retitle the
+ * window or hide what follows. Venue-supplied strings pass through this before printing.
+ */
+export function safeText(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "?");
+}
+
 /** `Thursday, March 5, 2026` for `2026-03-05` (zone-independent). */
 export function formatDay(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
@@ -61,8 +71,12 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
       lines.push(formatDay(e.date));
     }
     const ai = e.aiExtracted ? ` ${AI_MARK}` : "";
-    lines.push(`  ${formatHours(e).padEnd(19)}  ${e.truckName}${ai} @ ${e.venueName}`);
-    if (options.verbose && e.description) lines.push(`  ${"".padEnd(19)}  ${e.description}`);
+    lines.push(
+      `  ${formatHours(e).padEnd(19)}  ${safeText(e.truckName)}${ai} @ ${safeText(e.venueName)}`,
+    );
+    if (options.verbose && e.description) {
+      lines.push(`  ${"".padEnd(19)}  ${safeText(e.description)}`);
+    }
   }
   if (r.events.length) lines.push("");
   if (r.events.some((e) => e.aiExtracted)) {
@@ -75,22 +89,22 @@ export function formatResult(r: FoodTruckWorkflowResult, options: FormatOptions 
   if (r.errors.length) {
     lines.push(`${r.errors.length} venue(s) failed:`);
     for (const e of r.errors) {
-      lines.push(`  ${venueErrorLine(e, options.verbose)}`);
+      lines.push(`  ${safeText(venueErrorLine(e, options.verbose))}`);
     }
   }
-  for (const w of r.warnings ?? []) lines.push(`⚠ ${w}`);
-  if (r.deploy) lines.push(`Deploy: ${r.deploy.message}`);
-  if (r.deploy?.warning) lines.push(`Deploy warning: ${r.deploy.warning}`);
+  for (const w of r.warnings ?? []) lines.push(`  ! ${safeText(w.message)}`);
+  if (r.deploy) lines.push(`Deploy: ${safeText(r.deploy.message)}`);
+  if (r.deploy?.warning) lines.push(`Deploy warning: ${safeText(r.deploy.warning)}`);
   return lines.join("\n");
 }
 
 /**
- * 0: no venue failed; 2: some failed (or the result was truncated) but events were found;
- * 1: errors and no events, or the deploy failed.
+ * 0: every venue read in full; 2: some failed (or were truncated, see `warnings`) but events
+ * were found; 1: errors and no events, or the deploy failed.
  */
 export function exitCodeFor(r: FoodTruckWorkflowResult): number {
   if (r.deploy?.failed) return 1;
-  if (r.errors.length === 0) return r.truncated ? 2 : 0;
+  if (r.errors.length === 0) return r.warnings?.length ? 2 : 0;
   return r.events.length > 0 ? 2 : 1;
 }
 

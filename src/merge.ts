@@ -10,10 +10,33 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueResult } from "./model.ts";
+import type {
+  FoodTruckEvent,
+  FoodTruckWorkflowResult,
+  VenueEntry,
+  VenueResult,
+  VenueWarning,
+} from "./model.ts";
 
 /** Days after the first day that the window includes. Default 7 (today..today+7). */
 export const DEFAULT_DAYS = 7;
+
+/**
+ * Most events kept per venue and window (500). A venue listing more (a hostile or broken page)
+ * is truncated to its earliest {@link MAX_EVENTS_PER_VENUE} events with a "truncated" warning in
+ * the result. The reading side passes one event more than the cap, so that the merge can tell.
+ */
+export const MAX_EVENTS_PER_VENUE = 500;
+
+/** The warning of a venue whose events were cut at {@link MAX_EVENTS_PER_VENUE}. */
+export function truncatedWarning(venue: Pick<VenueEntry, "key" | "name">): VenueWarning {
+  return {
+    venueKey: venue.key,
+    venueName: venue.name,
+    message: `${venue.name}: truncated to its first ${MAX_EVENTS_PER_VENUE} events ` +
+      `(the venue listed more; the rest were dropped)`,
+  };
+}
 
 /** The user-facing message for a venue that failed. */
 export function venueErrorMessage(venueName: string): string {
@@ -38,7 +61,8 @@ export function failedVenue(venue: Pick<VenueEntry, "key" | "name">, detail: str
 const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
 
 /**
- * Merges per-venue results: keeps events with `from <= date <= to`, sorts by date, then start
+ * Merges per-venue results: keeps events with `from <= date <= to` (at most
+ * {@link MAX_EVENTS_PER_VENUE} per venue, with a warning when cut), sorts by date, then start
  * time (events without a time after timed ones), then venue and truck; removes duplicates
  * (same venue, day, start and truck name, case- and space-insensitive).
  */
@@ -49,9 +73,14 @@ export function mergeResults(
 ): FoodTruckWorkflowResult {
   const seen = new Set<string>();
   const events: FoodTruckEvent[] = [];
+  const warnings: VenueWarning[] = [];
   for (const r of results) {
-    for (const e of r.events) {
-      if (e.date < from || e.date > to) continue;
+    let inWindow = r.events.filter((e) => e.date >= from && e.date <= to);
+    if (inWindow.length > MAX_EVENTS_PER_VENUE) {
+      inWindow = [...inWindow].sort(byTime).slice(0, MAX_EVENTS_PER_VENUE);
+      warnings.push(truncatedWarning({ key: r.venueKey, name: r.venueName }));
+    }
+    for (const e of inWindow) {
       const key = [norm(e.venueName), e.date, e.start ? Date.parse(e.start) : "", norm(e.truckName)]
         .join("|");
       if (seen.has(key)) continue;
@@ -59,14 +88,17 @@ export function mergeResults(
       events.push(e);
     }
   }
-  events.sort((a, b) =>
-    a.date.localeCompare(b.date) ||
+  events.sort(byTime);
+  const errors = results.flatMap((r) => (r.error ? [r.error] : []));
+  return { from, to, events, errors, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** Date, then start time (untimed last), then venue, then truck. */
+function byTime(a: FoodTruckEvent, b: FoodTruckEvent): number {
+  return a.date.localeCompare(b.date) ||
     (a.start ? Date.parse(a.start) : Infinity) - (b.start ? Date.parse(b.start) : Infinity) ||
     a.venueName.localeCompare(b.venueName) ||
-    a.truckName.localeCompare(b.truckName)
-  );
-  const errors = results.flatMap((r) => (r.error ? [r.error] : []));
-  return { from, to, events, errors };
+    a.truckName.localeCompare(b.truckName);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */

@@ -50,6 +50,16 @@ export interface VenueError {
   detail: string;
 }
 
+/** A venue that was read, but not completely: e.g. its events were truncated at the cap. */
+export interface VenueWarning {
+  /** Registry key of the venue. */
+  venueKey: string;
+  /** Human name of the venue. */
+  venueName: string;
+  /** User-facing message, e.g. `Stoup: truncated to the first 500 events (…)`. */
+  message: string;
+}
+
 /** One entry of the venue list file (`venues.json`). */
 export interface VenueEntry {
   /** Registry key; must name a parser in `src/venues/registry.ts`. */
@@ -116,15 +126,18 @@ export interface FoodTruckWorkflowResult {
   events: FoodTruckEvent[];
   /** One entry per venue that failed. */
   errors: VenueError[];
+  /**
+   * Venues read only in part (events truncated at the per-venue cap or the payload budget, or
+   * still pending at the venue deadline); absent when none. Shown by `start`/`scrape` and on
+   * the page; exit code 2.
+   */
+  warnings?: VenueWarning[];
   /** A haiku about a truck scheduled on the first day (only when the AI touches are on). */
   haiku?: string;
   /**
-   * Run-level warnings, e.g. `truncated: …` when events were dropped to stay within the payload
-   * budget (`src/payload.ts`) or `timed out: …` for venues still pending at the run's deadline.
-   * Shown by `start`/`scrape` and on the page; a truncated result exits 2.
+   * True when events were dropped to stay within the payload budget (`src/payload.ts`); the
+   * `warnings` then say where (`truncated: …`; venue key `*` for the whole week).
    */
-  warnings?: string[];
-  /** True when events were dropped to stay within the payload budget. */
   truncated?: boolean;
   /** Deploy outcome when `deploy` was requested. */
   deploy?: {

@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent } from "./model.ts";
+import type { FoodTruckEvent, VenueWarning } from "./model.ts";
 
 /** Temporal's own limit on one payload (the server's default blob size limit): 2 MiB. */
 export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -108,7 +108,18 @@ export function boundEvents<E extends FoodTruckEvent>(
   return { events: kept, dropped: events.length - kept.length };
 }
 
+/** Stands for the whole week in a {@link truncationWarning}: key `*`, name `the week`. */
+export const WHOLE_WEEK = { key: "*", name: "the week" } as const;
+
 /** The warning a truncated result carries (result, page and `start`/`scrape` output). */
-export function truncationWarning(dropped: number, where: string): string {
-  return `truncated: ${dropped} event(s) of ${where} dropped to stay within the payload budget`;
+export function truncationWarning(
+  dropped: number,
+  where: { key: string; name: string },
+): VenueWarning {
+  return {
+    venueKey: where.key,
+    venueName: where.name,
+    message: `truncated: ${dropped} event(s) of ${where.name} dropped to stay within the ` +
+      `payload budget`,
+  };
 }

@@ -12,28 +12,83 @@
  * @module
  */
 import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueResult } from "./model.ts";
-import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "./merge.ts";
+import {
+  DEFAULT_DAYS,
+  failedVenue,
+  mapBounded,
+  MAX_EVENTS_PER_VENUE,
+  mergeResults,
+} from "./merge.ts";
 
-export { DEFAULT_DAYS, mapBounded, mergeResults, venueErrorMessage } from "./merge.ts";
+export {
+  DEFAULT_DAYS,
+  mapBounded,
+  MAX_EVENTS_PER_VENUE,
+  mergeResults,
+  venueErrorMessage,
+} from "./merge.ts";
 import { HttpClient } from "./http.ts";
 import { getParser } from "./venues/registry.ts";
+import { checkVenueEntry } from "./venues/check.ts";
 import { addDays, pacificToday } from "./time.ts";
 
-/** The detail of a venue failure: the error's name and first line, never a stack. */
+/** Longest error detail kept, in characters. */
+export const MAX_DETAIL_CHARS = 300;
+
+/** Longest text field of an event kept (truck name, description, image URL), in characters. */
+export const MAX_EVENT_TEXT_CHARS = 500;
+
+/**
+ * The detail of a venue failure: the error's name and first line, never a stack; control
+ * characters replaced, at most {@link MAX_DETAIL_CHARS} characters.
+ */
 export function errorDetail(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
+  const text = err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
+  return clip(text.split("\n")[0], MAX_DETAIL_CHARS);
 }
 
-/** Reads one venue; throws what the parser throws. */
+/** `text` with control characters as `?`, cut at `max` characters (with `…`). */
+export function clip(text: string, max: number): string {
+  // deno-lint-ignore no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  return clean.length > max ? clean.slice(0, max - 1) + "…" : clean;
+}
+
+/** An event with its text fields cut at {@link MAX_EVENT_TEXT_CHARS}. */
+function boundEvent(e: FoodTruckEvent): FoodTruckEvent {
+  const long = (s: string | undefined) => s !== undefined && s.length > MAX_EVENT_TEXT_CHARS;
+  if (!long(e.truckName) && !long(e.description) && !long(e.imageUrl)) return e;
+  const cut = (s: string) => s.slice(0, MAX_EVENT_TEXT_CHARS);
+  return {
+    ...e,
+    truckName: cut(e.truckName),
+    ...(e.description !== undefined ? { description: cut(e.description) } : {}),
+    ...(e.imageUrl !== undefined && long(e.imageUrl) ? { imageUrl: undefined } : {}),
+  };
+}
+
+/**
+ * Reads one venue; throws what the parser throws. The entry is re-checked first
+ * (`checkVenueEntry`: http(s) URLs only). Returns the events of the window `today..until`,
+ * at most {@link MAX_EVENTS_PER_VENUE} + 1 (the one extra lets the merge warn "truncated"),
+ * text fields cut at {@link MAX_EVENT_TEXT_CHARS}.
+ */
 export async function fetchVenueEvents(
   venue: VenueEntry,
   today: string,
   until: string,
   http: HttpClient,
 ): Promise<FoodTruckEvent[]> {
-  const parser = getParser(venue.key);
-  if (!parser) throw new Error(`no parser for venue key "${venue.key}"`);
-  return await parser.fetchEvents({ venue, today, until, http });
+  const entry = checkVenueEntry(venue);
+  const parser = getParser(entry.key);
+  if (!parser) throw new Error(`no parser for venue key "${clip(entry.key, 60)}"`);
+  const events = await parser.fetchEvents({ venue: entry, today, until, http });
+  const inWindow = events.filter((e) => e.date >= today && e.date <= until);
+  if (inWindow.length > MAX_EVENTS_PER_VENUE + 1) {
+    inWindow.sort((a, b) => a.date.localeCompare(b.date));
+    inWindow.length = MAX_EVENTS_PER_VENUE + 1;
+  }
+  return inWindow.map(boundEvent);
 }
 
 /** Reads one venue, never throwing: a failure becomes `error`. */

@@ -56,6 +56,28 @@ export function classifyVenueError(e: Pick<VenueError, "detail">): VenueErrorCla
       network: false,
     };
   }
+  if (/^HttpRefusedError: refused: body larger/.test(d)) {
+    return {
+      label: "page too large",
+      hint: "the answer is larger than VENUE_MAX_BODY_BYTES allows",
+      network: false,
+    };
+  }
+  if (/^HttpRefusedError/.test(d)) {
+    return {
+      label: "refused",
+      hint: "the URL or a redirect leads to a non-http(s) or internal address " +
+        "(VENUE_ALLOW_PRIVATE_NETWORKS allows internal ones)",
+      network: false,
+    };
+  }
+  if (/^VenueInputError/.test(d)) {
+    return {
+      label: "bad venue entry",
+      hint: "the venue's URL or a URL option is not http(s); fix the venue list",
+      network: false,
+    };
+  }
   if (/^ParseError/.test(d)) {
     return {
       label: "page changed",

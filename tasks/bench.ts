@@ -7,6 +7,7 @@
  * ```sh
  * deno task bench            # about 1–3 minutes
  * deno task bench --runs 200 # workflow runs of the throughput part
+ * deno task bench --only hostile # only the hostile-venue section (issue 12), merged into the file
  * ```
  * @module
  */
@@ -15,7 +16,9 @@ import os from "node:os";
 import { startDevServer } from "../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { scrapeAll } from "../src/pipeline.ts";
+import { scrapeAll, scrapeVenue } from "../src/pipeline.ts";
+import * as cheerio from "cheerio";
+import { addDays } from "../src/time.ts";
 import { loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runWorker } from "../src/temporal/worker.ts";
@@ -24,23 +27,33 @@ import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/bundle.ts";
 import { childEnv, spawnWatched } from "../src/ops/child.ts";
 import type { WatchedChild } from "../src/ops/child.ts";
 import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
+import { HttpClient } from "../src/http.ts";
+import type { VenueEntry } from "../src/model.ts";
+import { startHostileServers } from "../tests/helpers/hostile_venues.ts";
 import { runDeployKillDrill } from "../tests/drills/_deploy_kill.ts";
 import { formatSplit, runScaleOut } from "../tests/drills/_scale_out.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const USAGE = `Usage: deno task bench [--runs N] [--samples N] [--out FILE]
+const USAGE = `Usage: deno task bench [--runs N] [--samples N] [--out FILE] [--only hostile]
 
 Benchmarks orchestration overhead, worker cold start, throughput, worker RSS and check-env
-latency on a local dev server with the fixture venues (about 1-3 minutes).
-  --runs N     workflow runs of the throughput part (default 200)
-  --samples N  samples of the in-process measurements (default 20)
-  --out FILE   where to write the results table (default bench/results.md)`;
+latency on a local dev server with the fixture venues (about 1-3 minutes), and the worker facing
+hostile venues (200 MB / endless bodies, a deeply nested page).
+  --runs N        workflow runs of the throughput part (default 200)
+  --samples N     samples of the in-process measurements (default 20)
+  --out FILE      where to write the results table (default bench/results.md)
+  --only hostile  only the hostile-venue section, merged into FILE (about 1 minute)`;
 const { values: parsed } = parseFlagsOrExit("bench", Deno.args, {
   runs: { type: "string", default: "200" },
   samples: { type: "string", default: "20" },
   out: { type: "string", default: `${ROOT}bench/results.md` },
+  only: { type: "string" },
 }, USAGE);
 const flags = parsed;
+if (flags.only !== undefined && flags.only !== "hostile") {
+  console.error(`bench: --only takes "hostile", got "${flags.only}"`);
+  Deno.exit(1);
+}
 const RUNS = Number(flags.runs);
 const SAMPLES = Number(flags.samples);
 for (const [name, n] of [["--runs", RUNS], ["--samples", SAMPLES]] as const) {
@@ -114,6 +127,211 @@ const row = (what: string, result: string, target = "", ok?: boolean) => {
   log(`${what}: ${result}${target ? ` (target ${target})` : ""}`);
 };
 
+/** The heading of the hostile-venue section in the results file. */
+const HOSTILE_HEADING = "## Hostile venues (issue 12)";
+
+/**
+ * Worker process facing hostile venues: peak RSS while one venue serves a 200 MB body (and one
+ * an endless body), and the workflow time of the healthy fixture venues alone vs beside a venue
+ * serving ~1 MB of 100,000 nested `<div>`s. Returns the section's rows.
+ */
+async function hostileSection(
+  address: string,
+  fixtures: { allowList: string[] },
+  venues: VenueEntry[],
+  bundle: string | undefined,
+): Promise<Row[]> {
+  const out: Row[] = [];
+  const add = (what: string, result: string, target = "", ok?: boolean) => {
+    out.push({ what, result, target, ok });
+    log(`${what}: ${result}${target ? ` (target ${target})` : ""}`);
+  };
+  await using hostile = startHostileServers();
+  const queue = `bench-hostile-${crypto.randomUUID().slice(0, 8)}`;
+  const allow = `${fixtures.allowList[0]},${hostile.host}`;
+  const cfg = requireValid(
+    await loadConfig({
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: queue },
+      noEnvFile: true,
+    }),
+  );
+  const { client, close } = await connectClient(cfg);
+  const worker = await spawn(
+    [...await taskRunArgs("worker"), ...(bundle ? ["--bundle", bundle] : [])],
+    { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: queue, VENUE_ALLOW_PRIVATE_NETWORKS: allow },
+  );
+  const evil = (name: string, path: string, key = "obec-brewing"): VenueEntry => ({
+    key,
+    name,
+    url: `${hostile.origin}${path}`,
+  });
+  try {
+    await worker.waitFor(/worker: RUNNING.*\n/, 60_000);
+    const run = (vs: VenueEntry[]) =>
+      runFoodTruckWorkflow(client, cfg, { venues: vs, date: FIXTURE_DATE });
+    for (let i = 0; i < 2; i++) await run(venues); // warm
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await rss(worker.pid);
+    let peak = before.hwm;
+    const sampler = setInterval(async () => {
+      try {
+        peak = Math.max(peak, (await rss(worker.pid)).hwm);
+      } catch { /* exited */ }
+    }, 100);
+    const big = await run([...venues, evil("Huge", "/huge/"), evil("Endless", "/endless/")]);
+    clearInterval(sampler);
+    peak = Math.max(peak, (await rss(worker.pid)).hwm);
+    const cut = big.errors.filter((e) => /body larger than/.test(e.detail)).length;
+    const healthy = new Set(big.events.map((e) => e.venueKey)).size;
+    add(
+      "worker peak RSS (VmHWM) while one venue serves a 200 MB body and one an endless body",
+      `${peak.toFixed(0)} MiB (before: ${
+        before.hwm.toFixed(0)
+      } MiB; ${cut} of 2 bodies cut at 5 MiB; ` +
+        `${healthy} healthy venues delivered; ${(hostile.sent() / 1048576).toFixed(0)} MiB sent)`,
+      "< 400 MiB",
+      peak < 400 && cut === 2,
+    );
+    // In process, per venue: how long the slowest healthy venue takes while the nested page is
+    // read beside it (the event loop is shared, as on the worker).
+    const http = new HttpClient({ allowPrivateNetworks: [fixtures.allowList[0], hostile.host] });
+    const until = addDays(FIXTURE_DATE, 7);
+    const slowestHealthy = async (beside?: () => Promise<unknown>) => {
+      const times = await Promise.all([
+        ...venues.map(async (v) => {
+          const t = performance.now();
+          await scrapeVenue(v, FIXTURE_DATE, until, http);
+          return performance.now() - t;
+        }),
+        beside?.().catch(() => {}),
+      ]);
+      return Math.max(...times.filter((x): x is number => typeof x === "number"));
+    };
+    const nestedVenue = evil("Nested", "/nested/ballard/", "stoup-ballard");
+    const samples = 7;
+    const alone: number[] = [], beside: number[] = [];
+    for (let i = 0; i < 2; i++) await slowestHealthy(); // warm
+    for (let i = 0; i < samples; i++) {
+      alone.push(await slowestHealthy());
+      beside.push(
+        await slowestHealthy(() => scrapeVenue(nestedVenue, FIXTURE_DATE, until, http)),
+      );
+    }
+    // What main did: cheerio.load on the page unchecked (20,000 levels here; 100,000 take ~1 min).
+    const unchecked = await slowestHealthy(async () =>
+      cheerio.load(await http.text(`${hostile.origin}/nested/ballard/?n=20000`))
+    );
+    add(
+      `slowest of ${venues.length} healthy venues, in process, alone (median of ${samples})`,
+      `${ms(median(alone))} (min ${ms(Math.min(...alone))}, max ${ms(Math.max(...alone))})`,
+    );
+    add(
+      `same, while a venue serving 100,000 nested \`<div>\`s is read beside them (median of ${samples})`,
+      `${ms(median(beside))} (min ${ms(Math.min(...beside))}, max ${ms(Math.max(...beside))})`,
+      "unchanged within noise",
+      median(beside) <= Math.max(...alone),
+    );
+    add(
+      "same, beside an unchecked cheerio.load of 20,000 nested `<div>`s (main's behaviour, 1 run)",
+      ms(unchecked),
+    );
+    const n = 5;
+    const base: number[] = [];
+    const withNested: number[] = [];
+    let nestedDetail = "";
+    for (let i = 0; i < n; i++) {
+      let t = performance.now();
+      await run(venues);
+      base.push(performance.now() - t);
+      t = performance.now();
+      const r = await run([...venues, evil("Nested", "/nested/ballard/", "stoup-ballard")]);
+      withNested.push(performance.now() - t);
+      nestedDetail = r.errors.find((e) => e.venueName === "Nested")?.detail ?? "not refused";
+    }
+    const mb = median(base), mn = median(withNested);
+    add(
+      `${venues.length} healthy fixture venues through the worker, alone (median of ${n})`,
+      `${ms(mb)} (min ${ms(Math.min(...base))}, max ${ms(Math.max(...base))})`,
+    );
+    add(
+      `same plus a venue serving 100,000 nested \`<div>\`s (median of ${n}; it fails with "${
+        nestedDetail.slice(0, 70)
+      }")`,
+      `${ms(mn)} (min ${ms(Math.min(...withNested))}, max ${ms(Math.max(...withNested))})`,
+    );
+  } finally {
+    await worker.stop("SIGTERM", 15_000);
+    await close();
+  }
+  return out;
+}
+
+/** The hostile section as markdown. */
+function hostileMarkdown(list: Row[], seconds: number): string {
+  return [
+    HOSTILE_HEADING,
+    "",
+    `Produced by \`deno task bench --only hostile\` (or the full run) in ${
+      seconds.toFixed(0)
+    } s, ` +
+    `${new Date().toISOString()}. Venues are local servers (tests/helpers/hostile_venues.ts).`,
+    "",
+    ...measurementTable(list),
+    "",
+  ].join("\n");
+}
+
+/** The markdown table of `list` (measurement, result, target, ✓/✗). */
+function measurementTable(list: Row[]): string[] {
+  return [
+    "| Measurement | Result | Target | |",
+    "|---|---|---|---|",
+    ...list.map((r) =>
+      `| ${r.what} | ${r.result} | ${r.target || "-"} | ${
+        r.ok === undefined ? "" : r.ok ? "✓" : "✗"
+      } |`
+    ),
+  ];
+}
+
+/** Writes `md` to the results file and formats it as `deno fmt` would. */
+async function writeResults(md: string): Promise<void> {
+  await Deno.mkdir(flags.out!.replace(/\/[^/]*$/, ""), { recursive: true });
+  await Deno.writeTextFile(flags.out!, md);
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", flags.out!], cwd: ROOT }).output();
+  log(`wrote ${flags.out}`);
+}
+
+if (flags.only === "hostile") {
+  {
+    // A block: the servers are disposed of before the exit below.
+    const t0 = performance.now();
+    await using server = await startDevServer();
+    await using fixtures = await startFixtureServer();
+    const list = fixtures.venueList(await loadVenueList());
+    // A prebuilt bundle, as in production (bundling at start costs the worker ~150 MiB).
+    const bundleDir = await Deno.makeTempDir({ prefix: "bench-hostile-" });
+    const bundle = await Deno.stat(DEFAULT_BUNDLE_PATH).then(
+      () => DEFAULT_BUNDLE_PATH,
+      async () => (await buildBundle({ outDir: `${bundleDir}/dist` })).bundlePath,
+    );
+    const section = hostileMarkdown(
+      await hostileSection(server.address, fixtures, list, bundle),
+      (performance.now() - t0) / 1000,
+    );
+    const old = await Deno.readTextFile(flags.out!).catch(() => "# Benchmark results\n");
+    const at = old.indexOf(HOSTILE_HEADING);
+    const kept = at >= 0 ? old.slice(0, at) : old;
+    const rest = at >= 0 ? old.slice(at + HOSTILE_HEADING.length) : "";
+    const next = rest.search(/^## /m);
+    const after = next >= 0 ? rest.slice(next) : "";
+    console.log(section);
+    await writeResults(`${kept.trimEnd()}\n\n${section}${after ? `\n${after}` : ""}`);
+    await Deno.remove(bundleDir, { recursive: true });
+  }
+  Deno.exit(0);
+}
+
 const started = performance.now();
 const info = await machine();
 log(`machine: ${Object.entries(info).map(([k, v]) => `${k}=${v}`).join(", ")}`);
@@ -125,12 +343,14 @@ const stoup = venues.filter((v) => v.key === "stoup-ballard");
 log(`dev server ${server.address}, fixtures ${fixtures.origin}, ${venues.length} venues`);
 
 // (a) Orchestration overhead.
-for (let i = 0; i < 2; i++) await scrapeAll(venues, { date: FIXTURE_DATE });
+// The fixture server is on loopback: the guarded fetch must be told to allow it.
+const benchHttp = new HttpClient({ allowPrivateNetworks: fixtures.allowList });
+for (let i = 0; i < 2; i++) await scrapeAll(venues, { date: FIXTURE_DATE, http: benchHttp });
 const direct: number[] = [];
 let directEvents = 0;
 for (let i = 0; i < SAMPLES; i++) {
   const t = performance.now();
-  const r = await scrapeAll(venues, { date: FIXTURE_DATE });
+  const r = await scrapeAll(venues, { date: FIXTURE_DATE, http: benchHttp });
   direct.push(performance.now() - t);
   directEvents = r.events.length;
   if (r.errors.length) throw new Error(`scrapeAll errors: ${JSON.stringify(r.errors)}`);
@@ -138,7 +358,11 @@ for (let i = 0; i < SAMPLES; i++) {
 const inProcQueue = `bench-inproc-${crypto.randomUUID().slice(0, 8)}`;
 const inProcCfg = requireValid(
   await loadConfig({
-    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: inProcQueue },
+    env: {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: inProcQueue,
+      VENUE_ALLOW_PRIVATE_NETWORKS: fixtures.allowList[0],
+    },
     noEnvFile: true,
   }),
 );
@@ -248,7 +472,11 @@ const tpCfg = requireValid(
 const tp = await connectClient(tpCfg);
 const w = await spawn(
   [...await taskRunArgs("worker"), ...(bundlePath ? ["--bundle", bundlePath] : [])],
-  { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: tpQueue },
+  {
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: tpQueue,
+    VENUE_ALLOW_PRIVATE_NETWORKS: fixtures.allowList[0],
+  },
 );
 try {
   await w.waitFor(/worker: RUNNING.*\n/, 60_000);
@@ -359,6 +587,11 @@ row(
   "same, as `deno run <flags> tasks/check_env.ts --offline` (no deno task layer)",
   ms(median(ceRun)),
 );
+
+// (f) Hostile venues (issue 12).
+const hostileStarted = performance.now();
+const hostileRows = await hostileSection(server.address, fixtures, venues, bundlePath);
+const hostileS = (performance.now() - hostileStarted) / 1000;
 await Deno.remove(tmp, { recursive: true });
 
 const totalS = (performance.now() - started) / 1000;
@@ -371,23 +604,13 @@ const md = [
   "|---|---|",
   ...Object.entries(info).map(([k, v]) => `| ${k} | ${v} |`),
   "",
-  "| Measurement | Result | Target | |",
-  "|---|---|---|---|",
-  ...rows.map((r) =>
-    `| ${r.what} | ${r.result} | ${r.target || "-"} | ${
-      r.ok === undefined ? "" : r.ok ? "✓" : "✗"
-    } |`
-  ),
+  ...measurementTable(rows),
   "",
+  hostileMarkdown(hostileRows, hostileS),
 ].join("\n");
 console.log(md);
-await Deno.mkdir(new URL(`file://${flags.out}`).pathname.replace(/\/[^/]*$/, ""), {
-  recursive: true,
-});
-await Deno.writeTextFile(flags.out!, md);
 // Keep the results file as `deno fmt` would write it (aligned table columns).
-await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", flags.out!], cwd: ROOT }).output();
-log(`wrote ${flags.out}`);
+await writeResults(md);
 // The SDK Runtime forwards the native core's logs to the worker's logger, which keeps the
 // process alive after the in-process worker stopped.
 Deno.exit(0);

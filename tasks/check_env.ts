@@ -1,26 +1,42 @@
 /**
  * `deno task check-env`: prints every setting with its (redacted) value and source, the auth
  * mode and validation results, then connects (unless `--offline`) and checks the namespace.
+ * `--json` prints the same as one JSON document for scripts (secrets redacted).
  * Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.
  * @module
  */
 import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
 import { describeConfig, formatIssue, loadConfig } from "../src/config/mod.ts";
+import type { TemporalConfig } from "../src/config/mod.ts";
+import { configReport, type ReportConnection } from "../src/config/report.ts";
 import { userPath } from "../src/flags.ts";
 
-const USAGE = `Usage: deno task check-env [--env-file FILE] [--offline] [--timeout MS]
+const USAGE =
+  `Usage: deno task check-env [--env-file FILE] [--profile NAME] [--offline] [--timeout MS] [--json]
 
 Shows the Temporal connection settings, where each comes from, and whether they work.
   --env-file FILE  read this .env file instead of ./.env
+  --profile NAME   use this profile of the TOML config file (overrides TEMPORAL_PROFILE)
   --offline        validate only; do not connect
   --timeout MS     timeout of each connection step (default 5000)
+  --json           print one JSON document (settings with sources, secrets redacted; issues;
+                   connection result) instead of text
 Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.`;
+
+/** Connects (loaded only when connecting: keeps `--offline` free of the gRPC client). */
+async function connect(cfg: TemporalConfig, timeoutMs: number): Promise<ReportConnection> {
+  const { checkConnection } = await import("../src/checkenv.ts");
+  const r = await checkConnection(cfg, { timeoutMs });
+  return { checked: true, ...r };
+}
 
 await main("check-env", async () => {
   const { values } = parseFlags(taskArgs(), {
     "env-file": { type: "string" },
+    profile: { type: "string" },
     offline: { type: "boolean" },
     timeout: { type: "string" },
+    json: { type: "boolean" },
   }, USAGE);
   const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
@@ -28,7 +44,18 @@ await main("check-env", async () => {
       `--timeout must be a positive number of milliseconds, got "${values.timeout}"`,
     );
   }
-  const cfg = await loadConfig({ envFile: userPath(values["env-file"]) });
+  if (values.profile !== undefined && values.profile.trim() === "") {
+    throw new UsageError("--profile needs a profile name");
+  }
+  const cfg = await loadConfig({ envFile: userPath(values["env-file"]), profile: values.profile });
+  if (values.json) {
+    const connection: ReportConnection = cfg.errors.length || values.offline
+      ? { checked: false }
+      : await connect(cfg, timeoutMs);
+    const report = configReport(cfg, connection);
+    console.log(JSON.stringify(report, null, 2));
+    return report.exitCode;
+  }
   console.log("Temporal configuration");
   for (const line of describeConfig(cfg)) console.log(line);
   console.log("\nValidation");
@@ -46,10 +73,8 @@ await main("check-env", async () => {
     return 0;
   }
   console.log(`\nConnection`);
-  // Loaded only when connecting: keeps `--offline` free of the gRPC client.
-  const { checkConnection } = await import("../src/checkenv.ts");
-  const r = await checkConnection(cfg, { timeoutMs });
-  if (r.ok) {
+  const r = await connect(cfg, timeoutMs);
+  if (r.checked && r.ok) {
     console.log(
       `  ✓ connected to ${cfg.address}, namespace "${r.namespace}"${
         r.serverVersion ? `, server ${r.serverVersion}` : ""
@@ -57,6 +82,6 @@ await main("check-env", async () => {
     );
     return 0;
   }
-  console.log(`  ✗ ${r.failure}: ${r.message}`);
+  if (r.checked && !r.ok) console.log(`  ✗ ${r.failure}: ${r.message}`);
   return 2;
 });

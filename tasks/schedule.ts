@@ -60,12 +60,14 @@ Options:
                      buffer-all, cancel-other, terminate-other, allow-all (trigger default)
   --update           create: replace an existing schedule's definition instead of failing
   --env-file FILE    read this .env file instead of ./.env
+  --profile NAME     use this profile of the TOML config file (overrides TEMPORAL_PROFILE)
   --json             print JSON (the schedule's description after a change)
 Exit codes: 0 ok; 1 usage, configuration, unknown or existing schedule, spec rejected;
 2 cannot connect, not authorized, or namespace not found.`;
 
 const COMMON = {
   "env-file": { type: "string" },
+  profile: { type: "string" },
   json: { type: "boolean" },
 } as const;
 const TIMING = {
@@ -116,10 +118,10 @@ function takeId(command: Command, positionals: string[]): string {
 }
 
 async function withClient<T>(
-  envFile: string | undefined,
+  conn: { envFile?: string; profile?: string },
   fn: (client: Client, cfg: TemporalConfig) => Promise<T>,
 ): Promise<T> {
-  const cfg = requireValid(await loadConfig({ envFile }));
+  const cfg = requireValid(await loadConfig(conn));
   for (const w of cfg.warnings) console.error(`schedule: warning: ${formatIssue(w)}`);
   const { client, close } = await connectScheduleClient(cfg);
   try {
@@ -173,12 +175,15 @@ await main("schedule", async () => {
         overlap: parseOverlap(str("overlap")),
         update: values.update === true,
       };
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        const verb = await createSchedule(client, cfg, options);
-        const info = await describeSchedule(client, cfg, id);
-        const next = info.paused ? "" : info.nextRuns[0] ? `; next run ${info.nextRuns[0]}` : "";
-        print(info, `${summarizeCreate(verb, cfg, options)}${next}`);
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          const verb = await createSchedule(client, cfg, options);
+          const info = await describeSchedule(client, cfg, id);
+          const next = info.paused ? "" : info.nextRuns[0] ? `; next run ${info.nextRuns[0]}` : "";
+          print(info, `${summarizeCreate(verb, cfg, options)}${next}`);
+        },
+      );
     }
     case "update": {
       const timing = timingFromFlags({
@@ -186,45 +191,63 @@ await main("schedule", async () => {
         cron: str("cron"),
         timezone: str("timezone"),
       });
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        await updateScheduleTiming(client, cfg, id, timing);
-        const info = await describeSchedule(client, cfg, id);
-        print(info, `updated schedule ${id}: ${info.spec}`);
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          await updateScheduleTiming(client, cfg, id, timing);
+          const info = await describeSchedule(client, cfg, id);
+          print(info, `updated schedule ${id}: ${info.spec}`);
+        },
+      );
     }
     case "list":
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        const entries = await listSchedules(client, cfg);
-        print(entries, formatScheduleList(entries, cfg.namespace));
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          const entries = await listSchedules(client, cfg);
+          print(entries, formatScheduleList(entries, cfg.namespace));
+        },
+      );
     case "describe":
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        const info = await describeSchedule(client, cfg, id);
-        print(info, formatScheduleInfo(info));
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          const info = await describeSchedule(client, cfg, id);
+          print(info, formatScheduleInfo(info));
+        },
+      );
     case "pause":
     case "unpause":
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        await (command === "pause" ? pauseSchedule : unpauseSchedule)(
-          client,
-          cfg,
-          id,
-          str("note"),
-        );
-        const info = await describeSchedule(client, cfg, id);
-        print(info, `${command}d schedule ${id}${info.note ? ` (note: ${info.note})` : ""}`);
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          await (command === "pause" ? pauseSchedule : unpauseSchedule)(
+            client,
+            cfg,
+            id,
+            str("note"),
+          );
+          const info = await describeSchedule(client, cfg, id);
+          print(info, `${command}d schedule ${id}${info.note ? ` (note: ${info.note})` : ""}`);
+        },
+      );
     case "trigger": {
       const overlap = str("overlap") === undefined ? "allow-all" : parseOverlap(str("overlap"));
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        await triggerSchedule(client, cfg, id, overlap);
-        print({ id, triggered: true, overlap }, `triggered schedule ${id} (overlap ${overlap})`);
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          await triggerSchedule(client, cfg, id, overlap);
+          print({ id, triggered: true, overlap }, `triggered schedule ${id} (overlap ${overlap})`);
+        },
+      );
     }
     case "delete":
-      return await withClient(userPath(str("env-file")), async (client, cfg) => {
-        await deleteSchedule(client, cfg, id);
-        print({ id, deleted: true }, `deleted schedule ${id}`);
-      });
+      return await withClient(
+        { envFile: userPath(str("env-file")), profile: str("profile") },
+        async (client, cfg) => {
+          await deleteSchedule(client, cfg, id);
+          print({ id, deleted: true }, `deleted schedule ${id}`);
+        },
+      );
   }
 });

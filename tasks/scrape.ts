@@ -9,6 +9,10 @@ import { loadVenueList } from "../src/venues/list.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { optionalValue, parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/flags.ts";
 import { pacificToday } from "../src/time.ts";
+import { HttpClient } from "../src/http.ts";
+import { readVenueFetchSettings } from "../src/config/app.ts";
+import { ConfigError } from "../src/config/mod.ts";
+import type { ConfigIssue } from "../src/config/resolve.ts";
 import {
   applyAiTouches,
   DEFAULT_PREVIEW_DIR,
@@ -36,16 +40,39 @@ await main("scrape", async () => {
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlagOptional(values.date);
+  const issues: ConfigIssue[] = [];
+  const fetchSettings = readVenueFetchSettings({
+    ...pick("VENUE_ALLOW_PRIVATE_NETWORKS"),
+    ...pick("VENUE_MAX_BODY_BYTES"),
+  }, issues);
+  if (issues.length) throw new ConfigError(issues);
   let venues = await loadVenueList(userPath(values.venues));
   await using fixtures = values.offline ? await startFixtureServer() : undefined;
   if (fixtures) venues = fixtures.venueList(venues);
   let result = await scrapeAll(venues, {
     date: date ?? (fixtures ? FIXTURE_DATE : pacificToday()),
+    http: new HttpClient({
+      // Offline, the venues are our fixture server on loopback: allow exactly its origin.
+      allowPrivateNetworks: fixtures ? fixtures.allowList : fetchSettings.allowPrivateNetworks,
+      maxBodyBytes: fetchSettings.maxBodyBytes,
+    }),
   });
-  if (values.preview !== undefined) result = await applyAiTouches(result, previewAiSettings());
+  if (values.preview !== undefined) {
+    // Vision images go through the same guard as the venues.
+    result = await applyAiTouches(result, {
+      ...previewAiSettings(),
+      allowPrivateNetworks: fixtures ? fixtures.allowList : fetchSettings.allowPrivateNetworks,
+    });
+  }
   return await reportResult(result, {
     ...values,
     preview: userPath(values.preview),
     offlineHint: "`deno task scrape --offline`",
   });
 });
+
+/** `{ name: value }` when the variable is set, else `{}`. */
+function pick(name: string): Record<string, string> {
+  const v = Deno.env.get(name);
+  return v === undefined ? {} : { [name]: v };
+}

@@ -25,7 +25,7 @@ import {
 } from "../src/temporal/follow.ts";
 
 const USAGE =
-  `Usage: deno task start [--env-file FILE] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
+  `Usage: deno task start [--env-file FILE] [--profile NAME] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]
                        [--preview [DIR]] [--deploy] [--wait-for-worker]
 
 Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
@@ -35,6 +35,7 @@ starting a duplicate (id conflict policy USE_EXISTING); once it has closed, a ne
 Needs a worker polling TEMPORAL_TASK_QUEUE: run \`deno task worker\` in another terminal
 (\`deno task dev\` does both in one process).
   --env-file FILE    read this .env file instead of ./.env
+  --profile NAME     use this profile of the TOML config file (overrides TEMPORAL_PROFILE)
   --venues FILE      venue list (default: src/venues/venues.json)
   --date YYYY-MM-DD  compute the window as of this Pacific day (default: today)
   --json             print the result as JSON
@@ -56,6 +57,7 @@ await main("start", async () => {
     "workflow-id": { type: "string" },
     "env-file": { type: "string" },
     "wait-for-worker": { type: "boolean" },
+    profile: { type: "string" },
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
@@ -63,7 +65,9 @@ await main("start", async () => {
   if (workflowId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(workflowId)) {
     throw new UsageError("--workflow-id must be 1-200 visible ASCII characters without spaces");
   }
-  const cfg = requireValid(await loadConfig({ envFile: userPath(values["env-file"]) }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: userPath(values["env-file"]), profile: values.profile }),
+  );
   const input = await buildWorkflowInput(cfg, {
     venuesPath: userPath(values.venues),
     date,

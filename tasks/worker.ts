@@ -24,10 +24,11 @@ import { offlineActivities } from "../src/temporal/offline.ts";
 import { createLog, setLog } from "../src/ops/log.ts";
 
 const USAGE =
-  `Usage: deno task worker [--env-file FILE] [--grace MS] [--bundle FILE | --no-bundle] [--offline]
+  `Usage: deno task worker [--env-file FILE] [--profile NAME] [--grace MS] [--bundle FILE | --no-bundle] [--offline]
 
 Runs a Temporal worker for FoodTruckWorkflow on TEMPORAL_TASK_QUEUE.
   --env-file FILE  read this .env file instead of ./.env
+  --profile NAME   use this profile of the TOML config file (overrides TEMPORAL_PROFILE)
   --grace MS       drain period for in-flight activities on SIGINT/SIGTERM (default 10000);
                    requests still in flight at its end are aborted
   --bundle FILE    prebuilt workflow bundle (default: dist/workflow-bundle.js when it exists)
@@ -42,6 +43,7 @@ Optional: TEMPORAL_METRICS_BIND=host:port (Prometheus /metrics),
 await main("worker", async () => {
   const { values } = parseFlags(taskArgs(), {
     "env-file": { type: "string" },
+    profile: { type: "string" },
     grace: { type: "string" },
     bundle: { type: "string" },
     "no-bundle": { type: "boolean" },
@@ -58,7 +60,9 @@ await main("worker", async () => {
     path: userPath(values.bundle),
     noBundle: values["no-bundle"],
   });
-  const cfg = requireValid(await loadConfig({ envFile: userPath(values["env-file"]) }));
+  const cfg = requireValid(
+    await loadConfig({ envFile: userPath(values["env-file"]), profile: values.profile }),
+  );
   const log = createLog({
     level: cfg.app.logLevel,
     format: cfg.app.logFormat,

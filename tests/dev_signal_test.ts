@@ -74,7 +74,7 @@ for (const phase of PHASES) {
       "--date",
       FIXTURE_DATE,
     ], {
-      env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}` },
+      env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, ...venue.allowEnv },
     });
     await dev.waitFor(phase.marker, 90_000);
     if (phase.serverUp) {

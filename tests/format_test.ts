@@ -133,3 +133,35 @@ Deno.test("exitCodeFor: 1 when the deploy failed, even if every venue was read",
   assert.equal(exitCodeFor(week({ deploy, errors: [failure] })), 1);
   assert.equal(exitCodeFor(week({ deploy: { committed: false, message: "no change" } })), 0);
 });
+
+Deno.test("formatResult: terminal escape sequences from venues are neutralised", () => {
+  const evil = ev({
+    date: "2026-03-05",
+    truckName: "Tacos\u001b]0;pwned\u0007\u001b[2J\u001b[31mRED\rX\u202eevil",
+    venueName: "Stoup\u001b[8m",
+    description: "desc\u009b31m",
+  });
+  const r: FoodTruckWorkflowResult = {
+    from: "2026-03-05",
+    to: "2026-03-12",
+    events: [evil],
+    errors: [{ ...failure, detail: "ParseError: bad \u001b[1mheading" }],
+    warnings: [{ venueKey: "x", venueName: "X", message: "X\u001b[5m: truncated" }],
+  };
+  const text = formatResult(r, { verbose: true });
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  assert.match(text, /Tacos\?\]0;pwned\?\?\[2J\?\[31mRED\?X\?evil @ Stoup\?\[8m/);
+  assert.match(text, /^ {2}! X\?\[5m: truncated$/m);
+});
+
+Deno.test("exitCodeFor: 2 when a venue was truncated, even with no failure", () => {
+  const r: FoodTruckWorkflowResult = {
+    from: "2026-03-05",
+    to: "2026-03-12",
+    events: [ev({ date: "2026-03-05" })],
+    errors: [],
+    warnings: [{ venueKey: "x", venueName: "X", message: "X: truncated" }],
+  };
+  assert.equal(exitCodeFor(r), 2);
+});

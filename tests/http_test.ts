@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { HttpClient, HttpNetworkError, HttpStatusError, ParseError } from "../src/http.ts";
+import {
+  describeBody,
+  HttpClient,
+  HttpNetworkError,
+  HttpRefusedError,
+  HttpStatusError,
+  parseAllowPrivate,
+  ParseError,
+  parseMaxBodyBytes,
+} from "../src/http.ts";
 
 type Handler = (req: Request, n: number) => Response | Promise<Response>;
 
@@ -21,7 +30,7 @@ function serve(handler: Handler) {
 }
 
 const fast = (o: ConstructorParameters<typeof HttpClient>[0] = {}) =>
-  new HttpClient({ timeoutMs: 2000, retries: 2, backoffMs: 1, ...o });
+  new HttpClient({ timeoutMs: 2000, retries: 2, backoffMs: 1, allowPrivateNetworks: true, ...o });
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -131,7 +140,8 @@ Deno.test("http: json() on a body that is not JSON throws ParseError, without re
   assert.ok(err instanceof ParseError, String(err));
   assert.equal(err.name, "ParseError");
   assert.match(err.message, /expected JSON from http:\/\/127\.0\.0\.1:\d+\/api/);
-  assert.match(err.message, /<html>maintenance<\/html>/);
+  assert.match(err.message, /got HTML of 24 characters$/);
+  assert.doesNotMatch(err.message, /maintenance/, "the body is never quoted");
   assert.equal(s.count, 1);
 });
 
@@ -159,4 +169,161 @@ Deno.test("http: default headers are sent, and per-request headers win over them
   const http = fast({ headers: { "x-a": "default", "x-b": "default" } });
   await http.text(s.url(), { headers: { "x-b": "mine" } });
   assert.deepEqual(seen, [{ a: "default", b: "mine" }]);
+});
+
+// ---- The guards (issue 12): schemes, internal addresses, redirects, body cap ----
+
+Deno.test("http guard: file:, data: and other schemes are refused before anything is read", async () => {
+  const file = await Deno.makeTempFile();
+  await Deno.writeTextFile(file, "SECRET-FILE-CONTENT");
+  let fetched = 0;
+  const spy = ((...a: Parameters<typeof fetch>) => {
+    fetched++;
+    return fetch(...a);
+  }) as typeof fetch;
+  for (const url of [`file://${file}`, "data:text/plain,hello", "ftp://example.com/x"]) {
+    const err = await rejection(fast({ fetch: spy }).text(url));
+    assert.ok(err instanceof HttpRefusedError, `${url}: ${err}`);
+    assert.match(err.message, /only http and https URLs are fetched/);
+    assert.doesNotMatch(err.message, /SECRET/);
+  }
+  assert.equal(fetched, 0);
+  await Deno.remove(file);
+});
+
+Deno.test("http guard: loopback, private and metadata addresses are refused by default", async () => {
+  await using s = serve(() => new Response("internal"));
+  const strict = new HttpClient({ retries: 0, resolve: () => Promise.resolve(["127.0.0.1"]) });
+  for (
+    const url of [
+      s.url(),
+      `http://[::1]:${new URL(s.url()).port}/`,
+      "http://169.254.169.254/latest/meta-data/",
+      "http://[fd00:ec2::254]/",
+      "http://10.0.0.1/",
+      "http://192.168.1.1/",
+      "http://100.64.0.1/",
+      "http://0.0.0.0/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://2130706433/", // 127.0.0.1 as one number
+    ]
+  ) {
+    const err = await rejection(strict.text(url));
+    assert.ok(err instanceof HttpRefusedError, `${url}: ${err}`);
+    assert.match(err.message, /VENUE_ALLOW_PRIVATE_NETWORKS=true/);
+  }
+  assert.equal(s.count, 0, "no request reached the loopback server");
+});
+
+Deno.test("http guard: a name is refused when any of its addresses is internal (after DNS)", async () => {
+  const asked: string[] = [];
+  const http = new HttpClient({
+    retries: 0,
+    resolve: (h) => {
+      asked.push(h);
+      return Promise.resolve(["93.184.215.14", "169.254.169.254"]);
+    },
+    fetch: () => Promise.reject(new Error("must not connect")),
+  });
+  const err = await rejection(http.text("http://metadata.example/"));
+  assert.ok(err instanceof HttpRefusedError, String(err));
+  assert.match(err.message, /metadata\.example resolves to 169\.254\.169\.254, a link-local/);
+  assert.deepEqual(asked, ["metadata.example"]);
+  // The real resolver: localhost is loopback.
+  const local = await rejection(new HttpClient({ retries: 0 }).text("http://localhost:1/"));
+  assert.ok(local instanceof HttpRefusedError, String(local));
+  assert.match(local.message, /localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+});
+
+/**
+ * A fetch that plays DNS for `public.test`: requests to it go to `port` on loopback, as if the
+ * name resolved to a public address (the client's resolver is told it does).
+ */
+function publicNameFetch(port: string): typeof fetch {
+  return ((input: string | URL | Request, init?: RequestInit) => {
+    const u = new URL(input instanceof Request ? input.url : input);
+    if (u.hostname === "public.test") {
+      u.hostname = "127.0.0.1";
+      u.port = port;
+    }
+    return fetch(u, init);
+  }) as typeof fetch;
+}
+
+Deno.test("http guard: a redirect to another loopback port is re-checked and refused", async () => {
+  await using inner = serve(() => new Response("internal admin page"));
+  await using venue = serve(() =>
+    new Response(null, { status: 302, headers: { location: inner.url("/admin") } })
+  );
+  const http = new HttpClient({
+    retries: 0,
+    fetch: publicNameFetch(new URL(venue.url()).port),
+    resolve: () => Promise.resolve(["93.184.215.14"]),
+  });
+  const err = await rejection(http.text("http://public.test/schedule"));
+  assert.ok(err instanceof HttpRefusedError, String(err));
+  assert.match(err.message, /127\.0\.0\.1 is a loopback address/);
+  assert.equal(venue.count, 1);
+  assert.equal(inner.count, 0, "the redirect target was never asked");
+  // With the venue's own origin allowed, the other port is still refused.
+  const listed = fast({ retries: 0, allowPrivateNetworks: [new URL(venue.url()).host] });
+  const err2 = await rejection(listed.text(venue.url("/schedule")));
+  assert.ok(err2 instanceof HttpRefusedError, String(err2));
+  assert.equal(inner.count, 0);
+});
+
+Deno.test("http guard: a redirect to file: is refused; redirect loops stop", async () => {
+  await using s = serve((req) =>
+    new URL(req.url).pathname === "/file"
+      ? new Response(null, { status: 301, headers: { location: "file:///etc/passwd" } })
+      : new Response(null, { status: 302, headers: { location: "/loop" } })
+  );
+  const err = await rejection(fast().text(s.url("/file")));
+  assert.ok(err instanceof HttpRefusedError, String(err));
+  assert.match(err.message, /not "file:"/);
+  const loop = await rejection(fast({ maxRedirects: 3 }).text(s.url("/loop")));
+  assert.ok(loop instanceof HttpRefusedError, String(loop));
+  assert.match(loop.message, /more than 3 redirects/);
+  assert.equal(s.count, 1 + 4);
+  const byDefault = await rejection(fast({ retries: 0 }).text(s.url("/loop")));
+  assert.match(byDefault.message, /more than 5 redirects/);
+  assert.equal(s.count, 1 + 4 + 6);
+});
+
+Deno.test("http guard: a body over the cap is refused while streaming, without Content-Length", async () => {
+  let sent = 0;
+  await using s = serve(() =>
+    new Response(
+      new ReadableStream({
+        pull(c) { // endless body
+          sent += 65536;
+          c.enqueue(new Uint8Array(65536).fill(60));
+        },
+      }),
+    )
+  );
+  const err = await rejection(fast({ retries: 0, maxBodyBytes: 1_000_000 }).text(s.url()));
+  assert.ok(err instanceof HttpRefusedError, String(err));
+  assert.match(err.message, /body larger than 1000000 bytes \(VENUE_MAX_BODY_BYTES/);
+  assert.ok(sent < 50_000_000, `the server kept sending (${sent} bytes)`);
+  assert.equal(s.count, 1, "not retried");
+});
+
+Deno.test("http guard: a declared Content-Length over the cap is refused before reading", async () => {
+  await using s = serve(() => new Response("x".repeat(5000)));
+  const err = await rejection(fast({ maxBodyBytes: 4999 }).text(s.url()));
+  assert.ok(err instanceof HttpRefusedError, String(err));
+  assert.equal(await fast({ maxBodyBytes: 5000 }).text(s.url()), "x".repeat(5000));
+});
+
+Deno.test("http guard: settings parse as documented", () => {
+  assert.equal(parseAllowPrivate(undefined), false);
+  assert.equal(parseAllowPrivate("false"), false);
+  assert.equal(parseAllowPrivate("TRUE"), true);
+  assert.deepEqual(parseAllowPrivate("127.0.0.1:8080, [::1]:80"), ["127.0.0.1:8080", "[::1]:80"]);
+  assert.match((parseAllowPrivate("yes") as { error: string }).error, /not true, false/);
+  assert.equal(parseMaxBodyBytes(""), 5 * 1024 * 1024);
+  assert.equal(parseMaxBodyBytes("1000"), 1000);
+  assert.match((parseMaxBodyBytes("-1") as { error: string }).error, /positive whole number/);
+  assert.equal(describeBody("<html>secret words</html>"), "HTML of 25 characters");
 });

@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
 import type { FoodTruckEvent, VenueEntry, VenueResult } from "../src/model.ts";
 import { HttpClient } from "../src/http.ts";
-import { mapBounded, mergeResults, scrapeAll } from "../src/pipeline.ts";
+import {
+  fetchVenueEvents,
+  mapBounded,
+  MAX_EVENT_TEXT_CHARS,
+  MAX_EVENTS_PER_VENUE,
+  mergeResults,
+  scrapeAll,
+} from "../src/pipeline.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { VENUE_KEYS } from "../src/venues/registry.ts";
 
 const fastHttp = (o: ConstructorParameters<typeof HttpClient>[0] = {}) =>
-  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 1, ...o });
+  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 1, allowPrivateNetworks: true, ...o });
 
 const startMs = (e: FoodTruckEvent) => (e.start ? Date.parse(e.start) : Infinity);
 const dedupeKey = (e: FoodTruckEvent) =>
@@ -277,4 +284,59 @@ Deno.test("scrapeAll: a venue key without a parser is that venue's error, not a 
   assert.equal(r.errors.length, 1);
   assert.equal(r.errors[0].message, "Could not read the schedule of Nowhere");
   assert.match(r.errors[0].detail, /no parser for venue key "nowhere"/);
+});
+
+Deno.test("fetchVenueEvents: window first, then at most 500 + 1 events; long texts cut at 500 characters", async () => {
+  const slot = (day: number, i: number, name: string) => ({
+    start_time: `2026-03-${String(day).padStart(2, "0")}T12:${
+      String(i % 60).padStart(2, "0")
+    }:00-08:00`,
+    end_time: `2026-03-${String(day).padStart(2, "0")}T13:00:00-08:00`,
+    bookings: [{ status: "approved", truck: { name } }],
+  });
+  // 700 slots before the window (not counted), then 800 inside it, one with a huge name.
+  const events = [
+    ...Array.from({ length: 700 }, (_, i) => slot(1, i, `Early ${i}`)),
+    slot(5, 0, "N".repeat(10_000)),
+    ...Array.from({ length: 799 }, (_, i) => slot(6 + (i % 5), i, `Truck ${i}`)),
+  ];
+  await using s = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () => Response.json({ events }),
+  );
+  const venue = {
+    key: "salehs-corner",
+    name: "Saleh's",
+    url: `http://127.0.0.1:${s.addr.port}/api`,
+  };
+  const got = await fetchVenueEvents(venue, "2026-03-05", "2026-03-12", fastHttp());
+  assert.equal(got.length, MAX_EVENTS_PER_VENUE + 1);
+  assert.ok(got.every((e) => e.date >= "2026-03-05"), "events before the window were counted");
+  assert.equal(got[0].truckName, "N".repeat(MAX_EVENT_TEXT_CHARS));
+  const merged = mergeResults(
+    [{ venueKey: venue.key, venueName: venue.name, events: got }],
+    "2026-03-05",
+    "2026-03-12",
+  );
+  assert.equal(merged.events.length, MAX_EVENTS_PER_VENUE);
+  assert.match(merged.warnings![0].message, /^Saleh's: truncated to its first 500 events/);
+});
+
+Deno.test("mergeResults: no warnings field when no venue was truncated", () => {
+  const r = mergeResults([], "2026-03-05", "2026-03-12");
+  assert.equal("warnings" in r, false);
+});
+
+Deno.test("scrapeAll: a venue entry with a file:// apiUrl fails that venue before any fetch", async () => {
+  const r = await scrapeAll([{
+    key: "yonder-balebreaker",
+    name: "Yonder",
+    url: "http://127.0.0.1:1/page",
+    options: { apiUrl: "file:///etc/hostname" },
+  }], { date: FIXTURE_DATE, http: fastHttp() });
+  assert.equal(r.errors.length, 1);
+  assert.match(
+    r.errors[0].detail,
+    /^VenueInputError: venue option apiUrl "file:\/\/\/etc\/hostname" is not an http\(s\) URL$/,
+  );
 });

@@ -62,7 +62,9 @@ Deno.test("scrape: one venue failing gives exit 2 and a summary naming it", asyn
   await using server = await startFixtureServer({ fail: { "stoup-ballard": 500 } });
   const venues = server.venueList(await loadVenueList());
   await withVenueFile(venues, async (path) => {
-    const out = await runTask("scrape", ["--venues", path, "--date", "2026-03-05"]);
+    const out = await runTask("scrape", ["--venues", path, "--date", "2026-03-05"], {
+      env: server.allowEnv,
+    });
     assert.equal(out.code, 2, out.stderr);
     assertNoStack(out);
     assert.match(out.stdout, /^1 venue\(s\) failed:$/m);
@@ -80,7 +82,9 @@ Deno.test("scrape: every venue failing (nothing listening) gives exit 1 and name
   const venues = server.venueList(await loadVenueList());
   await server.close(); // now every URL points at a closed port
   await withVenueFile(venues, async (path) => {
-    const out = await runTask("scrape", ["--venues", path, "--date", "2026-03-05", "--json"]);
+    const out = await runTask("scrape", ["--venues", path, "--date", "2026-03-05", "--json"], {
+      env: server.allowEnv,
+    });
     assert.equal(out.code, 1, out.stderr);
     assertNoStack(out);
     const r = JSON.parse(out.stdout) as FoodTruckWorkflowResult;

@@ -71,7 +71,11 @@ Deno.test("start --wait-for-worker: a worker that comes later runs it and start 
       venues,
       JSON.stringify({ venues: all.filter((v) => v.key === "stoup-ballard") }),
     );
-    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue() };
+    const env = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: queue(),
+      ...fixtures.allowEnv, // the venues are the local fixture server
+    };
     await using start = await spawnTask(
       "start",
       ["--wait-for-worker", "--venues", venues, "--date", FIXTURE_DATE],

@@ -16,6 +16,7 @@ Deno.test("worker --grace: a request in flight at the end of the grace period is
   const env = {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: `grace-${crypto.randomUUID().slice(0, 8)}`,
+    ...venue.allowEnv,
   };
   await using worker = await spawnTask("worker", ["--grace", "1000"], { env });
   await worker.waitFor(/worker: RUNNING/);

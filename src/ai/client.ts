@@ -30,6 +30,9 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import type { AppSettings } from "../config/app.ts";
+import { AiBaseUrlError, checkAiBaseUrl } from "./base_url.ts";
+
+export { AiBaseUrlError, checkAiBaseUrl } from "./base_url.ts";
 
 /** The Anthropic API's own address, used when {@link AiSettings.baseURL} is not given. */
 export const DEFAULT_AI_BASE_URL = "https://api.anthropic.com";
@@ -60,6 +63,11 @@ export interface AiSettings {
    * fetch. Default `"base64"`.
    */
   imageMode?: "base64" | "url";
+  /**
+   * Image fetches of the vision fallback may reach loopback/private addresses: `true`, or a list
+   * of `host:port` origins (`VENUE_ALLOW_PRIVATE_NETWORKS`). Default false.
+   */
+  allowPrivateNetworks?: boolean | readonly string[];
   /** `HAIKU_PROMPT_FILE`: the haiku's prompt template, read at each haiku; default: built in. */
   haikuPromptFile?: string;
   /** Where the one-line skip notices go; default `console.warn`. Lines never hold the key. */
@@ -79,6 +87,7 @@ export function aiSettingsFromApp(
       AppSettings,
       "anthropicApiKey" | "anthropicModel" | "visionEnabled" | "anthropicBaseUrl"
     >
+    & Partial<Pick<AppSettings, "venueFetch">>
     & { haikuPromptFile?: string },
   overrides: Partial<AiSettings> = {},
 ): AiSettings {
@@ -87,6 +96,7 @@ export function aiSettingsFromApp(
     model: app.anthropicModel,
     visionEnabled: app.visionEnabled,
     ...(app.anthropicBaseUrl ? { baseURL: app.anthropicBaseUrl } : {}),
+    ...(app.venueFetch ? { allowPrivateNetworks: app.venueFetch.allowPrivateNetworks } : {}),
     ...(app.haikuPromptFile ? { haikuPromptFile: app.haikuPromptFile } : {}),
     ...overrides,
   };
@@ -104,10 +114,13 @@ export function aiEnabled(settings: AiSettings): boolean {
  * @param settings The AI settings; `timeoutMs` default 20000, `maxRetries` default 2,
  *   `baseURL` default {@link DEFAULT_AI_BASE_URL}.
  * @returns The client.
- * @throws Error when no API key is set (check {@link aiEnabled} first).
+ * @throws Error when no API key is set (check {@link aiEnabled} first); {@link AiBaseUrlError}
+ *   when `baseURL` is plain http to a host that is not loopback (the key would travel in clear).
  */
 export function createAiClient(settings: AiSettings): Anthropic {
   if (!aiEnabled(settings)) throw new Error("no Anthropic API key configured");
+  const problem = settings.baseURL ? checkAiBaseUrl(settings.baseURL) : null;
+  if (problem) throw new AiBaseUrlError(`ANTHROPIC_BASE_URL ${problem}`);
   const key = settings.apiKey!.trim();
   const warn = (...args: unknown[]) =>
     logLine(settings, `anthropic sdk: ${redact(args.map(String).join(" "), key)}`);

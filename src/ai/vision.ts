@@ -144,19 +144,20 @@ export function sniffImageType(bytes: Uint8Array): ImageMediaType | null {
 
 /** The image content block for `imageUrl`, per {@link AiSettings.imageMode}. */
 async function imageBlock(imageUrl: string, settings: AiSettings) {
-  if (settings.imageMode === "url") {
-    return { type: "image" as const, source: { type: "url" as const, url: imageUrl } };
-  }
   const http = new HttpClient({
     timeoutMs: settings.timeoutMs ?? DEFAULT_AI_TIMEOUT_MS,
     retries: 1,
     headers: { ...BROWSER_HEADERS, Accept: "image/avif,image/webp,image/png,image/*;q=0.8" },
+    allowPrivateNetworks: settings.allowPrivateNetworks ?? false,
+    maxBodyBytes: MAX_IMAGE_BYTES,
   });
-  const res = await http.request(imageUrl);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length > MAX_IMAGE_BYTES) {
-    throw new Error(`image of ${bytes.length} bytes is over ${MAX_IMAGE_BYTES} (${imageUrl})`);
+  // The guard refuses file:, data: and internal addresses in both modes: in "url" mode the
+  // model API would fetch it, but a URL that names our own network is not sent anywhere.
+  const checked = await http.check(imageUrl);
+  if (settings.imageMode === "url") {
+    return { type: "image" as const, source: { type: "url" as const, url: checked.toString() } };
   }
+  const bytes = await http.bytes(imageUrl);
   const mediaType = sniffImageType(bytes);
   if (!mediaType) throw new Error(`not a JPEG, PNG, GIF or WebP image (${imageUrl})`);
   return {

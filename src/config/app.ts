@@ -15,6 +15,8 @@
  */
 import type { EnvMap } from "./sources.ts";
 import type { ConfigIssue } from "./resolve.ts";
+import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../http.ts";
+import { checkAiBaseUrl } from "../ai/base_url.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
 import type { LogFormat, LogLevel } from "../ops/log.ts";
 import { GIT_ENV_NAMES, type GitSettings, readGitSettings } from "./git.ts";
@@ -27,6 +29,8 @@ export const APP_ENV_NAMES = [
   "ANTHROPIC_MODEL",
   "ANTHROPIC_BASE_URL",
   "VISION_ANALYSIS_ENABLED",
+  "VENUE_ALLOW_PRIVATE_NETWORKS",
+  "VENUE_MAX_BODY_BYTES",
   "LOG_LEVEL",
   "LOG_FORMAT",
   "PAGE_CHECKED_REFRESH_HOURS",
@@ -44,6 +48,8 @@ export interface AppSettings {
   anthropicModel: string;
   /** `VISION_ANALYSIS_ENABLED` (default true when an API key is set). */
   visionEnabled: boolean;
+  /** The guards of the venue fetch (`src/http.ts`). */
+  venueFetch: VenueFetchSettings;
   /** `LOG_LEVEL`: error, warn, info or debug. Default `info`. */
   logLevel: LogLevel;
   /** `LOG_FORMAT`: `text` (terminals) or `json` (one object per line). Default `text`. */
@@ -53,6 +59,33 @@ export interface AppSettings {
   /** `HAIKU_PROMPT_FILE`: a prompt template for the haiku (see `src/ai/haiku.ts`); default: built in. */
   haikuPromptFile?: string;
   issues: ConfigIssue[];
+}
+
+/** Settings of the guarded venue fetch. */
+export interface VenueFetchSettings {
+  /**
+   * `VENUE_ALLOW_PRIVATE_NETWORKS`: `true`, or `host:port` origins, that venue and image fetches
+   * may reach although loopback/private; default false (public addresses only).
+   */
+  allowPrivateNetworks: boolean | readonly string[];
+  /** `VENUE_MAX_BODY_BYTES`: largest body read; default 5 MiB. */
+  maxBodyBytes: number;
+}
+
+/** Reads the venue fetch settings; problems are pushed to `issues` (defaults used instead). */
+export function readVenueFetchSettings(vars: EnvMap, issues: ConfigIssue[]): VenueFetchSettings {
+  const allow = parseAllowPrivate(vars.VENUE_ALLOW_PRIVATE_NETWORKS);
+  const max = parseMaxBodyBytes(vars.VENUE_MAX_BODY_BYTES);
+  if (typeof allow === "object" && "error" in allow) {
+    issues.push({ variable: "VENUE_ALLOW_PRIVATE_NETWORKS", message: allow.error });
+  }
+  if (typeof max === "object") {
+    issues.push({ variable: "VENUE_MAX_BODY_BYTES", message: max.error });
+  }
+  return {
+    allowPrivateNetworks: typeof allow === "object" && "error" in allow ? false : allow,
+    maxBodyBytes: typeof max === "object" ? DEFAULT_MAX_BODY_BYTES : max,
+  };
 }
 
 /** The default model for the optional AI touches. */
@@ -70,6 +103,9 @@ export function readAppSettings(vars: EnvMap): AppSettings {
       message: `"${vars.VISION_ANALYSIS_ENABLED}" is not true or false`,
     });
   }
+  const baseUrlProblem = vars.ANTHROPIC_BASE_URL ? checkAiBaseUrl(vars.ANTHROPIC_BASE_URL) : null;
+  if (baseUrlProblem) issues.push({ variable: "ANTHROPIC_BASE_URL", message: baseUrlProblem });
+  const venueFetch = readVenueFetchSettings(vars, issues);
   const logLevel = readChoice(vars, "LOG_LEVEL", LOG_LEVELS, "info", issues);
   const logFormat = readChoice(vars, "LOG_FORMAT", LOG_FORMATS, "text", issues);
   let pageCheckedRefreshHours = DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
@@ -89,6 +125,7 @@ export function readAppSettings(vars: EnvMap): AppSettings {
     anthropicModel: vars.ANTHROPIC_MODEL || DEFAULT_ANTHROPIC_MODEL,
     ...(vars.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: vars.ANTHROPIC_BASE_URL } : {}),
     visionEnabled: !(vision === "false" || vision === "0"),
+    venueFetch,
     logLevel,
     logFormat,
     issues,

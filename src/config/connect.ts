@@ -31,15 +31,20 @@ export function tlsOptions(cfg: TemporalConfig): TLSConfig | boolean {
   return Object.keys(tls).length ? tls : true;
 }
 
-/** Connect options shared by client and worker connections. */
+/**
+ * Connect options shared by client and worker connections; the gRPC metadata
+ * (`TEMPORAL_GRPC_META_*`, the profile's `grpc_meta`) goes on every call of both.
+ */
 export function connectionOptions(cfg: TemporalConfig): {
   address: string;
   tls: TLSConfig | boolean;
   apiKey?: string;
+  metadata?: Record<string, string>;
 } {
   return {
     address: cfg.address,
     tls: tlsOptions(cfg),
+    ...(Object.keys(cfg.grpcMetadata ?? {}).length ? { metadata: { ...cfg.grpcMetadata } } : {}),
     ...(cfg.material.apiKey !== undefined ? { apiKey: cfg.material.apiKey } : {}),
   };
 }

@@ -4,9 +4,12 @@
  *
  * Sources, highest first: process environment → `.env` file (current directory, or
  * `--env-file`) → Temporal's TOML profile (`TEMPORAL_CONFIG_FILE`, `TEMPORAL_PROFILE`) → defaults.
- * A `.env` value never overrides a variable already set in the environment.
+ * A `.env` value never overrides a variable already set (non-empty) in the environment; an empty
+ * value counts as unset everywhere (see {@link mergeVars}).
  *
- * Only the variables in {@link ENV_NAMES} are read, so `--allow-env=<those names>` suffices.
+ * Only the variables in {@link ENV_NAMES} are read, so `--allow-env=<those names>` suffices;
+ * when the process may list its environment (plain `--allow-env`), `TEMPORAL_*` names are listed
+ * too, for `TEMPORAL_GRPC_META_<NAME>` and warnings about misspelled names.
  *
  * @example
  * ```ts
@@ -21,13 +24,22 @@
  * ```
  * @module
  */
-import { ENV_NAMES, type EnvMap, readDotEnv, readProcessEnv, readProfile } from "./sources.ts";
+import {
+  ENV_NAMES,
+  envEnumerable,
+  type EnvMap,
+  readDotEnv,
+  readProcessEnv,
+  readProfile,
+} from "./sources.ts";
 import type { ProfileSource } from "./sources.ts";
 import { layerConfig } from "./resolve.ts";
 import type { AuthMode, ConfigIssue, LayeredConfig, Source } from "./resolve.ts";
 import { splitHostPort, validateConfig } from "./validate.ts";
 import type { Material } from "./validate.ts";
 import { readAppSettings } from "./app.ts";
+import { unknownNameWarnings } from "./env_lint.ts";
+import { redactAddress } from "./rules.ts";
 import { checkGitTokenFile } from "./git.ts";
 import type { AppSettings } from "./app.ts";
 
@@ -48,6 +60,8 @@ export interface LoadConfigOptions {
   noEnvFile?: boolean;
   /** The environment to use instead of the process's (tests). Default: the named variables of the process. */
   env?: EnvMap;
+  /** Profile name (`--profile`); overrides `TEMPORAL_PROFILE`. Default: `TEMPORAL_PROFILE`, else `default`. */
+  profile?: string;
   /** Clock for certificate expiry checks. Default now. */
   now?: Date;
 }
@@ -69,8 +83,15 @@ export interface TemporalConfig {
   warnings: ConfigIssue[];
   /** Non-secret facts (certificate subjects and expiry). */
   notes: Record<string, string>;
+  /**
+   * False when Deno could not list the process environment (a scoped `--allow-env`): then
+   * `TEMPORAL_GRPC_META_*` and misspelled `TEMPORAL_*` names are seen only in `.env`.
+   */
+  envListed: boolean;
   /** Loaded credentials. Never print. */
   material: Material;
+  /** gRPC metadata sent on every call (header → value; values may be secret: never print). */
+  grpcMetadata: Record<string, string>;
   /** Deploy target, git token and AI settings (secrets inside: never print). */
   app: AppSettings;
   /** Path of the API key file, when the key comes from `TEMPORAL_API_KEY_FILE` (for rotation). */
@@ -94,29 +115,47 @@ export function formatIssue(i: ConfigIssue): string {
   return `${i.variable}: ${i.message}`;
 }
 
+/**
+ * The empty-value rule, one rule for every variable: an empty value counts as unset, in the
+ * environment and in `.env` alike, so a lower layer (`.env`, then the profile, then the default)
+ * supplies it. (Exception, as in Temporal's envconfig: an empty `TEMPORAL_GRPC_META_<NAME>`
+ * removes that header.)
+ */
+export function mergeVars(env: EnvMap, dotEnv: EnvMap): EnvMap {
+  const out: EnvMap = {};
+  for (const [k, v] of Object.entries(dotEnv)) if (v !== "") out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== "") out[k] = v;
+  return out;
+}
+
 /** Reads every source, layers and validates. Never throws for invalid settings: see `errors`. */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TemporalConfig> {
   const env = options.env ?? readProcessEnv(ENV_NAMES);
   let dotEnv: EnvMap = {};
   let envFile: TemporalConfig["envFile"];
   const fileErrors: ConfigIssue[] = [];
+  const fileWarnings: ConfigIssue[] = [];
   if (!options.noEnvFile) {
     const path = options.envFile ?? ".env";
     try {
       const read = await readDotEnv(path, options.envFile !== undefined);
       dotEnv = read.vars;
       envFile = { path, found: read.found };
+      fileWarnings.push(...read.warnings, ...unknownNameWarnings(dotEnv, path, ENV_NAMES));
     } catch (err) {
       fileErrors.push({
-        variable: "--env-file",
+        variable: options.envFile !== undefined ? "--env-file" : ".env",
         message: (err as Error).message,
       });
       envFile = { path, found: false };
     }
   }
+  fileWarnings.push(...unknownNameWarnings(env, "the environment", ENV_NAMES));
   // The profile's location may itself come from .env.
-  const merged: EnvMap = { ...dotEnv, ...env };
-  const profile = await readProfile(merged);
+  const merged = mergeVars(env, dotEnv);
+  const profile = options.profile !== undefined
+    ? flagProfile(await readProfile({ ...merged, TEMPORAL_PROFILE: options.profile }))
+    : await readProfile(merged);
   const layered = layerConfig({ env, dotEnv, profile });
   const v = await validateConfig(layered, options.now ?? new Date(), profile.problem);
   const { conflicts: _c, ...settings } = layered;
@@ -133,14 +172,36 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
     serverName: layered.serverName.value,
     envFile,
     profile,
-    errors: [...fileErrors, ...v.errors, ...app.issues, ...ops.issues],
-    warnings: v.warnings,
+    errors: [
+      ...fileErrors,
+      ...(profile.issues?.errors ?? []),
+      ...v.errors,
+      ...app.issues,
+      ...ops.issues,
+    ],
+    warnings: [...fileWarnings, ...(profile.issues?.warnings ?? []), ...v.warnings],
     notes: v.notes,
+    envListed: options.env !== undefined || envEnumerable(),
     material: v.material,
+    grpcMetadata: Object.fromEntries(
+      Object.entries(layered.grpcMeta).map(([k, s]) => [k, s.value!]),
+    ),
     app,
     apiKeyFile: layered.apiKey.value === undefined ? layered.apiKeyFile.value : undefined,
     ...(ops.metricsBind ? { metricsBind: ops.metricsBind } : {}),
     ...(ops.healthBind ? { healthBind: ops.healthBind } : {}),
+  };
+}
+
+/** A profile chosen with `--profile`: its problems name the flag. */
+function flagProfile(p: ProfileSource): ProfileSource {
+  if (p.problem?.variable !== "TEMPORAL_PROFILE") return p;
+  return {
+    ...p,
+    problem: {
+      variable: "--profile",
+      message: p.problem.message.replace("unset TEMPORAL_PROFILE", "drop --profile"),
+    },
   };
 }
 
@@ -196,7 +257,7 @@ export function describeConfig(cfg: TemporalConfig): string[] {
       : `inline PEM (${x.value.data.length} chars)`;
   const key = cfg.material.apiKey;
   const rows: [string, string, string][] = [
-    ["address", cfg.address, src(s.address)],
+    ["address", redactAddress(cfg.address), src(s.address)],
     ["namespace", cfg.namespace, src(s.namespace)],
     ["task queue", cfg.taskQueue, src(s.taskQueue)],
     ["auth mode", cfg.authMode, "derived"],
@@ -218,6 +279,28 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     ["client key", pem(s.clientKey, true), src(s.clientKey)],
     ["server CA", pem(s.serverCa, false), src(s.serverCa)],
     ["server name", s.serverName.value ?? "(not set)", src(s.serverName)],
+    ...Object.entries(s.grpcMeta).map(([h, v]): [string, string, string] => [
+      `gRPC header ${h}`,
+      `set, ${v.value?.length ?? 0} chars`,
+      src(v),
+    ]),
+    ...(s.disableHostVerification.value !== undefined
+      ? [[
+        "host verification",
+        s.disableHostVerification.value.trim().toLowerCase() === "true" ||
+          s.disableHostVerification.value.trim() === "1"
+          ? "disable requested (not supported)"
+          : "on",
+        src(s.disableHostVerification),
+      ] as [string, string, string]]
+      : []),
+    ...(s.codecEndpoint.value !== undefined
+      ? [["codec endpoint", `${s.codecEndpoint.value} (not supported)`, src(s.codecEndpoint)] as [
+        string,
+        string,
+        string,
+      ]]
+      : []),
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   const lines = rows.map(([k, v, from]) => `  ${k.padEnd(width)}  ${v}  [${from}]`);
@@ -234,6 +317,13 @@ export function describeConfig(cfg: TemporalConfig): string[] {
     })`,
   );
   for (const [k, v] of Object.entries(cfg.notes)) lines.push(`  ${k.padEnd(width)}  ${v}`);
+  if (!cfg.envListed) {
+    lines.push(
+      `  ${
+        "environment".padEnd(width)
+      }  not listable under a scoped --allow-env: TEMPORAL_GRPC_META_* are read from .env and the profile only`,
+    );
+  }
   if (cfg.metricsBind) {
     lines.push(`  ${"metrics".padEnd(width)}  http://${cfg.metricsBind}/metrics`);
   }

@@ -43,6 +43,7 @@ export function withTimeout<T>(
 
 async function probeTcp(
   address: string,
+  addressVar: string,
   host: string,
   port: number,
   timeoutMs: number,
@@ -61,14 +62,14 @@ async function probeTcp(
       throw new ConnectionFailedError(
         address,
         "nothing listening",
-        `nothing is listening on ${host}:${port} (is the server running? is TEMPORAL_ADDRESS right?)`,
+        `nothing is listening on ${host}:${port} (is the server running? is ${addressVar} right?)`,
       );
     }
     if (/lookup|resolve|name or service|nodename|No address/i.test(msg)) {
       throw new ConnectionFailedError(
         address,
         "cannot resolve host",
-        `the host name ${host} cannot be resolved (check TEMPORAL_ADDRESS and DNS)`,
+        `the host name ${host} cannot be resolved (check ${addressVar} and DNS)`,
       );
     }
     if (err instanceof Deno.errors.TimedOut) {
@@ -111,6 +112,7 @@ async function probeTls(
     ? [new TextDecoder().decode(cfg.material.serverCa)]
     : undefined;
   const name = cfg.serverName ?? host;
+  const caVar = cfg.settings.serverCa.from ?? "TEMPORAL_TLS_SERVER_CA_CERT_PATH";
   let tls: Deno.TlsConn | undefined;
   try {
     tls = await Deno.startTls(tcp, { hostname: name, caCerts, alpnProtocols: ["h2"] });
@@ -125,9 +127,9 @@ async function probeTls(
       throw new ConnectionFailedError(
         address,
         "server certificate not trusted",
-        `the server's certificate is not trusted${
-          caCerts ? " by TEMPORAL_TLS_SERVER_CA_CERT_PATH" : ""
-        } (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
+        caCerts
+          ? `the server's certificate is not trusted by ${caVar} (set it to the CA that signed the server's certificate)`
+          : `the server's certificate is not trusted (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
       );
     }
     if (/NotValidForName|not valid for name|CertNotValidForName|hostname/i.test(msg)) {
@@ -176,7 +178,8 @@ export async function probeEndpoint(cfg: TemporalConfig, timeoutMs = 5000): Prom
   if (!hp) {
     throw new ConnectionFailedError(cfg.address, "connection failed", `bad address ${cfg.address}`);
   }
-  const tcp = await probeTcp(cfg.address, hp.host, hp.port, timeoutMs);
+  const addressVar = cfg.settings.address.from ?? "TEMPORAL_ADDRESS";
+  const tcp = await probeTcp(cfg.address, addressVar, hp.host, hp.port, timeoutMs);
   if (cfg.tlsEnabled) await probeTls(cfg.address, cfg, tcp, hp.host, timeoutMs);
   else tcp.close();
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import type { EnvMap, ProfileSource } from "./sources.ts";
+import { normalizeGrpcMetaKey } from "./sources.ts";
 
 /** Where a value came from, highest precedence first. */
 export type Source = "env" | ".env" | "profile" | "default";
@@ -55,6 +56,14 @@ export interface LayeredConfig {
   clientKey: Setting<PemSource>;
   serverCa: Setting<PemSource>;
   serverName: Setting<string>;
+  /** `TEMPORAL_TLS_DISABLE_HOST_VERIFICATION` / `tls.disable_host_verification` (as "true"/"false"). */
+  disableHostVerification: Setting<string>;
+  /** `TEMPORAL_CODEC_ENDPOINT` / `codec.endpoint` (not supported here: a warning). */
+  codecEndpoint: Setting<string>;
+  /** `TEMPORAL_CODEC_AUTH` / `codec.auth` (not supported here: a warning). */
+  codecAuth: Setting<string>;
+  /** gRPC metadata by normalized header name (`TEMPORAL_GRPC_META_<NAME>`, `grpc_meta`). */
+  grpcMeta: Record<string, Setting<string>>;
   /** Conflicts found while layering (alias spellings set to different values...). */
   conflicts: ConfigIssue[];
 }
@@ -142,6 +151,7 @@ export function layerConfig(input: LayerInput): LayeredConfig {
     { source: ".env", vars: input.dotEnv },
   ];
   const p = input.profile.profile;
+  const x = input.profile.extra ?? {};
   const conflicts: ConfigIssue[] = [];
   const str = (
     names: string[],
@@ -189,6 +199,41 @@ export function layerConfig(input: LayerInput): LayeredConfig {
       conflicts,
     ),
     serverName: str(["TEMPORAL_TLS_SERVER_NAME"], p.tls?.serverName, "profile.tls.server_name"),
+    disableHostVerification: str(
+      ["TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"],
+      x.disableHostVerification === undefined ? undefined : String(x.disableHostVerification),
+      "profile.tls.disable_host_verification",
+    ),
+    codecEndpoint: str(["TEMPORAL_CODEC_ENDPOINT"], x.codec?.endpoint, "profile.codec.endpoint"),
+    codecAuth: str(["TEMPORAL_CODEC_AUTH"], x.codec?.auth, "profile.codec.auth"),
+    grpcMeta: layerGrpcMeta(input, x.grpcMeta ?? {}),
     conflicts,
   };
+}
+
+/** Prefix of the environment variables that carry gRPC metadata. */
+export const GRPC_META_PREFIX = "TEMPORAL_GRPC_META_";
+
+/**
+ * gRPC metadata: the profile's `grpc_meta`, then `.env`, then the environment, each header
+ * overriding the layer below. As in Temporal's envconfig, an empty `TEMPORAL_GRPC_META_<NAME>`
+ * removes that header.
+ */
+function layerGrpcMeta(
+  input: LayerInput,
+  profileMeta: Record<string, string>,
+): Record<string, Setting<string>> {
+  const out: Record<string, Setting<string>> = {};
+  for (const [k, v] of Object.entries(profileMeta)) {
+    out[k] = { value: v, source: "profile", from: `profile.grpc_meta.${k}` };
+  }
+  for (const [source, vars] of [[".env", input.dotEnv], ["env", input.env]] as const) {
+    for (const [name, value] of Object.entries(vars)) {
+      if (!name.startsWith(GRPC_META_PREFIX) || name === GRPC_META_PREFIX) continue;
+      const header = normalizeGrpcMetaKey(name.slice(GRPC_META_PREFIX.length));
+      if (value === "") delete out[header];
+      else out[header] = { value, source, from: name };
+    }
+  }
+  return out;
 }

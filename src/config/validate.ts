@@ -13,7 +13,18 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { AuthMode, ConfigIssue, LayeredConfig, PemSource, Setting } from "./resolve.ts";
-import { describeFsError } from "./sources.ts";
+import { describeFsError, readSmallTextFile } from "./files.ts";
+import {
+  checkAddressHygiene,
+  checkCloud,
+  checkCodec,
+  checkGrpcMeta,
+  checkHostPort,
+  checkHostVerification,
+  splitHostPort,
+} from "./rules.ts";
+
+export { splitHostPort } from "./rules.ts";
 
 /** Certificates expiring within this many days produce a warning. Default 15. */
 export const EXPIRY_WARNING_DAYS = 15;
@@ -44,13 +55,6 @@ export function isCloudAddress(address: string): boolean {
   return CLOUD_HOST.test(splitHostPort(address)?.host ?? address);
 }
 
-/** Splits `host:port` (IPv6 as `[::1]:7233`); undefined when malformed. */
-export function splitHostPort(address: string): { host: string; port: number } | undefined {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):(\d+)$/.exec(address.trim());
-  if (!m) return undefined;
-  return { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]) };
-}
-
 /** The name to print for a PEM setting. */
 export function pemLabel(s: Setting<PemSource>): string {
   return s.from ?? "?";
@@ -64,9 +68,7 @@ async function readPem(
   if ("data" in s.value) return s.value.data.replace(/\\n/g, "\n");
   const path = s.value.path;
   try {
-    const stat = await Deno.stat(path);
-    if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
-    return await Deno.readTextFile(path);
+    return await readSmallTextFile(path);
   } catch (err) {
     errors.push({
       variable: pemLabel(s),
@@ -80,7 +82,8 @@ function where(s: Setting<PemSource>): string {
   return s.value && "path" in s.value ? `${s.value.path}` : "the inline value";
 }
 
-function parseCert(
+/** Parses a PEM certificate, reporting what is wrong with it to `errors`. */
+export function parseCert(
   s: Setting<PemSource>,
   pem: string,
   errors: ConfigIssue[],
@@ -106,7 +109,8 @@ function parseCert(
   }
 }
 
-function parseKey(
+/** Parses an unencrypted PEM private key, reporting what is wrong with it to `errors`. */
+export function parseKey(
   s: Setting<PemSource>,
   pem: string,
   errors: ConfigIssue[],
@@ -141,7 +145,8 @@ function parseKey(
   }
 }
 
-function checkValidity(
+/** Expired or not yet valid: an error; expiring within {@link EXPIRY_WARNING_DAYS}: a warning. */
+export function checkValidity(
   s: Setting<PemSource>,
   cert: X509Certificate,
   now: Date,
@@ -176,9 +181,7 @@ function checkValidity(
 
 /** Reads the API key file, trimming one trailing newline. */
 export async function readApiKeyFile(path: string): Promise<string> {
-  const stat = await Deno.stat(path);
-  if (stat.isDirectory) throw new Deno.errors.IsADirectory(path);
-  return (await Deno.readTextFile(path)).replace(/\r?\n$/, "");
+  return (await readSmallTextFile(path)).replace(/\r?\n$/, "");
 }
 
 /** Validates `cfg`, reading the files it names. `now` is injectable for expiry tests. */
@@ -194,20 +197,10 @@ export async function validateConfig(
   if (profileProblem) errors.push(profileProblem);
 
   // Address.
+  if (checkAddressHygiene(cfg, errors)) checkHostPort(cfg, errors);
   const address = cfg.address.value ?? "";
-  const hp = splitHostPort(address);
-  if (!hp) {
-    errors.push({
-      variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-      message:
-        `"${address}" is not host:port (e.g. localhost:7233 or <ns>.<account>.tmprl.cloud:7233)`,
-    });
-  } else if (hp.port < 1 || hp.port > 65535) {
-    errors.push({
-      variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-      message: `port ${hp.port} is out of range (1-65535)`,
-    });
-  }
+  checkHostVerification(cfg, errors);
+  checkCodec(cfg, warnings);
 
   // API key (inline or file).
   if (cfg.apiKey.value !== undefined && cfg.apiKeyFile.value !== undefined) {
@@ -336,23 +329,15 @@ export async function validateConfig(
     : "local";
   const tlsEnabled = tlsFlag ?? authMode !== "local";
 
+  checkGrpcMeta(cfg, apiKey !== undefined, errors);
   // Temporal Cloud.
-  if (hp && isCloudAddress(address)) {
-    if (apiKey === undefined && !hasCert) {
-      errors.push({
-        variable: cfg.address.from ?? "TEMPORAL_ADDRESS",
-        message:
-          `${hp.host} is Temporal Cloud, which needs auth: set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY`,
-      });
-    }
-    const ns = cfg.namespace.value ?? "";
-    if (!/^[^.]+\.[^.]+$/.test(ns)) {
-      warnings.push({
-        variable: cfg.namespace.from ?? "TEMPORAL_NAMESPACE",
-        message:
-          `"${ns}" has no .<account> suffix; Temporal Cloud namespaces look like <namespace>.<account-id>`,
-      });
-    }
+  if (isCloudAddress(address)) {
+    checkCloud(
+      cfg,
+      { authMode, apiKeySet: apiKey !== undefined, certSet: hasCert },
+      errors,
+      warnings,
+    );
   }
   return { authMode, tlsEnabled, errors, warnings, material, notes };
 }

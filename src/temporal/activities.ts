@@ -30,8 +30,9 @@ import { GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
-import { HttpClient, HttpStatusError, ParseError } from "../http.ts";
-import { fetchVenueEvents } from "../pipeline.ts";
+import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
+import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../pipeline.ts";
+import type { VenueFetchSettings } from "../config/app.ts";
 import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
 import { pacificToday } from "../time.ts";
 import { deployWithHeartbeats } from "./deploy_activity.ts";
@@ -43,8 +44,16 @@ export type { DeployOutcome };
 
 /** Options of {@link createActivities}. */
 export interface ActivityOptions {
-  /** HTTP client for venue requests. Default: 10 s timeout, no in-process retry (Temporal retries). */
+  /**
+   * HTTP client for venue requests. Default: 10 s timeout, no in-process retry (Temporal
+   * retries), the guards of `venueFetch`.
+   */
   http?: HttpClient;
+  /**
+   * Guards of the default client: internal addresses allowed (`VENUE_ALLOW_PRIVATE_NETWORKS`)
+   * and the body cap (`VENUE_MAX_BODY_BYTES`). Default: public addresses only, 5 MiB.
+   */
+  venueFetch?: Partial<VenueFetchSettings>;
   /**
    * The worker's own deploy target and token (`GIT_REPOSITORY_URL`, `GIT_BRANCH`,
    * `GIT_DEPLOY_DIR`, `GIT_TOKEN` / `GIT_TOKEN_FILE`); never taken from workflow input.
@@ -93,7 +102,12 @@ export function withSameDayHaiku(oldFiles: Record<string, string>, data: WebData
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
   // activityFetch: the worker's shutdown grace period also aborts requests in flight.
-  const http = options.http ?? new HttpClient({ retries: 0, fetch: activityFetch });
+  const http = options.http ?? new HttpClient({
+    retries: 0,
+    fetch: activityFetch,
+    allowPrivateNetworks: options.venueFetch?.allowPrivateNetworks ?? false,
+    maxBodyBytes: options.venueFetch?.maxBodyBytes,
+  });
   const aiSettings = options.ai ?? { apiKey: undefined, model: "" };
   const ai = createAiActivities(aiSettings);
   const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
@@ -126,11 +140,14 @@ export function createActivities(options: ActivityOptions = {}) {
         return boundEvents(await fetchVenueEvents(venue, today, until, http), VENUE_BUDGET_BYTES);
       } catch (err) {
         const e = err as Error;
-        const permanent = err instanceof ParseError ||
+        // Refused by the guard (scheme, internal address, body cap) or bad input: never retried.
+        const permanent = err instanceof ParseError || err instanceof HttpRefusedError ||
           (err instanceof HttpStatusError && err.status < 500 && err.status !== 429) ||
           !(err instanceof Error && /^Http/.test(e.name));
-        if (permanent) throw ApplicationFailure.nonRetryable(e.message, e.name);
-        throw ApplicationFailure.retryable(e.message, e.name);
+        const message = clip(String(e?.message ?? err).split("\n")[0], MAX_DETAIL_CHARS);
+        const type = clip(String(e?.name ?? "Error"), 60);
+        if (permanent) throw ApplicationFailure.nonRetryable(message, type);
+        throw ApplicationFailure.retryable(message, type);
       }
     },
 

@@ -28,6 +28,7 @@ import type { InjectedSinks, State } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { readGitToken } from "../config/git.ts";
 import { connectWorker } from "../config/connect_worker.ts";
+import { watchClientCert } from "../config/cert_watch.ts";
 import { createActivities } from "./activities.ts";
 import { removeStaleTempDirs } from "../deploy/git.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
@@ -217,71 +218,109 @@ export async function runWorker(
   const stopSignals = options.handleSignals === false
     ? () => {}
     : absorbRepeatedSignals(() => worker, grace, log);
+  // A changed client certificate/key file recycles the worker: drain, reconnect, start again
+  // (the SDK cannot swap a connection's TLS identity; see src/config/cert_watch.ts).
+  let rotated: TemporalConfig | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
+  options.signal?.addEventListener("abort", stop, { once: true });
+  const stopOn: Deno.Signal[] = options.handleSignals === false
+    ? []
+    : Deno.build.os === "windows"
+    ? ["SIGINT"]
+    : ["SIGINT", "SIGTERM"];
+  for (const sig of stopOn) Deno.addSignalListener(sig, stop);
   try {
-    const { connection, close } = await connectWorker(cfg, {
-      onRotate: (n) => {
-        metrics.apiKeyReloaded();
-        log(`API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`);
-      },
-      onError: (m) => logger.warn(m),
-    });
-    try {
-      worker = await Worker.create({
-        connection,
-        namespace: cfg.namespace,
-        taskQueue: cfg.taskQueue,
-        ...(options.workflowBundleCode
-          ? { workflowBundle: { code: options.workflowBundleCode } }
-          : { workflowsPath: WORKFLOWS_PATH }),
-        interceptors: {
-          activity: [activityObserver(logger, metrics)],
-          // A prebuilt bundle has the run observer inside (see bundle.ts).
-          ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
+    for (let first = true;; first = false) {
+      if (rotated) [cfg, rotated] = [rotated, undefined];
+      const current = cfg;
+      let onAbort: (() => void) | undefined;
+      const { connection, close } = await connectWorker(cfg, {
+        onRotate: (n) => {
+          metrics.apiKeyReloaded();
+          log(`API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`);
         },
-        sinks: runObserverSinks(metrics),
-        activities: {
-          ...createActivities({
-            deploy: cfg.app.deploy,
-            ai: aiSettingsFromApp(cfg.app),
-            pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
-            ...options.activities,
-          }),
-          ...options.activityOverrides,
-        },
-        shutdownGraceTime: grace,
-        shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
+        onError: (m) => logger.warn(m),
       });
-      const w = worker;
-      // Stopped while connecting or creating: never run (the connection is closed below).
-      if (options.signal?.aborted) return;
-      options.signal?.addEventListener("abort", () => {
-        // A programmatic stop (deno task dev) is not an operational event: no state lines.
-        if (watch !== undefined) clearInterval(watch);
-        shutdownWhenRunning(w);
-      }, { once: true });
-      const info: WorkerInfo = {
-        identity: w.options.identity,
-        taskQueue: cfg.taskQueue,
-        namespace: cfg.namespace,
-        address: cfg.address,
-        bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
-        buildId: w.options.buildId ?? "",
-        startupMs: Math.round(performance.now() - started),
-        ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
-        ...(health ? { healthUrl: health.url } : {}),
-      };
-      const running = w.run();
-      await waitRunning(w);
-      if (w.getState() === "RUNNING") {
-        info.startupMs = Math.round(performance.now() - started);
-        options.onReady?.(info);
-        watch = watchState(w, grace, log);
+      const stopCertWatch = watchClientCert(cfg, {
+        onChange: (material, about) => {
+          if (stopped || rotated || worker?.getState() !== "RUNNING") return;
+          rotated = { ...current, material: { ...current.material, ...material } };
+          log(`client certificate changed (${about}): recycling the worker`);
+          worker.shutdown();
+        },
+        onError: (m) => logger.warn(m),
+      });
+      try {
+        worker = await Worker.create({
+          connection,
+          namespace: cfg.namespace,
+          taskQueue: cfg.taskQueue,
+          ...(options.workflowBundleCode
+            ? { workflowBundle: { code: options.workflowBundleCode } }
+            : { workflowsPath: WORKFLOWS_PATH }),
+          interceptors: {
+            activity: [activityObserver(logger, metrics)],
+            // A prebuilt bundle has the run observer inside (see bundle.ts).
+            ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
+          },
+          sinks: runObserverSinks(metrics),
+          activities: {
+            ...createActivities({
+              deploy: cfg.app.deploy,
+              ai: aiSettingsFromApp(cfg.app),
+              venueFetch: cfg.app.venueFetch,
+              pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
+              ...options.activities,
+            }),
+            ...options.activityOverrides,
+          },
+          shutdownGraceTime: grace,
+          shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
+        });
+        const w = worker;
+        // Stopped while connecting or creating: never run (the connection is closed below).
+        if (options.signal?.aborted) return;
+        onAbort = () => {
+          // A programmatic stop (deno task dev) is not an operational event: no state lines.
+          if (watch !== undefined) clearInterval(watch);
+          shutdownWhenRunning(w);
+        };
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        const info: WorkerInfo = {
+          identity: w.options.identity,
+          taskQueue: cfg.taskQueue,
+          namespace: cfg.namespace,
+          address: cfg.address,
+          bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
+          buildId: w.options.buildId ?? "",
+          startupMs: Math.round(performance.now() - started),
+          ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
+          ...(health ? { healthUrl: health.url } : {}),
+        };
+        const running = w.run();
+        await waitRunning(w);
+        if (w.getState() === "RUNNING") {
+          if (first) {
+            info.startupMs = Math.round(performance.now() - started);
+            options.onReady?.(info);
+          } else log("RUNNING again with the new client certificate");
+          if (watch !== undefined) clearInterval(watch);
+          watch = watchState(w, grace, log);
+        }
+        await running;
+      } finally {
+        // This worker is done: a later abort concerns the next one.
+        if (onAbort) options.signal?.removeEventListener("abort", onAbort);
+        stopCertWatch();
+        await close();
       }
-      await running;
-    } finally {
-      await close();
+      if (!rotated || stopped) break;
     }
   } finally {
+    for (const sig of stopOn) Deno.removeSignalListener(sig, stop);
     if (watch !== undefined) clearInterval(watch);
     stopSignals();
     await health?.close();

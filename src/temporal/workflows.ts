@@ -29,9 +29,14 @@ import {
   sleep,
 } from "@temporalio/workflow";
 import type { Activities } from "./activities.ts";
-import type { FoodTruckWorkflowInput, FoodTruckWorkflowResult, VenueResult } from "../model.ts";
+import type {
+  FoodTruckWorkflowInput,
+  FoodTruckWorkflowResult,
+  VenueResult,
+  VenueWarning,
+} from "../model.ts";
 import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../merge.ts";
-import { boundEvents, RESULT_BUDGET_BYTES, truncationWarning } from "../payload.ts";
+import { boundEvents, RESULT_BUDGET_BYTES, truncationWarning, WHOLE_WEEK } from "../payload.ts";
 import { addDays, pacificToday } from "../time.ts";
 import {
   AI_HEARTBEAT_TIMEOUT_MS,
@@ -110,7 +115,7 @@ export async function FoodTruckWorkflow(
   const root = CancellationScope.current();
   const from = input.date ?? pacificToday(Date.now());
   const to = addDays(from, input.days ?? DEFAULT_DAYS);
-  const warnings: string[] = [];
+  const warnings: VenueWarning[] = [];
   let truncated = false;
 
   // The venue phase, under a deadline: a timer in its own scope cancels the venue scope.
@@ -131,7 +136,7 @@ export async function FoodTruckWorkflow(
         const r = await fetchVenue(venue, from, to);
         if (r.dropped > 0) {
           truncated = true;
-          warnings.push(truncationWarning(r.dropped, venue.name));
+          warnings.push(truncationWarning(r.dropped, venue));
         }
         return { venueKey: venue.key, venueName: venue.name, events: r.events };
       } catch (err) {
@@ -148,17 +153,22 @@ export async function FoodTruckWorkflow(
   );
   if (!deadlineHit) deadline.cancel();
   const timedOut = results.filter((r) => r.error?.detail.startsWith("timed out")).length;
-  if (timedOut) warnings.push(`timed out: ${timedOut} venue(s) still pending at the deadline`);
+  if (timedOut) {
+    warnings.push({
+      ...{ venueKey: WHOLE_WEEK.key, venueName: WHOLE_WEEK.name },
+      message: `timed out: ${timedOut} venue(s) still pending at the deadline`,
+    });
+  }
 
   const result = mergeResults(results, from, to);
   const bounded = boundEvents(result.events, RESULT_BUDGET_BYTES - 32 * 1024);
   if (bounded.dropped > 0) {
     truncated = true;
-    warnings.push(truncationWarning(bounded.dropped, "the week"));
+    warnings.push(truncationWarning(bounded.dropped, WHOLE_WEEK));
     result.events = bounded.events;
   }
   if (truncated) result.truncated = true;
-  if (warnings.length) result.warnings = warnings;
+  if (warnings.length) result.warnings = [...(result.warnings ?? []), ...warnings];
 
   try {
     // Only what each AI touch needs crosses the payload boundary; none needed, no activity.

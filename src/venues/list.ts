@@ -10,6 +10,7 @@
  */
 import type { VenueEntry } from "../model.ts";
 import { REGISTRY } from "./registry.ts";
+import { readSmallTextFile, SmallFileError } from "../config/files.ts";
 
 /** The venue list shipped with the project (the real venues' URLs). */
 export const DEFAULT_VENUES_PATH: string = new URL("./venues.json", import.meta.url).pathname;
@@ -73,9 +74,11 @@ export function validateVenueList(data: unknown, source: string): VenueEntry[] {
 export async function loadVenueList(path: string = DEFAULT_VENUES_PATH): Promise<VenueEntry[]> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readSmallTextFile(path);
   } catch (err) {
-    const why = err instanceof Deno.errors.NotFound
+    const why = err instanceof SmallFileError
+      ? err.reason
+      : err instanceof Deno.errors.NotFound
       ? "file not found"
       : err instanceof Deno.errors.PermissionDenied || (err as Error).name === "NotCapable"
       ? "no permission to read it"

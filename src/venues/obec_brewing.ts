@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import * as cheerio from "cheerio";
+import { loadHtml } from "./html.ts";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
 import { pacificIso } from "../time.ts";
@@ -93,7 +93,7 @@ const BLOCKS = "p, div, li, h1, h2, h3, h4, h5, h6, section, article, header, fo
 
 /** The page's visible text, one line per block element (scripts and styles dropped). */
 function pageLines(html: string): string[] {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   $("script, style, noscript, template, svg").remove();
   $("br").replaceWith("\n");
   $(BLOCKS).append("\n");
@@ -118,7 +118,9 @@ export function parseObecHtml(
       `neither a "Food truck:" line nor Obec's name in the page (got ${describeBody(html)})`,
     );
   }
-  const rest = line.replace(/^.*?food\s*truck\s*:\s*/i, "");
+  // Cut before the regular expressions: a hostile line of punctuation would make the lazy
+  // name match backtrack quadratically.
+  const rest = line.replace(/^.*?food\s*truck\s*:\s*/i, "").slice(0, 200);
   const m = NAME_THEN_RANGE.exec(rest);
   const name = (m ? m[1] : rest).replace(/[\s,:;@|(\-\u2013\u2014]+$/, "")
     .trim();

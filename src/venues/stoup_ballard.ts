@@ -19,7 +19,8 @@
  * ```
  * @module
  */
-import * as cheerio from "cheerio";
+import type * as cheerio from "cheerio";
+import { loadHtml } from "./html.ts";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
 import { addDays, dateFromMonthDay, pacificIso } from "../time.ts";
@@ -128,7 +129,7 @@ export function parseStoupHtml(
   ctx: ParseContext,
 ): FoodTruckEvent[] {
   if (html.trim() === "") throw new ParseError("the Stoup page is empty");
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   const cells = $("div.food-truck-day").toArray();
   if (cells.length === 0) {
     throw new ParseError(

@@ -19,7 +19,8 @@
  * ```
  * @module
  */
-import * as cheerio from "cheerio";
+import type * as cheerio from "cheerio";
+import { loadHtml } from "./html.ts";
 import type { FoodTruckEvent, VenueEntry } from "../model.ts";
 import { BROWSER_HEADERS, describeBody } from "../http.ts";
 import { localOrOffsetIsoToPacific, pacificDateOf } from "../time.ts";
@@ -79,7 +80,7 @@ export function parseSugarCalendarHtml(
   html: string,
   opts: ParseOptions,
 ): FoodTruckEvent[] {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   const events: FoodTruckEvent[] = [];
   for (const el of $(CELL).toArray()) {
     const cell = $(el);
@@ -139,7 +140,7 @@ export function parseSugarCalendarPage(
   opts: ParseOptions,
 ): { events: FoodTruckEvent[]; shown: YearMonth | null } {
   if (html.trim() === "") throw new ParseError("the calendar page is empty");
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   if ($("#sc-code-1, .sugar-calendar-block").length === 0) {
     throw new ParseError(
       `no Sugar Calendar block on the page: ${describeBody(html)}`,
@@ -155,7 +156,7 @@ export function parseSugarCalendarPage(
  * Throws `ParseError` naming what the page lacks.
  */
 export function nextMonthForm(html: string): URLSearchParams {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   const nonce = /"nonce"\s*:\s*"([0-9a-f]+)"/i.exec(html)?.[1];
   const block = $("#sc-code-1").first();
   const input = (name: string) => $(`input[name="${name}"]`).first().attr("value")?.trim();

@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import * as cheerio from "cheerio";
+import { loadHtml } from "./html.ts";
 import type { FoodTruckEvent, VenueEntry } from "../model.ts";
 import { BROWSER_HEADERS, describeBody } from "../http.ts";
 import { localOrOffsetIsoToPacific } from "../time.ts";
@@ -89,7 +89,7 @@ export function parseMyCalendarList(
   opts: ParseOptions,
 ): FoodTruckEvent[] {
   if (html.trim() === "") throw new ParseError("the calendar page is empty");
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   const cid = calendarIdOf(opts.venue);
   const own = $("[id]").filter((_, el) => $(el).attr("id") === cid).first();
   const lists = own.length ? own.find("ul.mc-list") : $("ul.mc-list");

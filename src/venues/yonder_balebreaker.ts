@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import * as cheerio from "cheerio";
+import { loadHtml } from "./html.ts";
 import type { FoodTruckEvent } from "../model.ts";
 import { describeBody } from "../http.ts";
 import { assertYmd, MONTH_NAMES, pacificDateOf, toPacificIso } from "../time.ts";
@@ -40,7 +40,7 @@ export function findCollectionId(html: string): string {
   if (html.trim() === "") {
     throw new ParseError("the Yonder / Bale Breaker page is empty");
   }
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   for (const block of $("div.calendar-block[data-block-json]").toArray()) {
     try {
       const json = JSON.parse($(block).attr("data-block-json") ?? "");

@@ -14,6 +14,7 @@
  * ```
  * @module
  */
+import type { AiSettings } from "../../src/ai/client.ts";
 
 /** A 1×1 PNG. */
 export const PNG_BYTES = Uint8Array.from(
@@ -25,6 +26,27 @@ export const PNG_BYTES = Uint8Array.from(
 
 /** A fake key: long and distinctive, so any leak is found by substring. */
 export const KEY = "sk-ant-api03-TEST-do-not-leak-7f3c9a1e5b";
+
+/**
+ * AI settings for tests against the stand-in at `baseURL`: short timeout, 2 retries, and
+ * `allowPrivateNetworks` because the stand-in's images are on loopback (the guarded fetch
+ * refuses loopback otherwise).
+ */
+export function standInSettings(
+  baseURL: string,
+  model: string,
+  more: Partial<AiSettings> = {},
+): AiSettings {
+  return {
+    apiKey: KEY,
+    model,
+    baseURL,
+    timeoutMs: 2000,
+    maxRetries: 2,
+    allowPrivateNetworks: true,
+    ...more,
+  };
+}
 
 /** One request the stand-in received. */
 export interface Recorded {

@@ -4,15 +4,14 @@ import type { AiSettings } from "../../src/ai/client.ts";
 import { aiSettingsFromApp } from "../../src/ai/client.ts";
 import type { VisionEvent } from "../../src/ai/vision.ts";
 import { readAppSettings } from "../../src/config/app.ts";
-import { KEY, sentKey, withStandIn } from "./_standin.ts";
+import { KEY, sentKey, standInSettings, withStandIn } from "./_standin.ts";
 
 const MODEL = "claude-test-model-3";
 const TODAY = "2026-11-25";
 const HAIKU = "Smoke curls from the grill\nbrisket waits by the taproom\nrain on Ballard docks";
 
-function settings(baseURL: string, more: Partial<AiSettings> = {}): AiSettings {
-  return { apiKey: KEY, model: MODEL, baseURL, timeoutMs: 2000, maxRetries: 2, ...more };
-}
+const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
+  standInSettings(baseURL, MODEL, more);
 
 function ev(truckName: string, imageUrl?: string): VisionEvent {
   return {
@@ -118,7 +117,9 @@ Deno.test("activities: with no key configured, no request at all", async () => {
   await withStandIn(() => ({ text: HAIKU }), async ({ api, logs }) => {
     // The way the worker builds them: from the app settings, here with no ANTHROPIC_API_KEY.
     const app = readAppSettings({});
-    const ai = createAiActivities(aiSettingsFromApp(app, { baseURL: api.url }));
+    const ai = createAiActivities(
+      aiSettingsFromApp(app, { baseURL: api.url, allowPrivateNetworks: true }),
+    );
     const events = [ev("TBD", `${api.url}/images/logo.png`), ev("Woodshop BBQ")];
     assert.strictEqual(await ai.extractTruckNames(events), events);
     assert.equal(await ai.generateHaiku(events, TODAY), null);

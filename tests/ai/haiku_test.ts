@@ -7,15 +7,14 @@ import {
   pickHaikuEvent,
 } from "../../src/ai/haiku.ts";
 import type { FoodTruckEvent } from "../../src/model.ts";
-import { assertNoKeyIn, KEY, sentKey, withStandIn } from "./_standin.ts";
+import { assertNoKeyIn, KEY, sentKey, standInSettings, withStandIn } from "./_standin.ts";
 
 const MODEL = "claude-test-model-2";
 const TODAY = "2026-11-25";
 const HAIKU = "Smoke curls from the grill\nbrisket waits by the taproom\nrain on Ballard docks";
 
-function settings(baseURL: string, more: Partial<AiSettings> = {}): AiSettings {
-  return { apiKey: KEY, model: MODEL, baseURL, timeoutMs: 2000, maxRetries: 2, ...more };
-}
+const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
+  standInSettings(baseURL, MODEL, more);
 
 function ev(truckName: string, date: string, hour: number | null, venue = "Stoup"): FoodTruckEvent {
   const h = String(hour).padStart(2, "0");

@@ -10,13 +10,21 @@ import {
   VISION_PROMPT,
   type VisionEvent,
 } from "../../src/ai/vision.ts";
-import { assertNoKeyIn, KEY, PNG_BYTES, sentKey, withStandIn } from "./_standin.ts";
+import {
+  assertNoKeyIn,
+  KEY,
+  PNG_BYTES,
+  sentKey,
+  standInSettings,
+  withStandIn,
+} from "./_standin.ts";
+import { AiBaseUrlError, checkAiBaseUrl, createAiClient } from "../../src/ai/client.ts";
+import { readAppSettings } from "../../src/config/app.ts";
 
 const MODEL = "claude-test-model-1";
 
-function settings(baseURL: string, more: Partial<AiSettings> = {}): AiSettings {
-  return { apiKey: KEY, model: MODEL, baseURL, timeoutMs: 2000, maxRetries: 2, ...more };
-}
+const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
+  standInSettings(baseURL, MODEL, more);
 
 function ev(truckName: string, imageUrl?: string, date = "2026-11-25"): VisionEvent {
   return {
@@ -223,4 +231,58 @@ Deno.test("vision: a 400 about one image does not skip the others", async () => 
       `vision: skipped ${api.url}/images/a.png: the model answered HTTP 400`,
     ]);
   });
+});
+
+Deno.test('vision: an <img src="file:///…"> image is never read nor sent to the model', async () => {
+  const dir = await Deno.makeTempDir();
+  const png = `${dir}/private.png`;
+  await Deno.writeFile(png, PNG_BYTES);
+  try {
+    for (const imageMode of ["base64", "url"] as const) {
+      await withStandIn(() => ({ text: "Stolen Name" }), async ({ api, logs }) => {
+        const events = [ev("TBD", `file://${png}`), ev("TBD", "data:image/png;base64,AAAA")];
+        const out = await applyVision(events, settings(api.url, { imageMode }));
+        assert.equal(out[0].truckName, "TBD");
+        assert.equal(out[1].truckName, "TBD");
+        assert.equal(api.messages.length, 0, `${imageMode}: a request reached the model API`);
+        assert.ok(
+          logs.some((l) => /only http and https URLs are fetched, not "file:"/.test(l)),
+          logs.join("\n"),
+        );
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("vision: an image on a loopback address is refused unless allowed", async () => {
+  await withStandIn(() => ({ text: "Woodshop BBQ" }), async ({ api, logs }) => {
+    const img = `${api.url}/images/truck.png`;
+    const out = await applyVision(
+      [ev("TBD", img)],
+      settings(api.url, { allowPrivateNetworks: false }),
+    );
+    assert.equal(out[0].truckName, "TBD");
+    assert.equal(api.images.length, 0);
+    assert.equal(api.messages.length, 0);
+    assert.ok(logs.some((l) => /loopback address/.test(l)), logs.join("\n"));
+  });
+});
+
+Deno.test("ai: ANTHROPIC_BASE_URL must be https; plain http only to loopback", () => {
+  assert.equal(checkAiBaseUrl("https://gateway.example/anthropic"), null);
+  assert.equal(checkAiBaseUrl("http://127.0.0.1:8080"), null);
+  assert.equal(checkAiBaseUrl("http://[::1]:8080"), null);
+  assert.equal(checkAiBaseUrl("http://localhost:8080"), null);
+  assert.match(checkAiBaseUrl("http://gateway.example/")!, /must be https:\/\//);
+  assert.match(checkAiBaseUrl("http://10.0.0.5/")!, /must be https:\/\//);
+  assert.match(checkAiBaseUrl("ftp://x/")!, /not "ftp:"/);
+  assert.match(checkAiBaseUrl("https://u:p@x/")!, /user name or password/);
+  assert.throws(
+    () => createAiClient({ apiKey: KEY, model: MODEL, baseURL: "http://gateway.example/" }),
+    (err: Error) => err instanceof AiBaseUrlError && !err.message.includes(KEY),
+  );
+  const app = readAppSettings({ ANTHROPIC_BASE_URL: "http://gateway.example/" });
+  assert.deepEqual(app.issues.map((i) => i.variable), ["ANTHROPIC_BASE_URL"]);
 });

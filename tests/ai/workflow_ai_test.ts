@@ -66,6 +66,7 @@ Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is
           ANTHROPIC_API_KEY: KEY,
           ANTHROPIC_BASE_URL: standIn.url,
           ANTHROPIC_MODEL: "claude-test-model",
+          VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the page and image servers are local
         };
         await using worker = await spawnTask("worker", [], { env });
         await worker.waitFor(/worker: RUNNING/);
@@ -94,6 +95,7 @@ Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TASK_QUEUE: `ai-${crypto.randomUUID().slice(0, 8)}`,
         ANTHROPIC_BASE_URL: standIn.url,
+        VENUE_ALLOW_PRIVATE_NETWORKS: "true",
       };
       await using worker = await spawnTask("worker", [], { env });
       await worker.waitFor(/worker: RUNNING/);

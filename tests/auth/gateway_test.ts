@@ -63,7 +63,7 @@ Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, in
 
   /** A worker and a starter with the same env: the workflow must run end to end. */
   async function runsEndToEnd(env: Record<string, string>) {
-    const e = { ...env, ...queue() };
+    const e = { ...env, ...queue(), ...fixtures.allowEnv };
     await using worker = await spawnTask("worker", [], { env: e });
     await worker.waitFor(/worker: RUNNING/, 60_000);
     const r = await runTask("start", startArgs, { env: e });
@@ -215,6 +215,7 @@ Deno.test("auth through a TLS gateway: API key, mTLS, custom CA, server name, in
         TEMPORAL_API_KEY_FILE: keyFile,
         ...ca,
         ...queue(),
+        ...fixtures.allowEnv,
       };
       await using worker = await spawnTask("worker", [], { env });
       await worker.waitFor(/worker: RUNNING/, 60_000);

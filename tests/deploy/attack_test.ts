@@ -66,6 +66,7 @@ Deno.test({
       const env = {
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TASK_QUEUE: `attack-${crypto.randomUUID().slice(0, 8)}`,
+        ...fixtures.allowEnv, // the venues are the local fixture server
       };
       await using worker = await spawnTask("worker", [], {
         env: {
@@ -184,6 +185,7 @@ Deno.test("a worker without deploy settings fails a requested deploy in one line
     const env = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: `attack-${crypto.randomUUID().slice(0, 8)}`,
+      ...fixtures.allowEnv, // the venues are the local fixture server
     };
     await using worker = await spawnTask("worker", [], { env });
     await worker.waitFor(/worker: RUNNING/, 60_000);

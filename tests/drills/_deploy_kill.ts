@@ -75,7 +75,12 @@ export async function runDeployKillDrill(o: {
   });
   const queue = `drill-deploy-${crypto.randomUUID().slice(0, 8)}`;
   // The deploy target is the worker's own configuration; the input only asks to deploy.
-  const env = { TEMPORAL_ADDRESS: o.address, TEMPORAL_TASK_QUEUE: queue, GIT_REPOSITORY_URL: bare };
+  const env = {
+    TEMPORAL_ADDRESS: o.address,
+    TEMPORAL_TASK_QUEUE: queue,
+    GIT_REPOSITORY_URL: bare,
+    VENUE_ALLOW_PRIVATE_NETWORKS: "true",
+  };
   await using c = await clientFor(await configFor(o.address, queue));
   try {
     await using first = await spawnWorkerProcess(env, o.workerScript);

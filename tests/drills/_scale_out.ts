@@ -39,7 +39,11 @@ export async function runScaleOut(o: {
   venueDelayMs?: number;
 }): Promise<ScaleOutOutcome> {
   const queue = `scale-${crypto.randomUUID().slice(0, 8)}`;
-  const env = { TEMPORAL_ADDRESS: o.address, TEMPORAL_TASK_QUEUE: queue };
+  const env = {
+    TEMPORAL_ADDRESS: o.address,
+    TEMPORAL_TASK_QUEUE: queue,
+    VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
+  };
   await using c = await clientFor(await configFor(o.address, queue));
   await using site = slowSite(o.fixtures, o.venueDelayMs ?? 0);
   const venues = site.venues(await fixtureVenues(o.fixtures, ["stoup-ballard"]));

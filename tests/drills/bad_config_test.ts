@@ -62,6 +62,17 @@ const envWhitespaceKey = await file("ws.env", `TEMPORAL_API_KEY="${API_KEY} "\n`
 await Deno.mkdir(`${tmp}/project`);
 const projectEnv = `${tmp}/project/.env`;
 await Deno.writeTextFile(projectEnv, "# comment\nexport TEMPORAL_ADDRESS=localhost:70000\n");
+const tomlWrongTypes = await file(
+  "wrong-types.toml",
+  `[profile.default]\naddress = 7233\n[profile.default.tls]\ndisabled = "yes"\n`,
+);
+const binaryEnv = `${tmp}/binary.env`;
+await Deno.writeFile(binaryEnv, new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe]));
+const fifo = `${tmp}/a-fifo`;
+const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+assert.equal(mk.code, 0, "mkfifo failed");
+const hugeKeyFile = `${tmp}/huge-key.txt`;
+await Deno.writeTextFile(hugeKeyFile, "k".repeat(2 * 1024 * 1024));
 const garbageKeyPem =
   "-----BEGIN PRIVATE KEY-----\\nbm90IGEga2V5IGF0IGFsbA==\\n-----END PRIVATE KEY-----";
 
@@ -74,7 +85,7 @@ function closedPort(): number {
 
 interface Case {
   name: string;
-  task?: "check-env" | "worker" | "start";
+  task?: "check-env" | "worker" | "start" | "schedule" | "dev";
   args?: string[];
   env?: Record<string, string>;
   cwd?: string;
@@ -103,13 +114,27 @@ const cases: Case[] = [
     name: "address given as URL",
     env: { TEMPORAL_ADDRESS: "http://localhost:7233" },
     code: 1,
-    culprit: /TEMPORAL_ADDRESS: .*not host:port/,
+    culprit:
+      /^TEMPORAL_ADDRESS: the address starts with http:\/\/ \(gRPC addresses have no scheme; TLS is TEMPORAL_TLS\): use localhost:7233$/,
   },
   {
     name: "address with a space",
     env: { TEMPORAL_ADDRESS: "local host:7233" },
     code: 1,
-    culprit: /TEMPORAL_ADDRESS: .*not host:port/,
+    culprit: /^TEMPORAL_ADDRESS: the address contains whitespace: use localhost:7233$/,
+  },
+  {
+    name: "address with a trailing newline",
+    env: { TEMPORAL_ADDRESS: "localhost:7233\n" },
+    code: 1,
+    culprit:
+      /^TEMPORAL_ADDRESS: the address has leading or trailing whitespace \(a stray space or newline\): use localhost:7233$/,
+  },
+  {
+    name: "address with user info (never printed)",
+    env: { TEMPORAL_ADDRESS: `me:${API_KEY}@localhost:7233` },
+    code: 1,
+    culprit: /^TEMPORAL_ADDRESS: the address contains user info before @ .*: use localhost:7233$/,
   },
   {
     name: "IPv6 without brackets",
@@ -359,13 +384,113 @@ const cases: Case[] = [
     name: "profile with a bad address",
     env: { TEMPORAL_CONFIG_FILE: tomlBadAddress },
     code: 1,
-    culprit: /profile\.address: "not an address" is not host:port/,
+    culprit:
+      /^profile\.address: the address contains whitespace: write it as host:port, e\.g\. localhost:7233$/,
   },
   {
     name: "profile API key with TLS disabled",
     env: { TEMPORAL_CONFIG_FILE: tomlKeyNoTls },
     code: 1,
     culprit: /profile\.tls\.disabled: TLS is turned off but an API key/,
+  },
+  // Files we read: regular files under 1 MiB only (never hang on a FIFO, never eat /dev/zero).
+  {
+    name: "client cert is /dev/zero",
+    env: { ...mtls, TEMPORAL_TLS_CERT: "/dev/zero" },
+    code: 1,
+    culprit:
+      /^TEMPORAL_TLS_CERT: \/dev\/zero: it is a character device \(like \/dev\/zero\), not a regular file/,
+  },
+  {
+    name: "server CA is a FIFO",
+    env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: fifo },
+    code: 1,
+    culprit:
+      /^TEMPORAL_TLS_SERVER_CA_CERT_PATH: .*a-fifo: it is a FIFO \(named pipe\), not a regular file/,
+  },
+  {
+    name: "--env-file is a FIFO",
+    args: ["--env-file", fifo],
+    code: 1,
+    culprit: /^--env-file: .*a-fifo: it is a FIFO \(named pipe\), not a regular file$/,
+  },
+  {
+    name: "TEMPORAL_CONFIG_FILE is /dev/zero",
+    env: { TEMPORAL_CONFIG_FILE: "/dev/zero" },
+    code: 1,
+    culprit: /^TEMPORAL_CONFIG_FILE: \/dev\/zero: it is a character device/,
+  },
+  {
+    name: "API key file is /dev/zero",
+    env: { TEMPORAL_API_KEY_FILE: "/dev/zero" },
+    code: 1,
+    culprit: /^TEMPORAL_API_KEY_FILE: \/dev\/zero: it is a character device/,
+  },
+  {
+    name: "API key file over 1 MiB",
+    env: { TEMPORAL_API_KEY_FILE: hugeKeyFile },
+    code: 1,
+    culprit: /^TEMPORAL_API_KEY_FILE: .*huge-key\.txt: it is 2\.0 MiB, over the 1\.0 MiB limit/,
+  },
+  {
+    name: "start: --venues is /dev/zero",
+    task: "start",
+    args: ["--venues", "/dev/zero"],
+    code: 1,
+    culprit: /^start: venue list \/dev\/zero: it is a character device \(like \/dev\/zero\)/,
+  },
+  {
+    name: "start: --venues is a FIFO",
+    task: "start",
+    args: ["--venues", fifo],
+    code: 1,
+    culprit: /^start: venue list .*a-fifo: it is a FIFO/,
+  },
+  // Temporal's official settings: types, unsupported settings, Cloud cross-checks.
+  {
+    name: "TOML: a number for address",
+    env: { TEMPORAL_CONFIG_FILE: tomlWrongTypes },
+    code: 1,
+    culprit:
+      /^profile\.address: expected a quoted string, e\.g\. "…", got the number 7233 \(in .*wrong-types\.toml, profile "default"\)$/,
+  },
+  {
+    name: "TOML: a string for tls.disabled",
+    env: { TEMPORAL_CONFIG_FILE: tomlWrongTypes },
+    code: 1,
+    culprit:
+      /^profile\.tls\.disabled: expected true or false \(no quotes\), got the string "yes" \(in .*wrong-types\.toml, profile "default"\)$/,
+  },
+  {
+    name: "a binary --env-file",
+    args: ["--env-file", binaryEnv],
+    code: 1,
+    culprit: /^--env-file: .*binary\.env: it is not a text file \(not UTF-8\)$/,
+  },
+  {
+    name: "host verification disabled",
+    env: { TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: "true" },
+    code: 1,
+    culprit:
+      /^TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: disabling host verification is not supported by this project/,
+  },
+  {
+    name: "Cloud namespace endpoint for another namespace",
+    env: {
+      TEMPORAL_ADDRESS: "prod.ab12c.tmprl.cloud:7233",
+      TEMPORAL_NAMESPACE: "staging.ab12c",
+      ...mtls,
+    },
+    code: 1,
+    culprit:
+      /^TEMPORAL_NAMESPACE \/ TEMPORAL_ADDRESS: namespace "staging\.ab12c" does not match the namespace endpoint prod\.ab12c\.tmprl\.cloud/,
+  },
+  {
+    name: "--profile naming a missing profile",
+    args: ["--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /^--profile: "nope": no such profile in .*good\.toml/,
   },
   // Other settings and flags.
   {
@@ -424,6 +549,30 @@ const cases: Case[] = [
     culprit: /^worker: --grace must be milliseconds, got "soon"/,
   },
   {
+    name: "worker: --profile naming a missing profile",
+    task: "worker",
+    args: ["--no-bundle", "--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /--profile: "nope": no such profile in .*good\.toml/,
+  },
+  {
+    name: "schedule: --profile naming a missing profile",
+    task: "schedule",
+    args: ["list", "--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /--profile: "nope": no such profile in .*good\.toml/,
+  },
+  {
+    name: "dev: --profile naming a missing profile",
+    task: "dev",
+    args: ["--offline", "--profile", "nope"],
+    env: { TEMPORAL_CONFIG_FILE: goodToml },
+    code: 1,
+    culprit: /--profile: "nope": no such profile in .*good\.toml/,
+  },
+  {
     name: "start: Cloud without auth",
     task: "start",
     env: { TEMPORAL_ADDRESS: "ns.acct.tmprl.cloud:7233" },
@@ -449,14 +598,16 @@ const cases: Case[] = [
     name: "closed port",
     env: { TEMPORAL_ADDRESS: `127.0.0.1:${closedPort()}` },
     code: 2,
-    culprit: /✗ nothing listening: nothing is listening on 127\.0\.0\.1:\d+/,
+    culprit:
+      /^nothing listening: nothing is listening on 127\.0\.0\.1:\d+ \(is the server running\? is TEMPORAL_ADDRESS right\?\)$/,
   },
   {
     name: "unresolvable host",
     args: ["--timeout", "5000"],
     env: { TEMPORAL_ADDRESS: "no-such-host.invalid:7233" },
     code: 2,
-    culprit: /✗ cannot resolve host: the host name no-such-host\.invalid cannot be resolved/,
+    culprit:
+      /^cannot resolve host: the host name no-such-host\.invalid cannot be resolved \(check TEMPORAL_ADDRESS and DNS\)$/,
   },
 ];
 

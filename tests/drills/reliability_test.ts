@@ -91,7 +91,11 @@ async function stoupVenues(fixtures: FixtureServer): Promise<VenueEntry[]> {
 async function configFor(address: string, taskQueue: string): Promise<TemporalConfig> {
   return requireValid(
     await loadConfig({
-      env: { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue },
+      env: {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
+      },
       noEnvFile: true,
     }),
   );
@@ -131,6 +135,7 @@ Deno.test({
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: queue,
       GIT_REPOSITORY_URL: bare,
+      VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
     };
     const { client, close } = await connectClient(cfg);
     try {
@@ -200,7 +205,11 @@ Deno.test({
     await using fixtures = await startFixtureServer();
     await using site = slowSite(fixtures, 4000);
     const queue = `drill-term-${crypto.randomUUID().slice(0, 8)}`;
-    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue };
+    const env = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: queue,
+      VENUE_ALLOW_PRIVATE_NETWORKS: "true",
+    };
     const cfg = await configFor(server.address, queue);
     const { client, close } = await connectClient(cfg);
     try {
@@ -251,7 +260,11 @@ Deno.test({
       await using fixtures = await startFixtureServer();
       const venues = await stoupVenues(fixtures);
       const queue = `drill-restart-${crypto.randomUUID().slice(0, 8)}`;
-      const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: queue };
+      const env = {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TASK_QUEUE: queue,
+        VENUE_ALLOW_PRIVATE_NETWORKS: "true",
+      };
       const cfg = await configFor(server.address, queue);
       await using worker = await spawnWorker(env);
       await worker.waitFor(/worker: RUNNING/);

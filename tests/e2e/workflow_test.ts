@@ -24,6 +24,7 @@ Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker 
   const env = {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: `e2e-${crypto.randomUUID().slice(0, 8)}`,
+    ...fixtures.allowEnv, // the venues are the local fixture server
   };
   // The deploy target is the worker's own configuration (the starter only asks for a deploy).
   const bare = `${tmp}/site.git`;

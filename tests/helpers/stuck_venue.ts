@@ -17,6 +17,11 @@ export interface StuckVenue extends AsyncDisposable {
   port: number;
   /** A venue list file (`{ venues: [...] }`) with one venue pointing here. */
   venuesFile: string;
+  /**
+   * `{ VENUE_ALLOW_PRIVATE_NETWORKS: "127.0.0.1:<port>" }`: the fetch guard refuses loopback
+   * unless told; a worker or `dev` given this env may reach this venue (and nothing else local).
+   */
+  allowEnv: Record<string, string>;
   /** Resolves when the first request arrives. */
   requestArrived: Promise<void>;
   /** Resolves when a client that connected has closed or reset its connection. */
@@ -56,6 +61,7 @@ export async function stuckVenue(): Promise<StuckVenue> {
   return {
     port,
     venuesFile,
+    allowEnv: { VENUE_ALLOW_PRIVATE_NETWORKS: `127.0.0.1:${port}` },
     requestArrived,
     clientLeft,
     async [Symbol.asyncDispose]() {

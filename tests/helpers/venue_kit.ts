@@ -12,7 +12,7 @@ import { addDays } from "../../src/time.ts";
 
 /** A fast HTTP client for tests: short timeout, one quick retry. */
 export const testHttp = (): HttpClient =>
-  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 10 });
+  new HttpClient({ timeoutMs: 3000, retries: 1, backoffMs: 10, allowPrivateNetworks: true });
 
 async function entry(key: string): Promise<VenueEntry> {
   const v = (await loadVenueList(DEFAULT_VENUES_PATH)).find((e) => e.key === key);

@@ -136,6 +136,7 @@ export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<s
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TASK_QUEUE: queue,
         GIT_REPOSITORY_URL: bare,
+        VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
       },
       noEnvFile: true,
     }).then(requireValid);

@@ -259,7 +259,7 @@ Deno.test({
       const queue = `compiled-${crypto.randomUUID().slice(0, 8)}`;
       await Deno.writeTextFile(
         join(runDir, ".env"),
-        `TEMPORAL_ADDRESS=${server.address}\nTEMPORAL_TASK_QUEUE=${queue}\n`,
+        `TEMPORAL_ADDRESS=${server.address}\nTEMPORAL_TASK_QUEUE=${queue}\nVENUE_ALLOW_PRIVATE_NETWORKS=true\n`,
       );
       const env = { HOME: runDir };
 

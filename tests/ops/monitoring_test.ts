@@ -79,6 +79,7 @@ Deno.test("a real worker after healthy and failing venues: /metrics series and J
     GIT_REPOSITORY_URL: bare,
     GIT_TOKEN,
     LOG_FORMAT: "json",
+    VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
   };
   const worker = await spawnTask("worker", ["--bundle", bundlePath], { env });
   try {

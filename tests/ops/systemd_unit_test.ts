@@ -91,7 +91,7 @@ Deno.test("the systemd unit's ExecStart runs a worker from a frozen checkout and
     const envFile = `${tmp}/worker.env`;
     await Deno.writeTextFile(
       envFile,
-      `TEMPORAL_ADDRESS=${server.address}\nTEMPORAL_TASK_QUEUE=${queue}\n`,
+      `TEMPORAL_ADDRESS=${server.address}\nTEMPORAL_TASK_QUEUE=${queue}\nVENUE_ALLOW_PRIVATE_NETWORKS=true\n`,
       { mode: 0o600 },
     );
     assert.equal((await Deno.stat(envFile)).mode! & 0o777, 0o600);

@@ -71,6 +71,7 @@ Deno.test("worker with a prebuilt bundle: runs the workflow, serves /healthz and
     TEMPORAL_TASK_QUEUE: `ops-${crypto.randomUUID().slice(0, 8)}`,
     TEMPORAL_METRICS_BIND: `127.0.0.1:${metricsPort}`,
     TEMPORAL_HEALTH_BIND: `127.0.0.1:${healthPort}`,
+    VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
   };
   const healthz = `http://127.0.0.1:${healthPort}/healthz`;
   const worker = await spawnTask("worker", ["--bundle", bundlePath, "--grace", "10000"], { env });
@@ -161,6 +162,7 @@ Deno.test("worker with a prebuilt bundle: runs the workflow, serves /healthz and
           env: {
             TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS,
             TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
+            VENUE_ALLOW_PRIVATE_NETWORKS: "true",
           },
         });
         const result: FoodTruckWorkflowResult = await handle.result();

@@ -104,6 +104,7 @@ Deno.test({
     const env = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: `schedule-${crypto.randomUUID().slice(0, 8)}`,
+      ...fixtures.allowEnv, // the venues are the local fixture server
     };
     await using worker = await spawnTask("worker", [], { env });
     const connection = await Connection.connect({ address: server.address });

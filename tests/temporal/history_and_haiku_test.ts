@@ -66,6 +66,7 @@ Deno.test({
       const env = {
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TASK_QUEUE: queue,
+        VENUE_ALLOW_PRIVATE_NETWORKS: "true", // the venues are local servers
         GIT_REPOSITORY_URL: bare,
         GIT_TOKEN: TOKEN,
         ANTHROPIC_API_KEY: KEY,

@@ -1,5 +1,5 @@
 /**
- * A truncated result is visible everywhere a result goes: exit code 2, a `⚠` line in the text
+ * A truncated result is visible everywhere a result goes: exit code 2, a `!` line in the text
  * output, and a message in the page's notice (data.json `errors`).
  */
 import assert from "node:assert/strict";
@@ -20,16 +20,20 @@ const truncated: FoodTruckWorkflowResult = {
   }],
   errors: [],
   truncated: true,
-  warnings: ["truncated: 12 event(s) of Venue dropped to stay within the payload budget"],
+  warnings: [{
+    venueKey: "v",
+    venueName: "Venue",
+    message: "truncated: 12 event(s) of Venue dropped to stay within the payload budget",
+  }],
 };
 
 Deno.test("a truncated result exits 2 even when every venue was read", () => {
   assert.equal(exitCodeFor(truncated), 2);
-  assert.equal(exitCodeFor({ ...truncated, truncated: undefined }), 0);
+  assert.equal(exitCodeFor({ ...truncated, truncated: undefined, warnings: undefined }), 0);
 });
 
-Deno.test("the text output shows each warning on a ⚠ line", () => {
-  assert.match(formatResult(truncated), /^⚠ truncated: 12 event\(s\) of Venue dropped/m);
+Deno.test("the text output shows each warning on a ! line", () => {
+  assert.match(formatResult(truncated), /^ {2}! truncated: 12 event\(s\) of Venue dropped/m);
 });
 
 Deno.test("the page's notice (data.json errors) carries the warnings after the failed venues", () => {
@@ -37,5 +41,5 @@ Deno.test("the page's notice (data.json errors) carries the warnings after the f
     ...truncated,
     errors: [{ venueKey: "x", venueName: "X", message: "Could not read X", detail: "500" }],
   });
-  assert.deepEqual(data.errors, ["Could not read X", truncated.warnings![0]]);
+  assert.deepEqual(data.errors, ["Could not read X", truncated.warnings![0].message]);
 });

@@ -137,7 +137,12 @@ Deno.test("yonder: an API failure is the venue's error, not a placeholder", asyn
         : new Response("gone", { status: 503 }),
     );
   };
-  const http = new HttpClient({ retries: 0, fetch: fakeFetch as typeof fetch });
+  // No network here: the fake fetch answers, and the guard's DNS answer is a public address.
+  const http = new HttpClient({
+    retries: 0,
+    fetch: fakeFetch as typeof fetch,
+    resolve: () => Promise.resolve(["93.184.215.14"]),
+  });
   await rejects(
     parser.fetchEvents({
       venue,

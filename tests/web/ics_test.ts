@@ -17,6 +17,7 @@ import { ALL_CALENDAR, buildCalendar, calendarFiles, eventUids } from "../../src
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { scrapeAll } from "../../src/pipeline.ts";
+import { HttpClient } from "../../src/http.ts";
 import { formatTime12, pacificDateOf } from "../../src/time.ts";
 
 const NOW = new Date("2026-03-05T18:15:00.000Z");
@@ -98,7 +99,9 @@ Deno.test("ICS: 1 PM Pacific stays 1 PM on both sides of the spring-forward chan
 Deno.test("ICS: every timed event of the fixtures' spring-forward week parses to its Pacific time", async () => {
   await using fixtures = await startFixtureServer();
   const venues = fixtures.venueList(await loadVenueList());
-  const r = await scrapeAll(venues, { date: FIXTURE_DATE });
+  // The fixture server is on loopback: the guarded fetch is told to allow exactly it.
+  const http = new HttpClient({ allowPrivateNetworks: fixtures.allowList });
+  const r = await scrapeAll(venues, { date: FIXTURE_DATE, http });
   const data = toWebData(r, NOW);
   const days = new Set(data.events.map((e) => e.date));
   assert.ok(
