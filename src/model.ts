@@ -89,6 +89,11 @@ export interface FoodTruckWorkflowInput {
   /** Days after `date` to include (inclusive); default 7. */
   days?: number;
   /**
+   * Shortens the venue phase's deadline (ms; tests, impatient operators). Never lengthens it:
+   * values above the default (2 minutes, `VENUE_PHASE_DEADLINE_MS`) are ignored.
+   */
+  venueDeadlineMs?: number;
+  /**
    * `true`: after scraping, publish the page and data to the **worker's own** configured
    * repository (`GIT_REPOSITORY_URL`, `GIT_BRANCH`, `GIT_DEPLOY_DIR` on the worker). Default: no
    * deploy. The input can only ask for a deploy, never say where: see {@link DeployRequest}.
@@ -121,10 +126,19 @@ export interface FoodTruckWorkflowResult {
   events: FoodTruckEvent[];
   /** One entry per venue that failed. */
   errors: VenueError[];
-  /** Venues read only in part (events truncated at the per-venue cap); absent when none. */
+  /**
+   * Venues read only in part (events truncated at the per-venue cap or the payload budget, or
+   * still pending at the venue deadline); absent when none. Shown by `start`/`scrape` and on
+   * the page; exit code 2.
+   */
   warnings?: VenueWarning[];
   /** A haiku about a truck scheduled on the first day (only when the AI touches are on). */
   haiku?: string;
+  /**
+   * True when events were dropped to stay within the payload budget (`src/payload.ts`); the
+   * `warnings` then say where (`truncated: …`; venue key `*` for the whole week).
+   */
+  truncated?: boolean;
   /** Deploy outcome when `deploy` was requested. */
   deploy?: {
     committed: boolean;
@@ -132,6 +146,8 @@ export interface FoodTruckWorkflowResult {
     message: string;
     /** True when the deploy failed after its retries. */
     failed?: boolean;
+    /** True when a retried deploy found the commit an earlier attempt of this run had pushed. */
+    earlierAttempt?: boolean;
     /** Set when the input named a deploy target (ignored): {@link LEGACY_TARGET_WARNING}. */
     warning?: string;
   };

@@ -52,6 +52,7 @@ import { FatalError, UsageError } from "./cli.ts";
 import { connectionFailed } from "./config/classify.ts";
 import { buildWorkflowInput } from "./temporal/input.ts";
 import { WORKFLOW_TYPE } from "./temporal/starter.ts";
+import { RUN_EXECUTION_TIMEOUT_MS } from "./temporal/budget.ts";
 import type { FoodTruckWorkflowInput } from "./model.ts";
 import { PACIFIC_TZ, toPacificIso } from "./time.ts";
 
@@ -61,8 +62,8 @@ export const SCHEDULED_WORKFLOW_ID_PREFIX = "food-trucks-scheduled-";
 /** Time zone a `--cron` expression is read in unless it says `CRON_TZ=…`: America/Los_Angeles. */
 export const DEFAULT_CRON_TIMEZONE = PACIFIC_TZ;
 
-/** Execution timeout of a scheduled run: 5 minutes, the same as a manual `start`. */
-export const SCHEDULED_RUN_TIMEOUT_MS = 5 * 60_000;
+/** Execution timeout of a scheduled run: the same as a manual `start`, above the run's budget. */
+export const SCHEDULED_RUN_TIMEOUT_MS = RUN_EXECUTION_TIMEOUT_MS;
 
 /** Overlap policies by their flag name (`--overlap skip`, …). */
 export const OVERLAP_POLICIES = {

@@ -30,6 +30,8 @@ import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
 import { HttpClient } from "../src/http.ts";
 import type { VenueEntry } from "../src/model.ts";
 import { startHostileServers } from "../tests/helpers/hostile_venues.ts";
+import { runDeployKillDrill } from "../tests/drills/_deploy_kill.ts";
+import { formatSplit, runScaleOut } from "../tests/drills/_scale_out.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const USAGE = `Usage: deno task bench [--runs N] [--samples N] [--out FILE] [--only hostile]
@@ -512,6 +514,34 @@ try {
   const code = await w.stop("SIGTERM", 15_000);
   if (code !== 0) log(`worker exited ${code}:\n${w.output()}`);
   await tp.close();
+}
+
+// (f) Recovery after a worker SIGKILL inside the deploy (after the push landed), and runs/s with
+// 1 vs 3 worker processes (the drills of tests/drills/, measured once here).
+{
+  const drill = await runDeployKillDrill({ address: server.address, fixtures });
+  const s = drill.recoveredMs / 1000;
+  row(
+    "recovery after SIGKILL of the worker inside the deploy (push landed; kill → run completed)",
+    `${s.toFixed(1)} s (${drill.commits} commit, first attempt ${
+      drill.firstAttemptTimeout?.replace("TIMEOUT_TYPE_", "").toLowerCase() ?? "?"
+    } timeout)`,
+    "≤ 30 s",
+    s <= 30 && drill.commits === 1,
+  );
+  const perWorkers: string[] = [];
+  for (const n of [1, 3]) {
+    const o = await runScaleOut({ address: server.address, fixtures, workers: n, runs: 60 });
+    if (o.completed !== o.runs) throw new Error(`scale-out ${n}: ${o.completed}/${o.runs}`);
+    perWorkers.push(
+      `${n} worker${n > 1 ? "s" : ""}: ${(o.runs / (o.elapsedMs / 1000)).toFixed(1)} runs/s` +
+        (n > 1 ? ` (split ${formatSplit(o.split)})` : ""),
+    );
+  }
+  row(
+    "60 runs started at once (1 venue), worker processes on one task queue",
+    perWorkers.join("; "),
+  );
 }
 
 // (e) check-env --offline.

@@ -3,11 +3,12 @@
  * result like `scrape`. A worker must be polling the task queue (`deno task worker`): without
  * one, start says so at once (exit 2) unless `--wait-for-worker`. Ctrl-C stops waiting; the run
  * goes on and start prints how to follow it (exit 130).
- * Exit codes: 0 all venues read, 2 some failed but events found, or cannot connect / no worker,
- * 1 nothing found and errors (or a fatal error), 130 interrupted.
+ * Exit codes: 0 all venues read, 2 some failed (or the result was truncated) but events found,
+ * or cannot connect / no worker, 1 nothing found and errors (or a fatal error), 3 the run was
+ * cancelled, 130 interrupted. While a run with the same derived id is open, start attaches to it.
  * @module
  */
-import { main, parseFlags, taskArgs } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
@@ -28,6 +29,9 @@ const USAGE =
                        [--preview [DIR]] [--deploy] [--wait-for-worker]
 
 Starts FoodTruckWorkflow, waits for it, and prints the food trucks for the week.
+The workflow id is food-trucks-<date>-<print|deploy>-<hash of the input>: while a run with the
+same day and input is still open, start attaches to it and waits for its result instead of
+starting a duplicate (id conflict policy USE_EXISTING); once it has closed, a new run starts.
 Needs a worker polling TEMPORAL_TASK_QUEUE: run \`deno task worker\` in another terminal
 (\`deno task dev\` does both in one process).
   --env-file FILE    read this .env file instead of ./.env
@@ -38,22 +42,29 @@ Needs a worker polling TEMPORAL_TASK_QUEUE: run \`deno task worker\` in another 
   --verbose          show per-venue error details
   --preview [DIR]    also write the web page and data.json to DIR (default ${DEFAULT_PREVIEW_DIR}/)
   --deploy           the worker publishes the page and data.json to its own GIT_REPOSITORY_URL
+  --workflow-id ID   use this workflow id instead of the derived one (same attach rule)
   --wait-for-worker  start even when no worker polls the task queue, and wait for one
 Paths are relative to the folder you run the command from.
 Ctrl-C stops waiting; the run goes on, and start prints how to follow it.
-Exit codes: 0 all venues read, 2 some venues failed, or cannot connect / no worker polling,
-1 nothing found or a fatal error, 130 interrupted.`;
+Exit codes: 0 all venues read, 2 some venues failed or the result was truncated, or cannot
+connect / no worker polling, 1 nothing found or a fatal error, 3 the run was cancelled
+(e.g. temporal workflow cancel), 130 interrupted.`;
 
 await main("start", async () => {
   const { values } = parseFlags(optionalValue(taskArgs(), "--preview", DEFAULT_PREVIEW_DIR), {
     preview: { type: "string" },
     deploy: { type: "boolean" },
+    "workflow-id": { type: "string" },
     "env-file": { type: "string" },
     "wait-for-worker": { type: "boolean" },
     profile: { type: "string" },
     ...RESULT_FLAGS,
   }, USAGE);
   const date = parseDateFlag(values.date);
+  const workflowId = values["workflow-id"];
+  if (workflowId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(workflowId)) {
+    throw new UsageError("--workflow-id must be 1-200 visible ASCII characters without spaces");
+  }
   const cfg = requireValid(
     await loadConfig({ envFile: userPath(values["env-file"]), profile: values.profile }),
   );
@@ -75,8 +86,12 @@ await main("start", async () => {
       cfg,
       (onStarted) =>
         runFoodTruckWorkflow(client, cfg, { ...input, date }, {
-          onStarted: (id) => {
-            if (values.verbose) console.error(`start: workflow ${id} started on ${cfg.taskQueue}`);
+          ...(workflowId ? { workflowId } : {}),
+          onStarted: (id, attached) => {
+            if (attached) console.error(`start: attached to the running workflow ${id}`);
+            else if (values.verbose) {
+              console.error(`start: workflow ${id} started on ${cfg.taskQueue}`);
+            }
             onStarted(id);
           },
         }),

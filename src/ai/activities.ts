@@ -37,6 +37,9 @@ import { applyVision, TruckNameCache, type VisionEvent } from "./vision.ts";
  */
 export function createAiActivities(settings: AiSettings) {
   let cache: Promise<TruckNameCache> | undefined;
+  // One haiku per Pacific day: reused by later runs of the day, so an unchanged day publishes
+  // the same data.json (no new commit). Only the latest day is kept.
+  const haikus = new Map<string, string>();
   return {
     /**
      * Names `"TBD"` events that carry an `imageUrl` from their image (`aiExtracted: true`).
@@ -54,11 +57,19 @@ export function createAiActivities(settings: AiSettings) {
 
     /**
      * One haiku about a truck scheduled `today` (Pacific `YYYY-MM-DD`), or null: no key, no
-     * truck today, or any failure. Never throws.
+     * truck today, or any failure. Computed once per day and reused (no request) by later calls
+     * for the same `today`. Never throws.
      */
     async generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
+      const known = haikus.get(today);
+      if (known !== undefined) return known;
       try {
-        return await generateHaiku(events, today, settings);
+        const haiku = await generateHaiku(events, today, settings);
+        if (haiku !== null) {
+          haikus.clear();
+          haikus.set(today, haiku);
+        }
+        return haiku;
       } catch (err) {
         logLine(settings, `haiku: skipped: ${describeAiError(err, settings)}`);
         return null;

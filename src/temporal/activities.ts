@@ -26,13 +26,21 @@ import {
   planPublish,
   staleAfterHoursFor,
 } from "../web/freshness.ts";
-import { deployToGit, GitDeployError } from "../deploy/git.ts";
+import { GitDeployError } from "../deploy/git.ts";
 import { createAiActivities } from "../ai/activities.ts";
+import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
 import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../pipeline.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
+import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
+import { pacificToday } from "../time.ts";
+import { deployWithHeartbeats } from "./deploy_activity.ts";
+import type { DeployOutcome } from "./deploy_activity.ts";
+import { withHeartbeats } from "./heartbeat.ts";
 import { activityFetch } from "./cancellable_fetch.ts";
+
+export type { DeployOutcome };
 
 /** Options of {@link createActivities}. */
 export interface ActivityOptions {
@@ -58,13 +66,37 @@ export interface ActivityOptions {
   pageCheckedRefreshHours?: number;
 }
 
-/** Outcome of the `deployWebData` activity. */
-export interface DeployOutcome {
-  committed: boolean;
-  commit?: string;
-  message: string;
-  /** Set when the input named a deploy target, which was ignored. */
-  warning?: string;
+/** What `fetchVenue` returns: the venue's events within the payload budget, and how many were cut. */
+export interface VenueFetch {
+  /** The events, at most {@link VENUE_BUDGET_BYTES} as JSON. */
+  events: FoodTruckEvent[];
+  /** Events dropped to stay within the budget (0 normally). */
+  dropped: number;
+}
+
+/** Longest published haiku that {@link withSameDayHaiku} keeps (the pages repo is not trusted). */
+const MAX_KEPT_HAIKU = 400;
+
+/**
+ * `data` with the haiku already published today (Pacific day of the published `updated`) in
+ * place of its own: one haiku per day on the page whichever worker ran, so an unchanged day
+ * publishes identical data (no new commit). `data` unchanged when there is none.
+ */
+export function withSameDayHaiku(oldFiles: Record<string, string>, data: WebData): WebData {
+  let old: Record<string, unknown> | undefined;
+  try {
+    const v = JSON.parse(oldFiles["data.json"] ?? "null");
+    old = v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+  } catch {
+    old = undefined;
+  }
+  const haiku = old?.haiku, updated = Date.parse(String(old?.updated));
+  if (
+    typeof haiku !== "string" || !haiku.trim() || haiku.length > MAX_KEPT_HAIKU ||
+    !data.haiku || Number.isNaN(updated) ||
+    pacificToday(updated) !== pacificToday(Date.parse(data.updated))
+  ) return data;
+  return { ...data, haiku };
 }
 
 /** The activity implementations, closed over their dependencies. */
@@ -76,26 +108,36 @@ export function createActivities(options: ActivityOptions = {}) {
     allowPrivateNetworks: options.venueFetch?.allowPrivateNetworks ?? false,
     maxBodyBytes: options.venueFetch?.maxBodyBytes,
   });
-  const ai = createAiActivities(options.ai ?? { apiKey: undefined, model: "" });
+  const aiSettings = options.ai ?? { apiKey: undefined, model: "" };
+  const ai = createAiActivities(aiSettings);
   const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {
     /**
-     * The optional AI touches in one call: names "TBD" trucks from their images and writes a
-     * haiku about a truck scheduled on `today`. Never throws; without an API key it returns the
-     * events unchanged and no haiku, making no request.
+     * Which AI touches this worker has (an API key; vision not switched off). A local activity:
+     * the workflow schedules the paid touches only when they can do something.
      */
-    async enrichWithAi(
-      events: FoodTruckEvent[],
-      today: string,
-    ): Promise<{ events: FoodTruckEvent[]; haiku: string | null }> {
-      const named = await ai.extractTruckNames(events);
-      return { events: named, haiku: await ai.generateHaiku(named, today) };
+    aiTouches(): Promise<{ vision: boolean; haiku: boolean }> {
+      const on = aiEnabled(aiSettings);
+      return Promise.resolve({ vision: on && aiSettings.visionEnabled !== false, haiku: on });
+    },
+
+    /**
+     * Names "TBD" trucks from their images (regular activity, heartbeating). Never throws;
+     * without an API key it returns the events unchanged, making no request.
+     */
+    extractTruckNames(events: FoodTruckEvent[]): Promise<FoodTruckEvent[]> {
+      return withHeartbeats(() => ai.extractTruckNames(events));
+    },
+
+    /** The day's haiku (once per Pacific day, then reused), or null. Never throws. */
+    generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
+      return withHeartbeats(() => ai.generateHaiku(events, today));
     },
 
     /** Reads one venue's schedule. Retryable on network errors, 5xx and 429. */
-    async fetchVenue(venue: VenueEntry, today: string, until: string): Promise<FoodTruckEvent[]> {
+    async fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
       try {
-        return await fetchVenueEvents(venue, today, until, http);
+        return boundEvents(await fetchVenueEvents(venue, today, until, http), VENUE_BUDGET_BYTES);
       } catch (err) {
         const e = err as Error;
         // Refused by the guard (scheme, internal address, body cap) or bad input: never retried.
@@ -134,7 +176,7 @@ export function createActivities(options: ActivityOptions = {}) {
       }
       const statics = await staticFiles();
       try {
-        const r = await deployToGit({
+        const r = await deployWithHeartbeats({
           repositoryUrl: target.repositoryUrl,
           branch: target.branch,
           subdir: target.subdir,
@@ -142,15 +184,12 @@ export function createActivities(options: ActivityOptions = {}) {
           ...(target.authorEmail ? { authorEmail: target.authorEmail } : {}),
           token: await readGitToken(target),
           files: await publishedFiles(data),
-          // Keeps the older stamps; commits a stamp-only change at most once per refreshHours.
-          prepare: (old) => planPublish(old, data, statics, { refreshHours }),
+          // The day's published haiku is kept; the older stamps are kept; a stamp-only change
+          // is committed at most once per refreshHours.
+          prepare: (old) =>
+            planPublish(old, withSameDayHaiku(old, data), statics, { refreshHours }),
         });
-        return {
-          committed: r.committed,
-          commit: r.commit,
-          message: r.message,
-          ...(warning ? { warning } : {}),
-        };
+        return { ...r, ...(warning ? { warning } : {}) };
       } catch (err) {
         if (err instanceof GitTokenFileError) {
           throw ApplicationFailure.retryable(`GIT_TOKEN_FILE: ${err.message}`, err.name);

@@ -32,7 +32,7 @@ import { watchClientCert } from "../config/cert_watch.ts";
 import { createActivities } from "./activities.ts";
 import { removeStaleTempDirs } from "../deploy/git.ts";
 import { aiSettingsFromApp } from "../ai/client.ts";
-import type { ActivityOptions } from "./activities.ts";
+import type { Activities, ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
 import { startHealthServer } from "../ops/health.ts";
 import { createLog, sdkLogger } from "../ops/log.ts";
@@ -78,6 +78,11 @@ export interface RunWorkerOptions {
   workflowBundleCode?: string;
   /** Activity dependencies. */
   activities?: ActivityOptions;
+  /**
+   * Replaces activity implementations by name (drills that prove a check can fail, e.g. a
+   * deliberately non-idempotent deploy). Default: none.
+   */
+  activityOverrides?: Partial<Activities>;
   /** Called once the worker polls its task queue. */
   onReady?: (info: WorkerInfo) => void;
   /**
@@ -262,13 +267,16 @@ export async function runWorker(
             ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
           },
           sinks: runObserverSinks(metrics),
-          activities: createActivities({
-            deploy: cfg.app.deploy,
-            ai: aiSettingsFromApp(cfg.app),
-            venueFetch: cfg.app.venueFetch,
-            pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
-            ...options.activities,
-          }),
+          activities: {
+            ...createActivities({
+              deploy: cfg.app.deploy,
+              ai: aiSettingsFromApp(cfg.app),
+              venueFetch: cfg.app.venueFetch,
+              pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
+              ...options.activities,
+            }),
+            ...options.activityOverrides,
+          },
           shutdownGraceTime: grace,
           shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
         });

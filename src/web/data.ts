@@ -196,7 +196,11 @@ export function toWebData(
     window: { from: result.from, to: result.to },
     total_events: events.filter((e) => !isTbd(e.vendor)).length,
     timezone: "PT",
-    errors: result.errors.map((err) => err.message),
+    // Run warnings (a truncated result) show in the page's notice next to failed venues.
+    errors: [
+      ...result.errors.map((err) => err.message),
+      ...(result.warnings ?? []).map((w) => w.message),
+    ],
     venues: [...venues.values()].sort((a, b) => a.name.localeCompare(b.name)),
   };
   if (extra.staleAfterHours !== undefined) data.stale_after_hours = extra.staleAfterHours;

@@ -68,7 +68,15 @@ Deno.test("build: one line; the manifest lists the bundled sources with their sh
   );
   assert.equal(manifest.sdkVersion, SDK_VERSION);
   assert.equal(manifest.workflowsModule, "src/temporal/workflows.ts");
-  for (const f of ["src/temporal/workflows.ts", "src/merge.ts", "src/time.ts"]) {
+  for (
+    const f of [
+      "src/temporal/workflows.ts",
+      "src/temporal/budget.ts",
+      "src/merge.ts",
+      "src/payload.ts",
+      "src/time.ts",
+    ]
+  ) {
     assert.equal(manifest.files[f], await sha256(await Deno.readFile(join(ROOT, f))), f);
   }
   assert.ok(Object.keys(manifest.files).every((f) => f.startsWith("src/") && !f.includes("..")));

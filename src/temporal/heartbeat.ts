@@ -1,0 +1,54 @@
+/**
+ * Heartbeats for activities that can run long (deploy, AI touches): while `fn` runs, the
+ * activity heartbeats every `intervalMs`, so the server notices a lost worker within the
+ * activity's `heartbeatTimeout` (seconds) instead of its `startToCloseTimeout` (minutes), and a
+ * cancel requested by the workflow reaches the activity (a cancel is delivered with a heartbeat
+ * response). Outside an activity (the CLI's `scrape`), `fn` simply runs.
+ *
+ * @example
+ * ```ts
+ * import { withHeartbeats } from "./heartbeat.ts";
+ * const result = await withHeartbeats((signal) => deployToGit({ ...options, signal }));
+ * ```
+ * @module
+ */
+import { CancelledFailure, Context } from "@temporalio/activity";
+
+/** How often a long activity heartbeats while it works. Default 1000 ms. */
+export const HEARTBEAT_INTERVAL_MS = 1000;
+
+/** The current activity's context, or undefined outside an activity. */
+export function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn(signal)` while heartbeating every `intervalMs` (default {@link HEARTBEAT_INTERVAL_MS}).
+ * `signal` is the activity's cancellation signal (undefined outside an activity). When the
+ * activity was cancelled and `fn` fails, the activity's `CancelledFailure` is thrown, so the
+ * workflow sees a cancelled activity, not a failed one.
+ */
+export async function withHeartbeats<T>(
+  fn: (signal: AbortSignal | undefined) => Promise<T>,
+  intervalMs = HEARTBEAT_INTERVAL_MS,
+): Promise<T> {
+  const ctx = activityContext();
+  if (!ctx) return await fn(undefined);
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), intervalMs);
+  try {
+    return await fn(ctx.cancellationSignal);
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) {
+      const reason = ctx.cancellationSignal.reason;
+      throw reason instanceof CancelledFailure ? reason : new CancelledFailure("cancelled");
+    }
+    throw err;
+  } finally {
+    clearInterval(timer);
+  }
+}
