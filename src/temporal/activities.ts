@@ -134,21 +134,21 @@ export function createActivities(options: ActivityOptions = {}) {
       return withHeartbeats(() => ai.generateHaiku(events, today));
     },
 
-    /** Reads one venue's schedule. Retryable on network errors, 5xx and 429. */
-    async fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
-      try {
-        return boundEvents(await fetchVenueEvents(venue, today, until, http), VENUE_BUDGET_BYTES);
-      } catch (err) {
-        const e = err as Error;
-        // Refused by the guard (scheme, internal address, body cap) or bad input: never retried.
-        const permanent = err instanceof ParseError || err instanceof HttpRefusedError ||
-          (err instanceof HttpStatusError && err.status < 500 && err.status !== 429) ||
-          !(err instanceof Error && /^Http/.test(e.name));
-        const message = clip(String(e?.message ?? err).split("\n")[0], MAX_DETAIL_CHARS);
-        const type = clip(String(e?.name ?? "Error"), 60);
-        if (permanent) throw ApplicationFailure.nonRetryable(message, type);
-        throw ApplicationFailure.retryable(message, type);
-      }
+    /**
+     * Reads one venue's schedule, heartbeating, so that a workflow cancel aborts the request in
+     * flight (a cancel arrives with a heartbeat response). Retryable on network errors, 5xx, 429.
+     */
+    fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
+      return withHeartbeats(async () => {
+        try {
+          return boundEvents(
+            await fetchVenueEvents(venue, today, until, http),
+            VENUE_BUDGET_BYTES,
+          );
+        } catch (err) {
+          throw venueFailure(err);
+        }
+      });
     },
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
@@ -205,3 +205,17 @@ export function createActivities(options: ActivityOptions = {}) {
 
 /** The activity interface as the workflow sees it. */
 export type Activities = ReturnType<typeof createActivities>;
+
+/** A venue error as the activity's failure: refused or bad input never retried, else retryable. */
+function venueFailure(err: unknown): ApplicationFailure {
+  const e = err as Error;
+  // Refused by the guard (scheme, internal address, body cap) or bad input: never retried.
+  const permanent = err instanceof ParseError || err instanceof HttpRefusedError ||
+    (err instanceof HttpStatusError && err.status < 500 && err.status !== 429) ||
+    !(err instanceof Error && /^Http/.test(e.name));
+  const message = clip(String(e?.message ?? err).split("\n")[0], MAX_DETAIL_CHARS);
+  const type = clip(String(e?.name ?? "Error"), 60);
+  return permanent
+    ? ApplicationFailure.nonRetryable(message, type)
+    : ApplicationFailure.retryable(message, type);
+}

@@ -13,6 +13,11 @@
 
 /** One attempt to read a venue (its HTTP timeout is 10 s): 15 s. */
 export const VENUE_ATTEMPT_TIMEOUT_MS = 15_000;
+/**
+ * Heartbeat timeout of a venue attempt: 5 s. The attempt heartbeats every second, so a workflow
+ * cancel reaches a request in flight within about a second, and a lost worker is noticed in 5 s.
+ */
+export const VENUE_HEARTBEAT_TIMEOUT_MS = 5_000;
 /** All attempts of one venue (3 attempts, 1 s and 2 s backoff: 48 s worst case): 1 minute. */
 export const VENUE_TIMEOUT_MS = 60_000;
 /** The venue phase: venues still pending then are cancelled and reported timed out: 2 minutes. */

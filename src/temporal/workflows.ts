@@ -45,6 +45,7 @@ import {
   DEPLOY_HEARTBEAT_TIMEOUT_MS,
   DEPLOY_TIMEOUT_MS,
   VENUE_ATTEMPT_TIMEOUT_MS,
+  VENUE_HEARTBEAT_TIMEOUT_MS,
   VENUE_PHASE_DEADLINE_MS,
   VENUE_TIMEOUT_MS,
   WEB_DATA_TIMEOUT_MS,
@@ -55,6 +56,7 @@ export const VENUE_PARALLELISM = 4;
 
 const { fetchVenue } = proxyActivities<Activities>({
   startToCloseTimeout: VENUE_ATTEMPT_TIMEOUT_MS,
+  heartbeatTimeout: VENUE_HEARTBEAT_TIMEOUT_MS,
   scheduleToCloseTimeout: VENUE_TIMEOUT_MS,
   retry: {
     initialInterval: "1 second",

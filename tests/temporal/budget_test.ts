@@ -25,6 +25,7 @@ Deno.test("the timeout budget adds up: retries fit their windows, the run fits i
   assert.ok(3 * b.VENUE_ATTEMPT_TIMEOUT_MS + 1000 + 2000 <= b.VENUE_TIMEOUT_MS);
   // 7 venues, 4 at a time = 2 waves: they fit the venue phase when no venue hangs.
   assert.ok(2 * b.VENUE_TIMEOUT_MS <= b.VENUE_PHASE_DEADLINE_MS);
+  assert.ok(b.VENUE_HEARTBEAT_TIMEOUT_MS < b.VENUE_ATTEMPT_TIMEOUT_MS);
   assert.ok(b.DEPLOY_HEARTBEAT_TIMEOUT_MS < b.DEPLOY_ATTEMPT_TIMEOUT_MS);
   assert.ok(b.DEPLOY_ATTEMPT_TIMEOUT_MS <= b.DEPLOY_TIMEOUT_MS);
   assert.equal(
@@ -41,7 +42,14 @@ Deno.test("the README's timeout budget table states the values of src/temporal/b
     [...text.matchAll(/^\| ([^|]+?) +\| ([^|]+?) +\|$/gm)].map((m) => [m[1], m[2]]),
   );
   const s = (ms: number) => `${ms / 1000} s`, min = (ms: number) => `${ms / 60_000} min`;
-  assert.match(rows["one venue attempt"], new RegExp(`^${s(budget.VENUE_ATTEMPT_TIMEOUT_MS)}`));
+  assert.match(
+    rows["one venue attempt"],
+    new RegExp(
+      `^${s(budget.VENUE_ATTEMPT_TIMEOUT_MS)}, heartbeat timeout ${
+        s(budget.VENUE_HEARTBEAT_TIMEOUT_MS)
+      }`,
+    ),
+  );
   assert.match(rows["one venue, all attempts"], new RegExp(`^${min(budget.VENUE_TIMEOUT_MS)}`));
   assert.match(rows["venue phase"], new RegExp(`^${min(budget.VENUE_PHASE_DEADLINE_MS)}:`));
   assert.match(

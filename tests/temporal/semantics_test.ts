@@ -75,7 +75,7 @@ Deno.test({
         await using site = slowSite(fixtures, Infinity);
         const bare = await bareRepo(tmp);
         const denv = deployEnv(bare);
-        await using _worker = await deployWorker(denv);
+        await using dworker = await deployWorker(denv);
         const venues = await writeVenues("slow", site.venues(stoup));
         const id = `cancel-venues-${crypto.randomUUID().slice(0, 6)}`;
         const start = runTask(
@@ -95,6 +95,11 @@ Deno.test({
         assert.ok(eventTypes(events).includes("ACTIVITY_TASK_CANCEL_REQUESTED"));
         assert.ok(eventTypes(events).includes("WORKFLOW_EXECUTION_CANCELED"));
         assert.equal(await commitCount(bare), 0);
+        // The venue request in flight (its site never answers) ends by the cancel, which the
+        // attempt hears through its heartbeat, not by its own 10 s HTTP timeout.
+        const failed = /venue fetch failed venue=stoup-ballard error=(\S+)/;
+        await waitUntil(() => failed.test(dworker.output()), "the venue attempt to end");
+        assert.equal(dworker.output().match(failed)?.[1], "CancelledFailure", dworker.output());
       },
     );
 
