@@ -11,6 +11,8 @@ const config = JSON.parse(
   await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
 ) as { tasks: Record<string, unknown> };
 /** The project's own tasks (not the deno tool wrappers). */
+/** The scenarios `record-histories` takes as arguments. */
+const SCENARIOS = "all-ok, some-failing, deploy, ai-on, cancelled, deadline";
 const TASKS = Object.keys(config.tasks).filter((t) =>
   !["test", "fmt", "lint", "check"].includes(t)
 );
@@ -44,6 +46,8 @@ Deno.test("every task rejects a stray argument with one line naming it (exit 1)"
     assert.equal(r.code, 1, `${task}: ${r.stderr}`);
     const expected = task === "schedule"
       ? `schedule: list takes no arguments, got "stray"`
+      : task === "record-histories"
+      ? `record-histories: unknown scenario "stray" (one of ${SCENARIOS}; see --help)`
       : `${task}: unexpected argument "stray" (this task takes only flags; see --help)`;
     assert.equal(r.stderr, `${expected}\n`, task);
   }

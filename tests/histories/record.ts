@@ -26,6 +26,7 @@ import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/model.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import { stoupPageWithImage } from "../temporal/_kit.ts";
+import { main, parseFlags, UsageError } from "../../src/cli.ts";
 
 /** Where the recorded histories live. */
 export const HISTORIES_DIR = new URL("../fixtures/histories/", import.meta.url).pathname;
@@ -194,6 +195,23 @@ export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<s
   return written;
 }
 
+const USAGE = `Usage: deno task record-histories [SCENARIO…]
+
+Records the workflow histories that tests/temporal/replay_test.ts replays, from a local dev server,
+into tests/fixtures/histories/<scenario>.json. With no SCENARIO, records them all.
+Scenarios: ${Object.keys(SCENARIOS).join(", ")}.`;
+
 if (import.meta.main) {
-  await recordHistories(Deno.args.length ? Deno.args : undefined);
+  await main("record-histories", async () => {
+    const { positionals } = parseFlags(Deno.args, {}, USAGE, { positionals: true });
+    const unknown = positionals.find((n) => !SCENARIOS[n]);
+    if (unknown !== undefined) {
+      throw new UsageError(
+        `unknown scenario "${unknown}" (one of ${Object.keys(SCENARIOS).join(", ")}; see --help)`,
+      );
+    }
+    for (const file of await recordHistories(positionals.length ? positionals : undefined)) {
+      console.log(`recorded ${file}`);
+    }
+  });
 }
