@@ -8,18 +8,9 @@ import { startDevServer } from "../../src/devserver.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "./_standin.ts";
+import { stoupPageWithImage } from "../temporal/_kit.ts";
 
 const HAIKU = "Smoke curls from the grill\nBrisket waits for the long line\nBallard rain holds off";
-
-function stoupPage(imageUrl: string): string {
-  const cell = (h4: string, hrs: string, name: string, img: string) =>
-    `<div style='position:relative;'><div class='days1 food-truck-day'><div><img src='${img}'>` +
-    `<div class='lunch-truck-info'><h4>${h4}</h4><div class='hrs'>${hrs}</div>${name}<br></div></div></div></div>`;
-  return `<!doctype html><html><body><div class='food-trucks'>` +
-    cell("Thu 03.05", "1 &mdash; 8pm", "", imageUrl) +
-    cell("Fri 03.06", "5 &mdash; 8pm", "Woodshop BBQ", "https://cdn.example.com/x.png") +
-    `</div></body></html>`;
-}
 
 Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is added; no key, no request", async (t) => {
   await using server = await startDevServer();
@@ -30,7 +21,7 @@ Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is
   const page = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     () =>
-      new Response(stoupPage(`${standIn.url}/images/logo.png`), {
+      new Response(stoupPageWithImage(`${standIn.url}/images/logo.png`), {
         headers: { "content-type": "text/html" },
       }),
   );
