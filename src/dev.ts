@@ -75,7 +75,16 @@ class DevInterrupted extends Error {
   override name = "DevInterrupted";
 }
 
-/** The signals dev handles: the first stops everything it started; a second forces. */
+/**
+ * A signal this soon after the first is the same Ctrl-C delivered twice (`deno task` forwards it to
+ * dev, and a terminal signals the whole process group), not a second request: 1000 ms.
+ */
+export const DUPLICATE_SIGNAL_MS = 1000;
+
+/**
+ * The signals dev handles: the first stops everything it started; a second one, later than
+ * {@link DUPLICATE_SIGNAL_MS} after the first, forces.
+ */
 interface SignalTrap {
   signal: AbortSignal;
   /** The first signal received, if any. */
@@ -86,13 +95,15 @@ interface SignalTrap {
 function trapSignals(force: (sig: Deno.Signal) => void): SignalTrap {
   const ac = new AbortController();
   let first: Deno.Signal | undefined;
+  let firstAt = 0;
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   const handlers = signals.map((sig) => {
     const h = () => {
       if (first === undefined) {
         first = sig;
+        firstAt = performance.now();
         ac.abort();
-      } else force(sig);
+      } else if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) force(sig);
     };
     Deno.addSignalListener(sig, h);
     return [sig, h] as const;
@@ -125,7 +136,8 @@ function unlessInterrupted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
  * Runs the whole loop once; returns the exit code (0, 2 some venues failed, 1 nothing found,
  * 130 stopped by SIGINT/SIGTERM). A signal in any phase — dev server start, worker start, the
  * workflow wait — stops the wait, the worker and the server dev started, and prints one line; a
- * second signal kills the server at once and exits.
+ * second signal (not a duplicate delivery of the first, see {@link DUPLICATE_SIGNAL_MS}) kills the
+ * server at once and exits.
  */
 export async function runDev(options: DevOptions = {}): Promise<number> {
   const log = options.log ?? ((l: string) => console.error(l));
