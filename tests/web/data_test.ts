@@ -22,20 +22,9 @@ import { writePreview } from "../../src/web/preview.ts";
 import { dataFiles } from "../../src/web/files.ts";
 import { validateWebData, WEB_DATA_SCHEMA } from "../../src/web/schema.ts";
 import { serveDir } from "../../src/web/serve.ts";
+import { ev } from "../helpers/events.ts";
 
 const NOW = new Date("2026-03-05T18:15:00.000Z");
-
-function ev(over: Partial<FoodTruckEvent> = {}): FoodTruckEvent {
-  return {
-    venueKey: "stoup-ballard",
-    venueName: "Stoup Brewing - Ballard",
-    truckName: "Woodshop BBQ",
-    date: "2026-03-05",
-    start: "2026-03-05T13:00:00-08:00",
-    end: "2026-03-05T20:00:00-08:00",
-    ...over,
-  };
-}
 
 function failure(key: string, name: string): VenueError {
   return {

@@ -22,22 +22,11 @@ import {
 import { dataFiles } from "../../src/web/files.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
 import { readAppSettings } from "../../src/config/app.ts";
+import { ev } from "../helpers/events.ts";
 
 const T0 = Date.parse("2026-03-05T18:00:00.000Z");
 const at = (hours: number) => new Date(T0 + hours * 3_600_000);
 const iso = (hours: number) => at(hours).toISOString();
-
-function ev(over: Partial<FoodTruckEvent> = {}): FoodTruckEvent {
-  return {
-    venueKey: "stoup-ballard",
-    venueName: "Stoup Brewing - Ballard",
-    truckName: "Woodshop BBQ",
-    date: "2026-03-05",
-    start: "2026-03-05T13:00:00-08:00",
-    end: "2026-03-05T20:00:00-08:00",
-    ...over,
-  };
-}
 
 const OBEC = { venueKey: "obec-brewing", venueName: "Obec Brewing", truckName: "Nosh" };
 
