@@ -48,7 +48,7 @@ import type {
 import type { TemporalConfig } from "./config/mod.ts";
 import { connectClient } from "./config/connect.ts";
 import type { ConnectedClient } from "./config/connect.ts";
-import { FatalError, UsageError } from "./cli.ts";
+import { FatalError, UsageError } from "./cli/main.ts";
 import { connectionFailed } from "./config/classify.ts";
 import { buildWorkflowInput } from "./temporal/input.ts";
 import { WORKFLOW_TYPE } from "./temporal/starter.ts";

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { parseFlagsOrExit } from "../src/cli.ts";
+import { parseFlagsOrExit } from "../src/cli/main.ts";
 import os from "node:os";
 import { startDevServer } from "../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";

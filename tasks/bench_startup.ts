@@ -13,7 +13,7 @@
  * @module
  */
 import { join } from "node:path";
-import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { main, parseFlags, UsageError } from "../src/cli/main.ts";
 import { buildBundle, PROJECT_ROOT } from "../src/bundle.ts";
 import { startDevServer } from "../src/devserver.ts";
 import { taskRunArgs } from "../src/ops/tasks.ts";

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
+import { main, parseFlags } from "../src/cli/main.ts";
 import { buildBundle, displayPath } from "../src/bundle.ts";
 
 const USAGE = `Usage: deno task build [--out-dir DIR]

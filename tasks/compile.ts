@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { FatalError, main, parseFlags } from "../src/cli.ts";
+import { FatalError, main, parseFlags } from "../src/cli/main.ts";
 import { buildBundle, displayPath } from "../src/bundle.ts";
 import { compilePlan, findDenort } from "../src/ops/compile.ts";
 

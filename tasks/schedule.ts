@@ -6,7 +6,7 @@
  * rejected by the server; 2 cannot connect, not authorized, or namespace not found.
  * @module
  */
-import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { main, parseFlags, UsageError } from "../src/cli/main.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import type { TemporalConfig } from "../src/config/mod.ts";
 import {
@@ -26,7 +26,7 @@ import {
   updateScheduleTiming,
 } from "../src/schedule.ts";
 import type { CreateScheduleOptions } from "../src/schedule.ts";
-import { parseDateFlagOptional, userPath } from "../src/flags.ts";
+import { parseDateFlagOptional, userPath } from "../src/cli/flags.ts";
 import type { Client } from "@temporalio/client";
 
 const USAGE = `Usage: deno task schedule <command> [options]

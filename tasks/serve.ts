@@ -10,8 +10,8 @@
  * ```
  * @module
  */
-import { FatalError, main, parseFlags, UsageError } from "../src/cli.ts";
-import { userPath } from "../src/flags.ts";
+import { FatalError, main, parseFlags, UsageError } from "../src/cli/main.ts";
+import { userPath } from "../src/cli/flags.ts";
 import { serveDir } from "../src/web/serve.ts";
 
 const USAGE = `Usage: deno task serve [--dir DIR] [--port PORT] [--host HOST]

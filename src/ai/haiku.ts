@@ -21,7 +21,7 @@
  * @module
  */
 import type { FoodTruckEvent } from "../model.ts";
-import { formatDay } from "../format.ts";
+import { formatDay } from "../cli/format.ts";
 import {
   AiAnswerError,
   aiEnabled,

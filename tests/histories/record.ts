@@ -26,7 +26,7 @@ import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/model.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import { stoupPageWithImage } from "../temporal/_kit.ts";
-import { main, parseFlags, UsageError } from "../../src/cli.ts";
+import { main, parseFlags, UsageError } from "../../src/cli/main.ts";
 
 /** Where the recorded histories live. */
 export const HISTORIES_DIR = new URL("../fixtures/histories/", import.meta.url).pathname;

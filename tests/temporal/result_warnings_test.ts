@@ -3,7 +3,7 @@
  * output, and a message in the page's notice (data.json `errors`).
  */
 import assert from "node:assert/strict";
-import { exitCodeFor, formatResult } from "../../src/format.ts";
+import { exitCodeFor, formatResult } from "../../src/cli/format.ts";
 import { toWebData } from "../../src/web/data.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
 

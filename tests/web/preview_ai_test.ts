@@ -11,7 +11,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { AI_MARK, formatResult } from "../../src/format.ts";
+import { AI_MARK, formatResult } from "../../src/cli/format.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
 import { parseWebData } from "../../src/web/data.ts";
 import { runTask } from "../helpers/proc.ts";

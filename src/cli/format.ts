@@ -12,9 +12,9 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult } from "./model.ts";
-import { formatTime12 } from "./time.ts";
-import { allFailedOnNetwork, offlineHint, venueErrorLine } from "./venue_hints.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../model.ts";
+import { formatTime12 } from "../time.ts";
+import { allFailedOnNetwork, offlineHint, venueErrorLine } from "../venue_hints.ts";
 
 const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",

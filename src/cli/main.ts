@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { main, parseFlags } from "../src/cli.ts";
+ * import { main, parseFlags } from "./main.ts";
  * await main("check-env", async () => {
  *   const flags = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
  *   return flags.offline ? 0 : 1;
@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
-import { ConfigError } from "./config/mod.ts";
+import { ConfigError } from "../config/mod.ts";
 
 /** A usage error: bad flag or bad flag value. Exit code 1. */
 export class UsageError extends Error {
