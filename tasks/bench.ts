@@ -13,7 +13,7 @@
  */
 import { parseFlagsOrExit } from "../src/cli/main.ts";
 import os from "node:os";
-import { startDevServer } from "../src/devserver.ts";
+import { startDevServer } from "../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { scrapeAll, scrapeVenue } from "../src/pipeline.ts";
@@ -23,7 +23,7 @@ import { loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
-import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/bundle.ts";
+import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/temporal/bundle.ts";
 import { childEnv, spawnWatched } from "../src/ops/child.ts";
 import type { WatchedChild } from "../src/ops/child.ts";
 import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";

@@ -17,7 +17,7 @@
 import { main, parseFlags, taskArgs, UsageError } from "../src/cli/main.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { runWorker } from "../src/temporal/worker.ts";
-import { displayPath, selectWorkerBundle } from "../src/bundle.ts";
+import { displayPath, selectWorkerBundle } from "../src/temporal/bundle.ts";
 import { userPath } from "../src/cli/flags.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
 import { offlineActivities } from "../src/temporal/offline.ts";

@@ -22,8 +22,8 @@ import {
   startDevServer,
   startDownloadedDevServer,
   TemporalCliMissingError,
-} from "../devserver.ts";
-import type { DevServer } from "../devserver.ts";
+} from "../temporal/dev_server.ts";
+import type { DevServer } from "../temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../fixture_server.ts";
 import type { FixtureServer } from "../fixture_server.ts";
 import { loadVenueList } from "../venues/list.ts";

@@ -14,8 +14,8 @@ import {
   PROJECT_ROOT,
   SDK_VERSION,
   sha256,
-} from "../../src/bundle.ts";
-import type { BundleManifest } from "../../src/bundle.ts";
+} from "../../src/temporal/bundle.ts";
+import type { BundleManifest } from "../../src/temporal/bundle.ts";
 import { runTask } from "../helpers/proc.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";
 

@@ -21,8 +21,8 @@ import {
   taskRunArgs,
   unionPermissions,
 } from "../../src/ops/tasks.ts";
-import { PROJECT_ROOT } from "../../src/bundle.ts";
-import { startDevServer } from "../../src/devserver.ts";
+import { PROJECT_ROOT } from "../../src/temporal/bundle.ts";
+import { startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";

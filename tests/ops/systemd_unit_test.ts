@@ -6,7 +6,7 @@
  * TimeoutStopSec, exit 0. Paths the unit fixes under /opt, /etc and /var are mapped to temp dirs.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
+import { startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { childEnv, spawnWatched } from "../../src/ops/child.ts";

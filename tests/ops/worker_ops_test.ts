@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
-import { buildBundle } from "../../src/bundle.ts";
-import { freePort, startDevServer } from "../../src/devserver.ts";
+import { buildBundle } from "../../src/temporal/bundle.ts";
+import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";

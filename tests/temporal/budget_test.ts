@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as budget from "../../src/temporal/budget.ts";
-import { SCHEDULED_RUN_TIMEOUT_MS } from "../../src/schedule.ts";
+import { SCHEDULED_RUN_TIMEOUT_MS } from "../../src/temporal/schedules.ts";
 import {
   boundEvents,
   clampEvent,

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { startDevServer } from "./devserver.ts";
+ * import { startDevServer } from "./dev_server.ts";
  * await using server = await startDevServer({ port: 7233 });
  * console.log(server.address);
  * ```
