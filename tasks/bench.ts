@@ -14,9 +14,9 @@
 import { parseFlagsOrExit } from "../src/cli/main.ts";
 import os from "node:os";
 import { startDevServer } from "../src/temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { scrapeAll, scrapeVenue } from "../src/pipeline.ts";
+import { scrapeAll, scrapeVenue } from "../src/venues/pipeline.ts";
 import * as cheerio from "cheerio";
 import { addDays } from "../src/time.ts";
 import { loadConfig, requireValid } from "../src/config/mod.ts";

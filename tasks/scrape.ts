@@ -4,9 +4,9 @@
  * @module
  */
 import { main, parseFlags } from "../src/cli/main.ts";
-import { scrapeAll } from "../src/pipeline.ts";
+import { scrapeAll } from "../src/venues/pipeline.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { optionalValue, parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/cli/flags.ts";
 import { pacificToday } from "../src/time.ts";
 import { HttpClient } from "../src/http.ts";

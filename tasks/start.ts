@@ -15,7 +15,7 @@ import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
 import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/cli/flags.ts";
 import { buildWorkflowInput } from "../src/temporal/input.ts";
 import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/cli/preview.ts";
-import { FIXTURE_DATE } from "../src/fixture_server.ts";
+import { FIXTURE_DATE } from "../src/venues/fixture_server.ts";
 import {
   countPollers,
   followLines,

@@ -19,7 +19,7 @@ import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { displayPath, selectWorkerBundle } from "../src/temporal/bundle.ts";
 import { userPath } from "../src/cli/flags.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { offlineActivities } from "../src/temporal/offline.ts";
 import { createLog, setLog } from "../src/ops/log.ts";
 

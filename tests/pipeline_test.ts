@@ -8,8 +8,8 @@ import {
   MAX_EVENTS_PER_VENUE,
   mergeResults,
   scrapeAll,
-} from "../src/pipeline.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+} from "../src/venues/pipeline.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { VENUE_KEYS } from "../src/venues/registry.ts";
 

@@ -24,8 +24,8 @@ import {
   TemporalCliMissingError,
 } from "../temporal/dev_server.ts";
 import type { DevServer } from "../temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../fixture_server.ts";
-import type { FixtureServer } from "../fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../venues/fixture_server.ts";
+import type { FixtureServer } from "../venues/fixture_server.ts";
 import { loadVenueList } from "../venues/list.ts";
 import { runWorker } from "../temporal/worker.ts";
 import { createLog } from "../ops/log.ts";

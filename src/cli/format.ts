@@ -14,7 +14,7 @@
  */
 import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../model.ts";
 import { formatTime12 } from "../time.ts";
-import { allFailedOnNetwork, offlineHint, venueErrorLine } from "../venue_hints.ts";
+import { allFailedOnNetwork, offlineHint, venueErrorLine } from "../venues/hints.ts";
 
 const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",

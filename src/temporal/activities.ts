@@ -31,7 +31,7 @@ import { createAiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
 import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
-import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../pipeline.ts";
+import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../venues/pipeline.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
 import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
 import { pacificToday } from "../time.ts";

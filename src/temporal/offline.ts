@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts ignore
- * import { startFixtureServer } from "../fixture_server.ts";
+ * import { startFixtureServer } from "../venues/fixture_server.ts";
  * import { offlineActivities } from "./offline.ts";
  * await using fixtures = await startFixtureServer();
  * await runWorker(cfg, { activities: offlineActivities(fixtures.origin) });

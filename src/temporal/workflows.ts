@@ -35,7 +35,7 @@ import type {
   VenueResult,
   VenueWarning,
 } from "../model.ts";
-import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../merge.ts";
+import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../venues/merge.ts";
 import { boundEvents, RESULT_BUDGET_BYTES, truncationWarning, WHOLE_WEEK } from "../payload.ts";
 import { addDays, pacificToday } from "../time.ts";
 import {

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { type FoodTruckWorkflowResult, LEGACY_TARGET_WARNING } from "../../src/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";

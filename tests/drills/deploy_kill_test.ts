@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
-import { startFixtureServer } from "../../src/fixture_server.ts";
+import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { assertExactlyOnce, NON_IDEMPOTENT_WORKER, runDeployKillDrill } from "./_deploy_kill.ts";
 
 Deno.test({

@@ -13,8 +13,8 @@
  */
 import assert from "node:assert/strict";
 import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
-import type { FixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
+import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import type { TemporalConfig } from "../../src/config/mod.ts";

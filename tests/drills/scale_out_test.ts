@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
-import { startFixtureServer } from "../../src/fixture_server.ts";
+import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { formatSplit, runScaleOut } from "./_scale_out.ts";
 
 Deno.test({

@@ -7,7 +7,7 @@ import type { FoodTruckEvent, VenueEntry } from "../../src/model.ts";
 import { HttpClient } from "../../src/http.ts";
 import { getParser } from "../../src/venues/registry.ts";
 import { DEFAULT_VENUES_PATH, loadVenueList } from "../../src/venues/list.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { addDays } from "../../src/time.ts";
 
 /** A fast HTTP client for tests: short timeout, one quick retry. */

@@ -72,7 +72,7 @@ Deno.test("build: one line; the manifest lists the bundled sources with their sh
     const f of [
       "src/temporal/workflows.ts",
       "src/temporal/budget.ts",
-      "src/merge.ts",
+      "src/venues/merge.ts",
       "src/payload.ts",
       "src/time.ts",
     ]
@@ -119,7 +119,7 @@ Deno.test("a source changed or removed after the build makes the bundle stale", 
   }
   const path = join(dir, "workflow-bundle.js");
   await loadBundle(path, { root, checkSources: true });
-  await Deno.writeTextFile(join(root, "src/merge.ts"), "\n// edited\n", { append: true });
+  await Deno.writeTextFile(join(root, "src/venues/merge.ts"), "\n// edited\n", { append: true });
   await assert.rejects(loadBundle(path, { root, checkSources: true }), (e: Error) => {
     assert.ok(e instanceof BundleError);
     assert.equal(e.kind, "stale");
@@ -136,7 +136,7 @@ Deno.test("a source changed or removed after the build makes the bundle stale", 
     /is stale \(src\/merge\.ts and 1 more changed since the build\)/,
   );
   assert.deepEqual((await changedSources(root, manifest)).sort(), [
-    "src/merge.ts",
+    "src/venues/merge.ts",
     "src/time.ts (removed)",
   ]);
   await Deno.remove(root, { recursive: true });
@@ -168,7 +168,7 @@ Deno.test("a bundle whose code, manifest or SDK version does not match is refuse
 
 Deno.test("the worker refuses a stale bundle with one line and exit 1, before connecting", async () => {
   const stale = await copyBundle();
-  await editManifest(stale, (m) => (m.files["src/merge.ts"] = "0".repeat(64)));
+  await editManifest(stale, (m) => (m.files["src/venues/merge.ts"] = "0".repeat(64)));
   // Nothing listens on this address: the refusal must come first.
   const r = await runTask("worker", ["--bundle", stale], {
     env: { TEMPORAL_ADDRESS: "127.0.0.1:1" },

@@ -19,7 +19,7 @@ import type { AppMetrics } from "../../src/ops/app_metrics.ts";
 import type { RunSummary } from "../../src/temporal/run_observer.ts";
 import { buildBundle } from "../../src/temporal/bundle.ts";
 import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";

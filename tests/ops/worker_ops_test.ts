@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { buildBundle } from "../../src/temporal/bundle.ts";
 import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";

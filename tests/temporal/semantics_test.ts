@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import {

@@ -14,9 +14,9 @@ import ICAL from "ical.js";
 import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/model.ts";
 import { toWebData } from "../../src/web/data.ts";
 import { ALL_CALENDAR, buildCalendar, calendarFiles, eventUids } from "../../src/web/ics.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { scrapeAll } from "../../src/pipeline.ts";
+import { scrapeAll } from "../../src/venues/pipeline.ts";
 import { HttpClient } from "../../src/http.ts";
 import { formatTime12, pacificDateOf } from "../../src/time.ts";
 
