@@ -18,13 +18,13 @@ import { readAppSettings } from "../config/app.ts";
 import { readProcessEnv } from "../config/sources.ts";
 import { printResult } from "./format.ts";
 import type { PrintOptions } from "./format.ts";
-import { parseWebData, toWebData, type WebData } from "../web/data.ts";
-import { writePreview } from "../web/preview.ts";
+import { parseWebData, toWebData, type WebData } from "../publish/data.ts";
+import { writePreview } from "../publish/preview.ts";
 import {
   carryOver,
   DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
   staleAfterHoursFor,
-} from "../web/freshness.ts";
+} from "../publish/freshness.ts";
 
 /** Default folder of `--preview`. */
 export const DEFAULT_PREVIEW_DIR = "public";

@@ -20,7 +20,7 @@ import { checkAiBaseUrl } from "../ai/base_url.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
 import type { LogFormat, LogLevel } from "../ops/log.ts";
 import { GIT_ENV_NAMES, type GitSettings, readGitSettings } from "./git.ts";
-import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../publish/refresh.ts";
 
 /** Variables read for application settings. */
 export const APP_ENV_NAMES = [

@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import { checkBranchName, GitDeployError, parseRepositoryUrl } from "../deploy/git.ts";
+import { checkBranchName, GitDeployError, parseRepositoryUrl } from "../publish/git_deploy.ts";
 import type { EnvMap } from "./sources.ts";
 import type { ConfigIssue } from "./resolve.ts";
 

@@ -18,15 +18,15 @@ import type {
 } from "../model.ts";
 import { LEGACY_TARGET_WARNING } from "../model.ts";
 import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
-import { toWebData } from "../web/data.ts";
-import type { WebData } from "../web/data.ts";
-import { publishedFiles, staticFiles } from "../web/preview.ts";
+import { toWebData } from "../publish/data.ts";
+import type { WebData } from "../publish/data.ts";
+import { publishedFiles, staticFiles } from "../publish/preview.ts";
 import {
   DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
   planPublish,
   staleAfterHoursFor,
-} from "../web/freshness.ts";
-import { GitDeployError } from "../deploy/git.ts";
+} from "../publish/freshness.ts";
+import { GitDeployError } from "../publish/git_deploy.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { exitCodeFor, formatResult } from "../../src/cli/format.ts";
-import { toWebData } from "../../src/web/data.ts";
+import { toWebData } from "../../src/publish/data.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
 
 const truncated: FoodTruckWorkflowResult = {

@@ -12,8 +12,8 @@
 import assert from "node:assert/strict";
 import ICAL from "ical.js";
 import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/model.ts";
-import { toWebData } from "../../src/web/data.ts";
-import { ALL_CALENDAR, buildCalendar, calendarFiles, eventUids } from "../../src/web/ics.ts";
+import { toWebData } from "../../src/publish/data.ts";
+import { ALL_CALENDAR, buildCalendar, calendarFiles, eventUids } from "../../src/publish/ics.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { scrapeAll } from "../../src/venues/pipeline.ts";

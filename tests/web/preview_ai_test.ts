@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { AI_MARK, formatResult } from "../../src/cli/format.ts";
 import type { FoodTruckWorkflowResult } from "../../src/model.ts";
-import { parseWebData } from "../../src/web/data.ts";
+import { parseWebData } from "../../src/publish/data.ts";
 import { runTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 

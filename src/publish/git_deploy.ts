@@ -39,7 +39,7 @@
  * @module
  */
 
-import { writeAtomic } from "../atomic_write.ts";
+import { writeAtomic } from "./atomic_write.ts";
 
 /** Options of {@link deployToGit}. */
 export interface DeployOptions {

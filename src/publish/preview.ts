@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import type { WebData } from "./data.ts";
 import { dataFiles } from "./files.ts";
-import { writeAtomic } from "../atomic_write.ts";
+import { writeAtomic } from "./atomic_write.ts";
 
 /** The folder holding the page's static files (`web/` at the project root). */
 export const WEB_DIR: URL = new URL("../../web/", import.meta.url);
