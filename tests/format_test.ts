@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../src/model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../src/core/model.ts";
 import { exitCodeFor, formatDay, formatHours, formatResult } from "../src/cli/format.ts";
 
 const ev = (o: Partial<FoodTruckEvent> & Pick<FoodTruckEvent, "date">): FoodTruckEvent => ({

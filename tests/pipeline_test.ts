@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { FoodTruckEvent, VenueEntry, VenueResult } from "../src/model.ts";
-import { HttpClient } from "../src/http.ts";
+import type { FoodTruckEvent, VenueEntry, VenueResult } from "../src/core/model.ts";
+import { HttpClient } from "../src/net/http.ts";
 import {
   fetchVenueEvents,
   mapBounded,

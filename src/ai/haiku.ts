@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import { generateHaiku } from "./haiku.ts";
- * import { pacificToday } from "../time.ts";
+ * import { pacificToday } from "../core/time.ts";
  * const haiku = await generateHaiku(result.events, pacificToday(), {
  *   apiKey: app.anthropicApiKey,
  *   model: app.anthropicModel,
@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent } from "../model.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
 import { formatDay } from "../cli/format.ts";
 import {
   AiAnswerError,

@@ -16,8 +16,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { FoodTruckEvent } from "../model.ts";
-import { BROWSER_HEADERS, HttpClient } from "../http.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { BROWSER_HEADERS, HttpClient } from "../net/http.ts";
 import {
   AiAnswerError,
   aiEnabled,

@@ -31,7 +31,7 @@ import { runWorker } from "../temporal/worker.ts";
 import { createLog } from "../ops/log.ts";
 import { runFoodTruckWorkflow } from "../temporal/starter.ts";
 import { printResult } from "./format.ts";
-import { pacificToday } from "../time.ts";
+import { pacificToday } from "../core/time.ts";
 import { FatalError } from "./main.ts";
 import type { Client } from "@temporalio/client";
 

@@ -12,8 +12,8 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../model.ts";
-import { formatTime12 } from "../time.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../core/model.ts";
+import { formatTime12 } from "../core/time.ts";
 import { allFailedOnNetwork, offlineHint, venueErrorLine } from "../venues/hints.ts";
 
 const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { FoodTruckWorkflowResult } from "../model.ts";
+import type { FoodTruckWorkflowResult } from "../core/model.ts";
 import { aiEnabled, type AiSettings, aiSettingsFromApp } from "../ai/client.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import { readAppSettings } from "../config/app.ts";

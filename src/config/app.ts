@@ -15,7 +15,7 @@
  */
 import type { EnvMap } from "./sources.ts";
 import type { ConfigIssue } from "./resolve.ts";
-import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../http.ts";
+import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../net/http.ts";
 import { checkAiBaseUrl } from "../ai/base_url.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
 import type { LogFormat, LogLevel } from "../ops/log.ts";
@@ -48,7 +48,7 @@ export interface AppSettings {
   anthropicModel: string;
   /** `VISION_ANALYSIS_ENABLED` (default true when an API key is set). */
   visionEnabled: boolean;
-  /** The guards of the venue fetch (`src/http.ts`). */
+  /** The guards of the venue fetch (`src/net/http.ts`). */
   venueFetch: VenueFetchSettings;
   /** `LOG_LEVEL`: error, warn, info or debug. Default `info`. */
   logLevel: LogLevel;

@@ -21,8 +21,8 @@
  * ```
  * @module
  */
-import type { FoodTruckWorkflowResult } from "../model.ts";
-import { formatTime12, toPacificIso } from "../time.ts";
+import type { FoodTruckWorkflowResult } from "../core/model.ts";
+import { formatTime12, toPacificIso } from "../core/time.ts";
 import { SCHEMA_VERSION, validateWebData } from "./schema.ts";
 
 export { SCHEMA_VERSION };

@@ -15,8 +15,8 @@ import type {
   FoodTruckEvent,
   FoodTruckWorkflowResult,
   VenueEntry,
-} from "../model.ts";
-import { LEGACY_TARGET_WARNING } from "../model.ts";
+} from "../core/model.ts";
+import { LEGACY_TARGET_WARNING } from "../core/model.ts";
 import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
 import { toWebData } from "../publish/data.ts";
 import type { WebData } from "../publish/data.ts";
@@ -30,11 +30,11 @@ import { GitDeployError } from "../publish/git_deploy.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
-import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
+import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../net/http.ts";
 import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../venues/pipeline.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
-import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
-import { pacificToday } from "../time.ts";
+import { boundEvents, VENUE_BUDGET_BYTES } from "../core/payload.ts";
+import { pacificToday } from "../core/time.ts";
 import { deployWithHeartbeats } from "./deploy_activity.ts";
 import type { DeployOutcome } from "./deploy_activity.ts";
 import { withHeartbeats } from "./heartbeat.ts";

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { HttpClient } from "../http.ts";
+import { HttpClient } from "../net/http.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { activityFetch } from "./cancellable_fetch.ts";
 

@@ -53,8 +53,8 @@ import { connectionFailed } from "../config/classify.ts";
 import { buildWorkflowInput } from "./input.ts";
 import { WORKFLOW_TYPE } from "./starter.ts";
 import { RUN_EXECUTION_TIMEOUT_MS } from "./budget.ts";
-import type { FoodTruckWorkflowInput } from "../model.ts";
-import { PACIFIC_TZ, toPacificIso } from "../time.ts";
+import type { FoodTruckWorkflowInput } from "../core/model.ts";
+import { PACIFIC_TZ, toPacificIso } from "../core/time.ts";
 
 /** Prefix of the workflow ids a schedule starts: `food-trucks-scheduled-<id>` (+ `-<time>`). */
 export const SCHEDULED_WORKFLOW_ID_PREFIX = "food-trucks-scheduled-";

@@ -8,7 +8,7 @@
  *   reported as timed out, so a slow day still returns what it has;
  * - a cancel of the run is never swallowed: running activities are cancelled, no deploy starts
  *   after it, and the run ends CANCELLED;
- * - every recorded value stays within the payload budget (`src/payload.ts`): a result cut to fit
+ * - every recorded value stays within the payload budget (`src/core/payload.ts`): a result cut to fit
  *   carries `truncated: true` and a warning;
  * - the AI touches are regular activities with heartbeats and never break a run.
  *
@@ -34,10 +34,15 @@ import type {
   FoodTruckWorkflowResult,
   VenueResult,
   VenueWarning,
-} from "../model.ts";
+} from "../core/model.ts";
 import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../venues/merge.ts";
-import { boundEvents, RESULT_BUDGET_BYTES, truncationWarning, WHOLE_WEEK } from "../payload.ts";
-import { addDays, pacificToday } from "../time.ts";
+import {
+  boundEvents,
+  RESULT_BUDGET_BYTES,
+  truncationWarning,
+  WHOLE_WEEK,
+} from "../core/payload.ts";
+import { addDays, pacificToday } from "../core/time.ts";
 import {
   AI_HEARTBEAT_TIMEOUT_MS,
   AI_TIMEOUT_MS,

@@ -24,9 +24,9 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import type { FoodTruckEvent } from "../model.ts";
-import { describeBody } from "../http.ts";
-import { dateFromMonthDay, MONTH_NAMES } from "../time.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { describeBody } from "../net/http.ts";
+import { dateFromMonthDay, MONTH_NAMES } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */

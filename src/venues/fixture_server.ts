@@ -20,7 +20,7 @@
  * ```
  * @module
  */
-import type { VenueEntry } from "../model.ts";
+import type { VenueEntry } from "../core/model.ts";
 
 /** Folder holding one sub-folder of fixtures per venue key. */
 export const FIXTURES_DIR: string =

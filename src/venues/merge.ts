@@ -16,7 +16,7 @@ import type {
   VenueEntry,
   VenueResult,
   VenueWarning,
-} from "../model.ts";
+} from "../core/model.ts";
 
 /** Days after the first day that the window includes. Default 7 (today..today+7). */
 export const DEFAULT_DAYS = 7;

@@ -11,7 +11,12 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueResult } from "../model.ts";
+import type {
+  FoodTruckEvent,
+  FoodTruckWorkflowResult,
+  VenueEntry,
+  VenueResult,
+} from "../core/model.ts";
 import {
   DEFAULT_DAYS,
   failedVenue,
@@ -27,10 +32,10 @@ export {
   mergeResults,
   venueErrorMessage,
 } from "./merge.ts";
-import { HttpClient } from "../http.ts";
+import { HttpClient } from "../net/http.ts";
 import { getParser } from "./registry.ts";
 import { checkVenueEntry } from "./check.ts";
-import { addDays, pacificToday } from "../time.ts";
+import { addDays, pacificToday } from "../core/time.ts";
 
 /** Longest error detail kept, in characters. */
 export const MAX_DETAIL_CHARS = 300;

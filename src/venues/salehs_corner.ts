@@ -18,8 +18,8 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import { assertYmd, pacificDateOf, toPacificIso } from "../time.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import { assertYmd, pacificDateOf, toPacificIso } from "../core/time.ts";
 import { ParseError, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */

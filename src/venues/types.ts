@@ -19,10 +19,10 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import type { HttpClient } from "../http.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import type { HttpClient } from "../net/http.ts";
 
-export { ParseError } from "../http.ts";
+export { ParseError } from "../net/http.ts";
 
 /** What a parser receives for one run. */
 export interface VenueContext {

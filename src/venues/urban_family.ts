@@ -21,9 +21,9 @@
  */
 import type * as cheerio from "cheerio";
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import { BROWSER_HEADERS, describeBody } from "../http.ts";
-import { localOrOffsetIsoToPacific, pacificDateOf } from "../time.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import { BROWSER_HEADERS, describeBody } from "../net/http.ts";
+import { localOrOffsetIsoToPacific, pacificDateOf } from "../core/time.ts";
 import { ParseError, type VenueParser, venueUrl } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */

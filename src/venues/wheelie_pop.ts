@@ -18,9 +18,9 @@
  * @module
  */
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import { BROWSER_HEADERS, describeBody } from "../http.ts";
-import { localOrOffsetIsoToPacific } from "../time.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import { BROWSER_HEADERS, describeBody } from "../net/http.ts";
+import { localOrOffsetIsoToPacific } from "../core/time.ts";
 import { ParseError, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */

@@ -24,9 +24,9 @@
  * @module
  */
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent } from "../model.ts";
-import { describeBody } from "../http.ts";
-import { assertYmd, MONTH_NAMES, pacificDateOf, toPacificIso } from "../time.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { describeBody } from "../net/http.ts";
+import { assertYmd, MONTH_NAMES, pacificDateOf, toPacificIso } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser, venueUrl } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */

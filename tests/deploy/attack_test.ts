@@ -13,7 +13,7 @@ import { Client, Connection } from "@temporalio/client";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { type FoodTruckWorkflowResult, LEGACY_TARGET_WARNING } from "../../src/model.ts";
+import { type FoodTruckWorkflowResult, LEGACY_TARGET_WARNING } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 
 const TOKEN = "ghp_ATTACKtestTOKEN0123456789";

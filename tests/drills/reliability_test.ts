@@ -20,7 +20,7 @@ import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import type { TemporalConfig } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
 import { newWorkflowId, WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
 import { childEnv, spawnWatched } from "../../src/ops/child.ts";
 import type { WatchedChild } from "../../src/ops/child.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";

@@ -23,7 +23,7 @@ import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
 import { runWorker } from "../../src/temporal/worker.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/model.ts";
+import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/core/model.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import { stoupPageWithImage } from "../temporal/_kit.ts";
 import { main, parseFlags, UsageError } from "../../src/cli/main.ts";

@@ -73,8 +73,8 @@ Deno.test("build: one line; the manifest lists the bundled sources with their sh
       "src/temporal/workflows.ts",
       "src/temporal/budget.ts",
       "src/venues/merge.ts",
-      "src/payload.ts",
-      "src/time.ts",
+      "src/core/payload.ts",
+      "src/core/time.ts",
     ]
   ) {
     assert.equal(manifest.files[f], await sha256(await Deno.readFile(join(ROOT, f))), f);
@@ -130,14 +130,14 @@ Deno.test("a source changed or removed after the build makes the bundle stale", 
     assert.doesNotMatch(e.message, /\n/);
     return true;
   });
-  await Deno.remove(join(root, "src/time.ts"));
+  await Deno.remove(join(root, "src/core/time.ts"));
   await assert.rejects(
     loadBundle(path, { root, checkSources: true }),
     /is stale \(src\/merge\.ts and 1 more changed since the build\)/,
   );
   assert.deepEqual((await changedSources(root, manifest)).sort(), [
     "src/venues/merge.ts",
-    "src/time.ts (removed)",
+    "src/core/time.ts (removed)",
   ]);
   await Deno.remove(root, { recursive: true });
 });

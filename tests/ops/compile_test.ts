@@ -25,7 +25,7 @@ import { PROJECT_ROOT } from "../../src/temporal/bundle.ts";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 
 const dec = new TextDecoder();
 

@@ -21,7 +21,7 @@ import { buildBundle } from "../../src/temporal/bundle.ts";
 import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startGateway } from "../harness/gateway.ts";

@@ -12,7 +12,7 @@ import { buildBundle } from "../../src/temporal/bundle.ts";
 import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 
 const SLOW_MS = 3000;

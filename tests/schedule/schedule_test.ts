@@ -8,7 +8,7 @@ import { Client, Connection } from "@temporalio/client";
 import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import type { ScheduleInfo, ScheduleListEntry } from "../../src/temporal/schedules.ts";
 import { formatEvery, parseEvery } from "../../src/temporal/schedules.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";

@@ -12,7 +12,7 @@ import { startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { MAX_EVENTS_PER_VENUE } from "../../src/venues/merge.ts";
-import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { ESCAPE_TRUCK, startHostileServers } from "../helpers/hostile_venues.ts";
 import { classifyVenueError } from "../../src/venues/hints.ts";

@@ -14,8 +14,8 @@ import {
   TEMPORAL_PAYLOAD_LIMIT_BYTES,
   utf8Length,
   VENUE_BUDGET_BYTES,
-} from "../../src/payload.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+} from "../../src/core/payload.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 
 const README = new URL("../../README.md", import.meta.url).pathname;
 

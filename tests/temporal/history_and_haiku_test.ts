@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { exitCodeFor, formatResult } from "../../src/cli/format.ts";
 import { toWebData } from "../../src/publish/data.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 
 const truncated: FoodTruckWorkflowResult = {
   from: "2026-03-05",

@@ -20,7 +20,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/core/model.ts";
 import { serializeWebData, toWebData, type WebData } from "../../src/publish/data.ts";
 import { validateWebData } from "../../src/publish/schema.ts";
 import { writePreview } from "../../src/publish/preview.ts";

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/core/model.ts";
 import {
   parseWebData,
   sameWebData,

@@ -10,7 +10,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { parseWebData, toWebData, type WebData } from "../../src/publish/data.ts";
 import {
   carryOver,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { writePreview } from "../../src/publish/preview.ts";
 import { serveDir } from "../../src/publish/serve.ts";
 import { toWebData } from "../../src/publish/data.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 
 const PREVIEW_MODULE = new URL("../../src/publish/preview.ts", import.meta.url).href;
 const DATA_MODULE = new URL("../../src/publish/data.ts", import.meta.url).href;
