@@ -9,7 +9,7 @@ import { FIXTURE_DATE } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import type { WatchedChild } from "../../src/ops/child.ts";
+import type { WatchedChild } from "../harness/child.ts";
 import { clientFor, configFor, fixtureVenues, historyEvents, slowSite } from "../temporal/_kit.ts";
 import { spawnWorkerProcess } from "./_deploy_kill.ts";
 

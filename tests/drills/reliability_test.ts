@@ -21,8 +21,8 @@ import type { TemporalConfig } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
 import { newWorkflowId, WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
-import { childEnv, spawnWatched } from "../../src/ops/child.ts";
-import type { WatchedChild } from "../../src/ops/child.ts";
+import { childEnv, spawnWatched } from "../harness/child.ts";
+import type { WatchedChild } from "../harness/child.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

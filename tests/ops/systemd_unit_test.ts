@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { startDevServer } from "../../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { childEnv, spawnWatched } from "../../src/ops/child.ts";
+import { childEnv, spawnWatched } from "../harness/child.ts";
 import { runTask } from "../helpers/proc.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
