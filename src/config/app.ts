@@ -13,8 +13,7 @@
  * ```
  * @module
  */
-import type { EnvMap } from "./sources.ts";
-import type { ConfigIssue } from "./resolve.ts";
+import type { ConfigIssue, EnvMap } from "./common.ts";
 import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../net/http.ts";
 import { checkAiBaseUrl } from "../ai/base_url.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
