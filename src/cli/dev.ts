@@ -23,7 +23,7 @@ import {
   startDownloadedDevServer,
   TemporalCliMissingError,
 } from "../temporal/dev_server.ts";
-import type { DevServer } from "../temporal/dev_server.ts";
+import type { LocalServer } from "../temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../venues/fixture_server.ts";
 import type { FixtureServer } from "../venues/fixture_server.ts";
 import { loadVenueList } from "../venues/list.ts";
@@ -171,7 +171,7 @@ async function runDevPhases(
     await loadConfig({ envFile: options.envFile, profile: options.profile }),
   );
   const hp = splitHostPort(cfg.address)!;
-  let server: DevServer | undefined;
+  let server: LocalServer | undefined;
   let fixtures: FixtureServer | undefined;
   const stopWorker = new AbortController();
   let worker: Promise<void> | undefined;

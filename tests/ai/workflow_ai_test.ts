@@ -4,7 +4,7 @@
  * without a key the stand-in gets no request at all. The key never shows in any output.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "./_standin.ts";

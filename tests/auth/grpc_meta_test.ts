@@ -4,7 +4,7 @@
  * requests without it and lets those with it through. check-env shows it redacted.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { makeTestCerts } from "../harness/certs.ts";

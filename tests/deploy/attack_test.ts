@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { type FoodTruckWorkflowResult, LEGACY_TARGET_WARNING } from "../../src/core/model.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { makeTestCerts } from "../harness/certs.ts";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { runTask } from "../helpers/proc.ts";
 

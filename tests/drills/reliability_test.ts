@@ -12,7 +12,7 @@
  * so that signals hit the worker process itself.
  */
 import assert from "node:assert/strict";
-import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";

@@ -4,7 +4,7 @@
  * were spread over the workers (the split is printed).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { formatSplit, runScaleOut } from "./_scale_out.ts";
 

@@ -3,7 +3,7 @@
  * (`deno task start`) run FoodTruckWorkflow over the venues served locally from our fixtures.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";

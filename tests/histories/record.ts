@@ -15,7 +15,7 @@
  */
 import { historyToJSON } from "@temporalio/common/lib/proto-utils.js";
 import type { Client, WorkflowHandle } from "@temporalio/client";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";

@@ -22,7 +22,7 @@ import {
   unionPermissions,
 } from "../../src/ops/tasks.ts";
 import { PROJECT_ROOT } from "../../src/temporal/bundle.ts";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";

@@ -18,7 +18,7 @@ import { createAppMetrics } from "../../src/ops/app_metrics.ts";
 import type { AppMetrics } from "../../src/ops/app_metrics.ts";
 import type { RunSummary } from "../../src/temporal/run_observer.ts";
 import { buildBundle } from "../../src/temporal/bundle.ts";
-import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
 import { buildBundle } from "../../src/temporal/bundle.ts";
-import { freePort, startDevServer } from "../../src/temporal/dev_server.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";

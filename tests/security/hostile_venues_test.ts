@@ -8,7 +8,7 @@
  *   input (the attacker holds start-workflow rights, not the starter's validation).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { MAX_EVENTS_PER_VENUE } from "../../src/venues/merge.ts";

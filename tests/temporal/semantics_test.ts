@@ -6,7 +6,7 @@
  * derived workflow id attaches a second `start` to the running one.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/temporal/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
