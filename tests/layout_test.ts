@@ -76,7 +76,7 @@ Deno.test("layout: no module in src/ is part of an import cycle", async () => {
   assert.deepStrictEqual(cycles(graph).map((c) => c.map(rel).join(" → ")), []);
 });
 
-Deno.test("layout: no module in src/ imports from tests/", async () => {
+Deno.test("layout: no module in src/ imports from outside src/ (tests/, tasks/)", async () => {
   const offenders: string[] = [];
   for (const [file, imports] of await srcGraph()) {
     for (const target of imports) {
@@ -98,4 +98,18 @@ Deno.test("layout: the cycle finder sees a cycle, including a type-only import",
   assert.deepStrictEqual(cycles(graph), [["/r/a.ts", "/r/b.ts", "/r/c.ts", "/r/a.ts"]]);
   graph.set("/r/c.ts", []);
   assert.deepStrictEqual(cycles(graph), []);
+});
+
+Deno.test("layout: the README's Layout section names every folder of src/, and only those", async () => {
+  const readme = await Deno.readTextFile(join(ROOT, "README.md"));
+  const section = readme.split("\n## Layout\n")[1]?.split("\n## ")[0] ?? "";
+  const block = section.split("```")[1] ?? "";
+  const listed = [...block.matchAll(/^src\/([a-z_]+)\//gm)].map((m) => m[1]).sort();
+  const folders: string[] = [];
+  for await (const entry of Deno.readDir(SRC)) if (entry.isDirectory) folders.push(entry.name);
+  assert.ok(listed.length > 0, "no src/ folder listed in the README's Layout block");
+  assert.deepStrictEqual(listed, folders.sort());
+  const looseFiles: string[] = [];
+  for await (const entry of Deno.readDir(SRC)) if (entry.isFile) looseFiles.push(entry.name);
+  assert.deepStrictEqual(looseFiles, [], "every module of src/ lives in a room (a folder)");
 });
