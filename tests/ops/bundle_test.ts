@@ -125,7 +125,7 @@ Deno.test("a source changed or removed after the build makes the bundle stale", 
     assert.equal(e.kind, "stale");
     assert.match(
       e.message,
-      /workflow-bundle\.js is stale \(src\/merge\.ts changed since the build\): run deno task build$/,
+      /workflow-bundle\.js is stale \(src\/venues\/merge\.ts changed since the build\): run deno task build$/,
     );
     assert.doesNotMatch(e.message, /\n/);
     return true;
@@ -133,11 +133,11 @@ Deno.test("a source changed or removed after the build makes the bundle stale", 
   await Deno.remove(join(root, "src/core/time.ts"));
   await assert.rejects(
     loadBundle(path, { root, checkSources: true }),
-    /is stale \(src\/merge\.ts and 1 more changed since the build\)/,
+    /is stale \(src\/core\/time\.ts \(removed\) and 1 more changed since the build\)/,
   );
   assert.deepEqual((await changedSources(root, manifest)).sort(), [
-    "src/venues/merge.ts",
     "src/core/time.ts (removed)",
+    "src/venues/merge.ts",
   ]);
   await Deno.remove(root, { recursive: true });
 });
@@ -176,7 +176,7 @@ Deno.test("the worker refuses a stale bundle with one line and exit 1, before co
   assert.equal(r.code, 1, r.stderr);
   assert.match(
     r.stderr,
-    /^worker: \/.*workflow-bundle\.js is stale \(src\/merge\.ts changed since the build\): run deno task build\n$/,
+    /^worker: \/.*workflow-bundle\.js is stale \(src\/venues\/merge\.ts changed since the build\): run deno task build\n$/,
   );
   assert.equal(r.stdout, "");
 });
