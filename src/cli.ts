@@ -3,7 +3,7 @@
  * `main` wrapper that turns any error into a one-line message and an exit code, never a stack.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { main, parseFlags } from "../src/cli.ts";
  * await main("check-env", async () => {
  *   const flags = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);

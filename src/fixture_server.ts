@@ -13,7 +13,7 @@
  * every URL's origin is this server (paths and queries kept).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { startFixtureServer } from "./fixture_server.ts";
  * await using server = await startFixtureServer({ fail: { "obec-brewing": 500 } });
  * const venues = server.venueList(await loadVenueList());

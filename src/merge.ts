@@ -4,7 +4,7 @@
  * this module is bundled into workflow code.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { mergeResults } from "./merge.ts";
  * const { events, errors } = mergeResults(results, "2026-03-05", "2026-03-12");
  * ```

@@ -13,7 +13,7 @@
  * how many, so the run finishes, publishes, and says "truncated".
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { boundEvents, VENUE_BUDGET_BYTES } from "./payload.ts";
  * const { events, dropped } = boundEvents(parsed, VENUE_BUDGET_BYTES);
  * if (dropped) console.warn(`truncated: ${dropped} events dropped`);

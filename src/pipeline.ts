@@ -4,7 +4,7 @@
  * The same functions serve the `scrape` command and the Temporal activities.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { scrapeAll } from "./pipeline.ts";
  * const result = await scrapeAll(venues, { date: "2026-03-05" });
  * console.log(result.events.length, result.errors.length);

@@ -12,6 +12,7 @@
  * @example
  * ```ts
  * import { watchClientCert } from "./cert_watch.ts";
+ * declare const cfg: import("./mod.ts").TemporalConfig;
  * const stop = watchClientCert(cfg, {
  *   onChange: (material, subject) => console.error(`new client certificate ${subject}`),
  * });

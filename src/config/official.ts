@@ -5,7 +5,7 @@
  * {@link OFFICIAL_SETTINGS}.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { checkTomlProfile } from "./official.ts";
  * const { errors, warnings, clean } = checkTomlProfile(parsedToml, "default", "temporal.toml");
  * ```

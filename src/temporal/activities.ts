@@ -5,7 +5,9 @@
  * @example
  * ```ts
  * import { createActivities } from "./activities.ts";
- * const worker = await Worker.create({ activities: createActivities(), ... });
+ * import { Worker } from "@temporalio/worker";
+ * const worker = await Worker.create({ activities: createActivities(), taskQueue: "food-trucks" });
+ * await worker.run();
  * ```
  * @module
  */

@@ -6,7 +6,7 @@
  * response). Outside an activity (the CLI's `scrape`), `fn` simply runs.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { withHeartbeats } from "./heartbeat.ts";
  * const result = await withHeartbeats((signal) => deployToGit({ ...options, signal }));
  * ```

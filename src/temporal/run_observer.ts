@@ -8,7 +8,7 @@
  * replayed, so it never changes what a workflow does.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [RUN_OBSERVER_PATH] });
  * ```
  * @module

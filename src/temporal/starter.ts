@@ -9,8 +9,10 @@
  * closed, a new run starts. `--workflow-id` overrides the id.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { runFoodTruckWorkflow } from "./starter.ts";
+ * declare const cfg: import("../config/mod.ts").TemporalConfig;
+ * declare const client: import("@temporalio/client").Client;
  * const result = await runFoodTruckWorkflow(client, cfg, { venues, date: "2026-03-05" });
  * ```
  * @module

@@ -18,6 +18,7 @@
  * @example
  * ```ts
  * import { runWorker } from "./worker.ts";
+ * declare const cfg: import("../config/mod.ts").TemporalConfig;
  * await runWorker(cfg, { onReady: (info) => console.log("RUNNING", info.identity, info.buildId) });
  * ```
  * @module

@@ -13,7 +13,8 @@
  * - the AI touches are regular activities with heartbeats and never break a run.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * declare const client: import("@temporalio/client").Client;
  * const result = await client.workflow.execute(FoodTruckWorkflow, { taskQueue, workflowId, args: [input] });
  * ```
  * @module

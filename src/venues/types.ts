@@ -7,7 +7,7 @@
  * tests and the offline demo can point them at a local server.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import type { VenueParser } from "./types.ts";
  * export const parser: VenueParser = {
  *   key: "example",

@@ -16,8 +16,10 @@
  * - An item with a blank title is a booked slot: `TBD`. An end not after the start is null.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { findCollectionId, parseYonderApi } from "./yonder_balebreaker.ts";
+ * declare const html: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * const id = findCollectionId(html);
  * const events = parseYonderApi([marchItems, aprilItems, mayItems], { venue, today: "2026-03-05" });
  * ```

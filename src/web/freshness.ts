@@ -16,8 +16,9 @@
  * interval), so a healthy tracker never looks stale and a dead one does within a bounded time.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { planPublish } from "./freshness.ts";
+ * declare const data: import("./data.ts").WebData;
  * await deployToGit({
  *   repositoryUrl, files: await publishedFiles(data),
  *   prepare: (old) => planPublish(old, data, staticFiles, { refreshHours: 6 }),
