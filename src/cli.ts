@@ -3,11 +3,12 @@
  * `main` wrapper that turns any error into a one-line message and an exit code, never a stack.
  *
  * @example
- * ```ts ignore
- * import { main, parseFlags } from "../src/cli.ts";
+ * ```ts
+ * import { main, parseFlags } from "./cli.ts";
+ * const USAGE = "Usage: deno task check-env [--offline]";
  * await main("check-env", async () => {
- *   const flags = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
- *   return flags.offline ? 0 : 1;
+ *   const { values } = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
+ *   return values.offline ? 0 : 1;
  * });
  * ```
  * @module

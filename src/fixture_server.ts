@@ -13,10 +13,12 @@
  * every URL's origin is this server (paths and queries kept).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startFixtureServer } from "./fixture_server.ts";
+ * import { loadVenueList } from "./venues/list.ts";
  * await using server = await startFixtureServer({ fail: { "obec-brewing": 500 } });
  * const venues = server.venueList(await loadVenueList());
+ * console.log(venues.length);
  * ```
  * @module
  */

@@ -5,9 +5,11 @@
  * {@link OFFICIAL_SETTINGS}.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { checkTomlProfile } from "./official.ts";
+ * const parsedToml = { profile: { default: { address: "localhost:7233", adress: "typo" } } };
  * const { errors, warnings, clean } = checkTomlProfile(parsedToml, "default", "temporal.toml");
+ * console.log(errors, warnings, clean);
  * ```
  * @module
  */

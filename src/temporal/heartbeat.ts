@@ -6,9 +6,12 @@
  * response). Outside an activity (the CLI's `scrape`), `fn` simply runs.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { withHeartbeats } from "./heartbeat.ts";
+ * import { deployToGit, type DeployOptions } from "../deploy/git.ts";
+ * declare const options: DeployOptions;
  * const result = await withHeartbeats((signal) => deployToGit({ ...options, signal }));
+ * console.log(result.message);
  * ```
  * @module
  */

@@ -9,8 +9,10 @@
  * closed, a new run starts. `--workflow-id` overrides the id.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runFoodTruckWorkflow } from "./starter.ts";
+ * import { loadVenueList } from "../venues/list.ts";
+ * const venues = await loadVenueList();
  * declare const cfg: import("../config/mod.ts").TemporalConfig;
  * declare const client: import("@temporalio/client").Client;
  * const result = await runFoodTruckWorkflow(client, cfg, { venues, date: "2026-03-05" });

@@ -7,8 +7,10 @@
  * tests and the offline demo can point them at a local server.
  *
  * @example
- * ```ts ignore
- * import type { VenueParser } from "./types.ts";
+ * ```ts
+ * import type { VenueContext, VenueParser } from "./types.ts";
+ * import type { FoodTruckEvent } from "../model.ts";
+ * declare function parseExample(html: string, ctx: VenueContext): FoodTruckEvent[];
  * export const parser: VenueParser = {
  *   key: "example",
  *   async fetchEvents(ctx) {

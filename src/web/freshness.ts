@@ -16,12 +16,16 @@
  * interval), so a healthy tracker never looks stale and a dead one does within a bounded time.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { planPublish } from "./freshness.ts";
+ * import { publishedFiles, staticFiles } from "./preview.ts";
+ * import { deployToGit } from "../deploy/git.ts";
+ * const repositoryUrl = "https://github.com/example/pages.git";
  * declare const data: import("./data.ts").WebData;
+ * const statics = await staticFiles();
  * await deployToGit({
  *   repositoryUrl, files: await publishedFiles(data),
- *   prepare: (old) => planPublish(old, data, staticFiles, { refreshHours: 6 }),
+ *   prepare: (old) => planPublish(old, data, statics, { refreshHours: 6 }),
  * });
  * ```
  * @module
