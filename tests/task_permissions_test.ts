@@ -2,7 +2,8 @@
  * The tasks' permissions, as Deno really grants them: each scoped task runs with its named
  * permission set from `deno.json` (`deno run -q -P=<set>`, plus the task's own override of one
  * kind, which replaces that kind of the set), grants nothing beyond it, and prints no notice; the
- * compiled binary's flags cover what each of its subcommands' tasks gets.
+ * compiled binary's flags cover what each of its subcommands' tasks gets; the README's permission
+ * table states every grant of every task, and nothing they lack.
  *
  * A probe script stands in for each task's script (`tests/helpers/permission_probe.ts`) and
  * reports the state of every descriptor.
@@ -143,5 +144,92 @@ Deno.test("the compiled binary's flags cover what the worker, start and check-en
       assert.equal(binary.get(k), "granted", `${task} gets ${k}; the binary must too`);
     }
     assert.ok(grants > 20, `${task}: ${grants} grants probed`);
+  }
+});
+
+/** One row of the README's permission table: a flag and the tasks it is claimed for. */
+interface TableRow {
+  kind: string;
+  /** The listed values (`undefined`: the unscoped flag), abbreviations expanded. */
+  values?: string[];
+  tasks: string[];
+  line: string;
+}
+
+/** Expands `GIT_TOKEN(_FILE)` → `GIT_TOKEN`, `GIT_TOKEN_FILE`; drops `…`. */
+function expand(value: string): string[] {
+  if (value === "…") return [];
+  const m = /^(.*)\((\w+)\)(.*)$/.exec(value);
+  return m ? [m[1] + m[3], m[1] + m[2] + m[3]] : [value];
+}
+
+/** The rows of the table under "### Permissions" in README.md. */
+async function readmeRows(): Promise<TableRow[]> {
+  const readme = await Deno.readTextFile(join(ROOT, "README.md"));
+  const section = readme.slice(readme.indexOf("### Permissions"));
+  const rows: TableRow[] = [];
+  for (const line of section.slice(0, section.indexOf("\n## ")).split("\n")) {
+    const m = /^\| `--allow-([a-z]+)(?:=([^`]*))?` +\| ([^|]+)\|/.exec(line);
+    if (!m) continue;
+    const claim = m[3].replaceAll("`", "").split(";")[0].trim();
+    const but = /^all(?: but (.*))?$/.exec(claim);
+    const named = (but ? but[1] ?? "" : claim).split(",").map((t) => t.trim()).filter(Boolean);
+    for (const t of named) {
+      assert.ok(t in config.tasks, `README permission table names no task "${t}": ${line}`);
+    }
+    rows.push({
+      kind: m[1],
+      values: m[2]?.split(",").flatMap(expand),
+      tasks: but ? SCOPED.filter((t) => !named.includes(t)) : named,
+      line,
+    });
+  }
+  return rows;
+}
+
+/** Whether `grant` (a set's list, or `true`) allows `value`, which may end in a `*` wildcard. */
+function allows(grant: true | string[] | undefined, value: string): boolean {
+  if (grant === true) return true;
+  return (grant ?? []).some((g) =>
+    g === value || (g.endsWith("*") && value.startsWith(g.slice(0, -1))) ||
+    (value.endsWith("*") && g.startsWith(value.slice(0, -1)))
+  );
+}
+
+Deno.test("the README's permission table is true both ways: every claim holds, every grant is listed", async () => {
+  const rows = await readmeRows();
+  assert.ok(rows.length >= 15, `${rows.length} rows`);
+  const grants = new Map<string, PermissionSet>();
+  for (const task of SCOPED) {
+    const { set, overrides } = parseTask(await readTaskCommand(task));
+    grants.set(task, { ...await readPermissionSet(set!), ...overrides });
+  }
+  const kindOf = (row: TableRow) => row.kind as keyof PermissionSet;
+  for (const row of rows) {
+    for (const task of row.tasks) {
+      const grant = grants.get(task)?.[kindOf(row)];
+      if (row.values === undefined) {
+        assert.equal(grant, true, `${task} has no unscoped --allow-${row.kind}: ${row.line}`);
+        continue;
+      }
+      for (const v of row.values) assert.ok(allows(grant, v), `${task} lacks ${v}: ${row.line}`);
+    }
+  }
+  for (const [task, set] of grants) {
+    for (const kind of PERMISSION_KINDS) {
+      const grant = set[kind];
+      if (grant === undefined) continue;
+      const mine = rows.filter((r) => r.kind === kind && r.tasks.includes(task));
+      if (grant === true) {
+        assert.ok(mine.some((r) => !r.values), `README: no row for ${task}'s --allow-${kind}`);
+        continue;
+      }
+      for (const g of grant) {
+        assert.ok(
+          mine.some((r) => r.values && allows(r.values, g)),
+          `README: no row for ${task}'s --allow-${kind}=…${g}…`,
+        );
+      }
+    }
   }
 });
