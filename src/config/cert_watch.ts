@@ -32,7 +32,7 @@ export interface CertWatchOptions {
   intervalMs?: number;
   /** Called with the new material and a description of the new certificate. */
   onChange: (material: Required<Pick<Material, "clientCert" | "clientKey">>, about: string) => void;
-  /** Called once per distinct unusable pair, with a one-line reason (no secret). */
+  /** Called once per distinct unusable pair, with a one-line reason (no secret). Default: none. */
   onError?: (message: string) => void;
   /** Clock for the validity check. Default now. */
   now?: () => Date;

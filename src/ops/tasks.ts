@@ -34,7 +34,10 @@ async function readConfig(configPath: string): Promise<Record<string, unknown>> 
   return JSON.parse(await Deno.readTextFile(configPath));
 }
 
-/** The command line of task `name` in `deno.json` (string or `{ command }` form). */
+/**
+ * The command line of task `name` in `deno.json` (string or `{ command }` form); `configPath`
+ * defaults to {@link DENO_JSON}.
+ */
 export async function readTaskCommand(name: string, configPath = DENO_JSON): Promise<string> {
   const tasks = (await readConfig(configPath)).tasks as Record<string, unknown> | undefined;
   const task = tasks?.[name] as string | { command?: unknown } | undefined;
@@ -60,7 +63,7 @@ export type PermissionKind = typeof PERMISSION_KINDS[number];
 /**
  * The named permission set `name` from `deno.json`'s `"permissions"`. Refuses `-A`-like sets
  * (`"all": true`), `allow`/`deny` objects and unknown kinds, so that every set stays a plain
- * list of scoped grants.
+ * list of scoped grants. `configPath` defaults to {@link DENO_JSON}.
  */
 export async function readPermissionSet(
   name: string,
@@ -135,7 +138,10 @@ export async function taskRunArgs(
   ];
 }
 
-/** The `deno` arguments of `deno task -q --config <deno.json> <name> ...args`. */
+/**
+ * The `deno` arguments of `deno task -q --config <deno.json> <name> ...args`; `args` default to
+ * none, `configPath` to {@link DENO_JSON}.
+ */
 export function denoTaskArgs(name: string, args: string[] = [], configPath = DENO_JSON): string[] {
   return ["task", "-q", "--config", configPath, name, ...args];
 }

@@ -62,7 +62,7 @@ export interface ActivityOptions {
    * Default: none, and a requested deploy fails with a one-line message.
    */
   deploy?: GitSettings;
-  /** Settings of the optional AI touches; off (no request made) without an API key. */
+  /** Settings of the optional AI touches; off (no request made) without an API key. Default: off. */
   ai?: AiSettings;
   /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
   pageCheckedRefreshHours?: number;

@@ -80,7 +80,10 @@ export interface StartOptions {
   workflowId?: string;
   /** Server-side limit of the run. Default {@link RUN_EXECUTION_TIMEOUT_MS} (above the budget). */
   executionTimeoutMs?: number;
-  /** Called with the workflow id once started, `attached` when it joined a running one. */
+  /**
+   * Called with the workflow id once started, `attached` when it joined a running one.
+   * Default: none.
+   */
   onStarted?: (workflowId: string, attached: boolean) => void;
 }
 
