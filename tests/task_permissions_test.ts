@@ -26,7 +26,10 @@ const config = JSON.parse(await Deno.readTextFile(DENO_JSON)) as {
   tasks: Record<string, { command: string }>;
   permissions: Record<string, PermissionSet>;
 };
-/** The tools granted everything on purpose (test runner, benchmark, history recorder). */
+/**
+ * Tasks outside the sets: the test runner (whose test processes get every permission), the
+ * benchmark and the history recorder.
+ */
 const UNSCOPED = ["test", "bench", "record-histories"];
 /** Tasks that are not `deno run` (no permissions at all). */
 const TOOLS = ["fmt", "lint", "check"];
