@@ -10,14 +10,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DENO_JSON, readTaskCommand, taskRunArgs } from "../src/ops/tasks.ts";
 import {
-  DENO_JSON,
   PERMISSION_KINDS,
   type PermissionSet,
   readPermissionSet,
-  readTaskCommand,
-  taskRunArgs,
-} from "../src/ops/tasks.ts";
+} from "../src/ops/permission_sets.ts";
 import { compilePlan } from "../src/ops/compile.ts";
 
 const ROOT = join(DENO_JSON, "..");

@@ -21,7 +21,8 @@
  */
 import { join, relative, resolve } from "node:path";
 import { DEFAULT_DIST_DIR, PROJECT_ROOT } from "../bundle.ts";
-import { DENO_JSON, permissionSetFlags, readPermissionSet } from "./tasks.ts";
+import { permissionSetFlags, readPermissionSet } from "./permission_sets.ts";
+import { DENO_JSON } from "./tasks.ts";
 
 /** Name of the compiled binary. */
 export const BINARY_NAME = "around-the-grounds";

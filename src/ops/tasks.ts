@@ -1,19 +1,17 @@
 /**
- * The project's Deno tasks as `deno.json` defines them: how to run a task's script directly with
- * the task's own flags, and the named permission sets (`"permissions"`, used by the tasks as
- * `deno run -q -P=<set>`; `-q` hides Deno's "experimental" notice about sets) rendered as
- * `--allow-*` flags for `deno compile`. One source of truth: change a set in `deno.json` and the
- * tasks, the compiled binary, the benchmarks and the tests follow.
+ * The project's Deno tasks as `deno.json` defines them, to run them the way users do
+ * (`deno task -q <name>`) or to run a task's script directly with the task's own flags (its
+ * named permission set, see `permission_sets.ts`), so that the benchmarks and the tests use
+ * exactly the permissions the tasks use.
  *
  * @example
  * ```ts
- * import { permissionSetFlags, readPermissionSet, taskRunArgs } from "./tasks.ts";
- * const flags = permissionSetFlags(await readPermissionSet("worker"));
- * // ["--allow-env=INIT_CWD,PATH,…", "--allow-read", "--allow-write", "--allow-net", …]
+ * import { denoTaskArgs, taskRunArgs } from "./tasks.ts";
  * // Run a task's script directly (no `deno task` layer), with the task's own flags:
  * const args = await taskRunArgs("worker"); // ["run", "-q", "-P=worker", "--config", …]
  * await new Deno.Command(Deno.execPath(), { args: [...args, "--help"] }).output();
- * console.log(flags.length);
+ * await new Deno.Command(Deno.execPath(), { args: denoTaskArgs("check-env", ["--offline"]) })
+ *   .output();
  * ```
  * @module
  */
@@ -25,12 +23,13 @@ export const DENO_JSON: string = join(
   "deno.json",
 );
 
-/** A task or permission set is missing from `deno.json`, or has a shape this module refuses. */
+/** A task is missing from `deno.json`, or has a shape this module refuses. */
 export class TaskConfigError extends Error {
   override name = "TaskConfigError";
 }
 
-async function readConfig(configPath: string): Promise<Record<string, unknown>> {
+/** The parsed `deno.json` at `configPath`. */
+export async function readConfig(configPath: string): Promise<Record<string, unknown>> {
   return JSON.parse(await Deno.readTextFile(configPath));
 }
 
@@ -46,55 +45,6 @@ export async function readTaskCommand(name: string, configPath = DENO_JSON): Pro
     throw new TaskConfigError(`${configPath}: no task "${name}"`);
   }
   return command;
-}
-
-/**
- * One named permission set: per kind, `true` (unscoped) or the allowed values. Paths are
- * relative to the folder of `deno.json`.
- */
-export type PermissionSet = Partial<Record<PermissionKind, true | string[]>>;
-
-/** The permission kinds a set may grant, in the order {@link permissionSetFlags} renders them. */
-export const PERMISSION_KINDS = ["env", "read", "write", "net", "sys", "ffi", "run"] as const;
-
-/** One of {@link PERMISSION_KINDS}. */
-export type PermissionKind = typeof PERMISSION_KINDS[number];
-
-/**
- * The named permission set `name` from `deno.json`'s `"permissions"`. Refuses `-A`-like sets
- * (`"all": true`), `allow`/`deny` objects and unknown kinds, so that every set stays a plain
- * list of scoped grants. `configPath` defaults to {@link DENO_JSON}.
- */
-export async function readPermissionSet(
-  name: string,
-  configPath = DENO_JSON,
-): Promise<PermissionSet> {
-  const sets = (await readConfig(configPath)).permissions as Record<string, unknown> | undefined;
-  const set = sets?.[name];
-  if (!set || typeof set !== "object") {
-    throw new TaskConfigError(`${configPath}: no permission set "${name}"`);
-  }
-  for (const [kind, value] of Object.entries(set)) {
-    const ok = (PERMISSION_KINDS as readonly string[]).includes(kind) &&
-      (value === true || (Array.isArray(value) && value.every((v) => typeof v === "string")));
-    if (!ok) {
-      throw new TaskConfigError(
-        `${configPath}: permission set "${name}": "${kind}" must be one of ${
-          PERMISSION_KINDS.join(", ")
-        } with true or a list of strings`,
-      );
-    }
-  }
-  return set as PermissionSet;
-}
-
-/** The `--allow-*` flags granting exactly `set` (for `deno compile`, which takes flags). */
-export function permissionSetFlags(set: PermissionSet): string[] {
-  return PERMISSION_KINDS.flatMap((kind) => {
-    const value = set[kind];
-    if (value === undefined) return [];
-    return [value === true ? `--allow-${kind}` : `--allow-${kind}=${value.join(",")}`];
-  });
 }
 
 /** Options of {@link taskRunArgs}. */

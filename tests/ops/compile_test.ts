@@ -15,7 +15,8 @@ import {
   INCLUDES,
   TARGETS,
 } from "../../src/ops/compile.ts";
-import { permissionSetFlags, readPermissionSet, taskRunArgs } from "../../src/ops/tasks.ts";
+import { permissionSetFlags, readPermissionSet } from "../../src/ops/permission_sets.ts";
+import { taskRunArgs } from "../../src/ops/tasks.ts";
 import { PROJECT_ROOT } from "../../src/bundle.ts";
 import { startDevServer } from "../../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
