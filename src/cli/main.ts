@@ -5,9 +5,10 @@
  * @example
  * ```ts
  * import { main, parseFlags } from "./main.ts";
+ * const USAGE = "Usage: deno task check-env [--offline]";
  * await main("check-env", async () => {
- *   const flags = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
- *   return flags.offline ? 0 : 1;
+ *   const { values } = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
+ *   return values.offline ? 0 : 1;
  * });
  * ```
  * @module
