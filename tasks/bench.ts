@@ -11,24 +11,24 @@
  * ```
  * @module
  */
-import { parseFlagsOrExit } from "../src/cli.ts";
+import { parseFlagsOrExit } from "../src/cli/main.ts";
 import os from "node:os";
-import { startDevServer } from "../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { startDevServer } from "../src/temporal/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { scrapeAll, scrapeVenue } from "../src/pipeline.ts";
+import { scrapeAll, scrapeVenue } from "../src/venues/pipeline.ts";
 import * as cheerio from "cheerio";
-import { addDays } from "../src/time.ts";
+import { addDays } from "../src/core/time.ts";
 import { loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
-import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/bundle.ts";
-import { childEnv, spawnWatched } from "../src/ops/child.ts";
-import type { WatchedChild } from "../src/ops/child.ts";
+import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/temporal/bundle.ts";
+import { childEnv, spawnWatched } from "../tests/harness/child.ts";
+import type { WatchedChild } from "../tests/harness/child.ts";
 import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
-import { HttpClient } from "../src/http.ts";
-import type { VenueEntry } from "../src/model.ts";
+import { HttpClient } from "../src/net/http.ts";
+import type { VenueEntry } from "../src/core/model.ts";
 import { startHostileServers } from "../tests/helpers/hostile_venues.ts";
 import { runDeployKillDrill } from "../tests/drills/_deploy_kill.ts";
 import { formatSplit, runScaleOut } from "../tests/drills/_scale_out.ts";

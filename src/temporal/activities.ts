@@ -17,26 +17,26 @@ import type {
   FoodTruckEvent,
   FoodTruckWorkflowResult,
   VenueEntry,
-} from "../model.ts";
-import { LEGACY_TARGET_WARNING } from "../model.ts";
+} from "../core/model.ts";
+import { LEGACY_TARGET_WARNING } from "../core/model.ts";
 import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
-import { toWebData } from "../web/data.ts";
-import type { WebData } from "../web/data.ts";
-import { publishedFiles, staticFiles } from "../web/preview.ts";
+import { toWebData } from "../publish/data.ts";
+import type { WebData } from "../publish/data.ts";
+import { publishedFiles, staticFiles } from "../publish/preview.ts";
 import {
   DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
   planPublish,
   staleAfterHoursFor,
-} from "../web/freshness.ts";
-import { GitDeployError } from "../deploy/git.ts";
+} from "../publish/freshness.ts";
+import { GitDeployError } from "../publish/git_deploy.ts";
 import { createAiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/client.ts";
 import type { AiSettings } from "../ai/client.ts";
-import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
-import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../pipeline.ts";
+import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../net/http.ts";
+import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../venues/pipeline.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
-import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
-import { pacificToday } from "../time.ts";
+import { boundEvents, VENUE_BUDGET_BYTES } from "../core/payload.ts";
+import { pacificToday } from "../core/time.ts";
 import { deployWithHeartbeats } from "./deploy_activity.ts";
 import type { DeployOutcome } from "./deploy_activity.ts";
 import { withHeartbeats } from "./heartbeat.ts";
