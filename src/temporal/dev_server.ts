@@ -19,6 +19,7 @@
  * @module
  */
 import { Connection } from "@temporalio/client";
+import { delay } from "../core/delay.ts";
 
 /** How to install the Temporal CLI, for error messages. */
 export const INSTALL_HINT =
@@ -294,7 +295,7 @@ async function waitUntilReady(o: {
     if (o.proc.exited) throw new ExitedEarly();
     if (Date.now() > o.deadline) throw new ReadyTimeout();
   };
-  const pause = (ms: number) => Promise.race([delay(ms, o.signal), o.proc.status]);
+  const pause = (ms: number) => Promise.race([delay(ms, o.signal).catch(() => {}), o.proc.status]);
   // 1. TCP: cheap to poll, whereas a gRPC connect to a closed port waits for its timeout.
   for (check(); !(await isListening(o.ip, o.port)); check()) await pause(25);
   // 2. gRPC: the frontend answers and the namespaces exist.
@@ -324,18 +325,6 @@ async function waitUntilReady(o: {
     }
     if (Date.now() > o.deadline) throw new ReadyTimeout(undefined, { cause: lastError });
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
 
 /**

@@ -123,6 +123,7 @@
  * @module
  */
 
+import { delay } from "../../src/core/delay.ts";
 import type { TestCerts } from "./certs.ts";
 import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./supervise.ts";
 
@@ -493,10 +494,6 @@ function freePort(): number {
   } finally {
     listener.close();
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function nginxConfig(o: {
