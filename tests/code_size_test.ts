@@ -11,6 +11,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import ts from "typescript";
 
@@ -38,13 +39,8 @@ export interface FunctionSize {
 
 /** Every `.ts` file under `dir`, as absolute paths. */
 async function tsFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) out.push(...await tsFiles(path));
-    else if (entry.isFile && entry.name.endsWith(".ts")) out.push(path);
-  }
-  return out.sort();
+  const names = await readdir(dir, { recursive: true });
+  return names.filter((n) => n.endsWith(".ts")).sort().map((n) => join(dir, n));
 }
 
 /** The text of a declaration's name (identifier, string literal, private name…), or "". */
