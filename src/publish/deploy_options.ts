@@ -90,13 +90,6 @@ export interface DeployOptions {
    * Default: none.
    */
   signal?: AbortSignal;
-  /**
-   * Test hook, called right before every push with the clone's directory and the 1-based
-   * attempt number; lets a test push a concurrent commit. Default: none.
-   */
-  beforePush?: (
-    context: { workDir: string; attempt: number },
-  ) => void | Promise<void>;
 }
 
 /** The defaults of {@link DeployOptions}. */

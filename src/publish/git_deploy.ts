@@ -111,7 +111,6 @@ async function publish(git: Git, cfg: Resolved, opts: DeployOptions): Promise<De
   for (let attempt = 1;; attempt++) {
     const tip = await syncWithRemote(git, cfg);
     if (!await commitChange(git, cfg, opts)) return nothingToDo(tip, cfg, attempt - 1);
-    await opts.beforePush?.({ workDir: git.dir, attempt });
     const push = await git.run(
       ["push", "--porcelain", "origin", `HEAD:refs/heads/${cfg.branch}`],
       "push",
