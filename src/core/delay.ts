@@ -1,14 +1,16 @@
 /**
- * Waiting a while, stoppable: the one `delay` of the project (retries' back-off, polls).
+ * Waiting: the one `delay` of the project (retries' back-off, polls), stoppable, and
+ * {@link settlesWithin}, waiting for a promise at most a while.
  *
  * @example
  * ```ts
- * import { delay } from "./delay.ts";
+ * import { delay, settlesWithin } from "./delay.ts";
  *
  * const stop = new AbortController();
  * await delay(10); // resolves after 10 ms
  * stop.abort();
  * await delay(10_000, stop.signal).catch((reason) => console.log("stopped:", reason));
+ * console.log(await settlesWithin(delay(50), 10)); // false: not within 10 ms
  * ```
  *
  * @module
@@ -35,4 +37,17 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** True when `p` settles (resolves or rejects) within `ms` milliseconds; it is not cancelled. */
+export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

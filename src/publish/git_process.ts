@@ -17,6 +17,7 @@
  * @module
  */
 
+import { settlesWithin } from "../core/delay.ts";
 import { GitDeployError } from "./deploy_error.ts";
 import type { Resolved } from "./deploy_options.ts";
 import { gitFailure, type GitResult } from "./git_failure.ts";
@@ -127,10 +128,10 @@ export class Git {
       this.signal,
     );
     // A killed git may leave helpers (ssh, git-remote-https) holding the pipes: don't wait on them.
-    const texts = await settle(
-      Promise.all([out.text, err.text]),
-      timedOut || aborted ? 1000 : undefined,
-    );
+    const reading = Promise.all([out.text, err.text]);
+    const texts = !(timedOut || aborted) || await settlesWithin(reading, 1000)
+      ? await reading
+      : undefined;
     if (!texts) {
       out.cancel();
       err.cancel();
@@ -252,21 +253,4 @@ function collect(
     return new TextDecoder().decode(all);
   })();
   return { text, cancel: () => void reader.cancel().catch(() => {}) };
-}
-
-/** `p`'s value, or `undefined` if it does not settle within `ms` (no limit when undefined). */
-async function settle<T>(
-  p: Promise<T>,
-  ms: number | undefined,
-): Promise<T | undefined> {
-  if (ms === undefined) return await p;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), ms)),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -31,10 +31,10 @@ export {
   CommandNotFoundError,
   OutputTail,
   type ServerProcess,
-  settlesWithin,
   type SpawnServer,
   spawnServer,
 } from "./server_process.ts";
+export { settlesWithin } from "../core/delay.ts";
 
 /** How to install the Temporal CLI, for error messages. */
 export const INSTALL_HINT =

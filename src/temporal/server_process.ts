@@ -13,6 +13,7 @@
  * ```
  * @module
  */
+import { settlesWithin } from "../core/delay.ts";
 
 /** Thrown by a {@link SpawnServer} when the command is not on PATH. */
 export class CommandNotFoundError extends Error {
@@ -88,19 +89,6 @@ export function spawnServer(command: string, args: string[]): Promise<ServerProc
     kill: () => send("SIGKILL"),
     stop,
   });
-}
-
-/** True when `p` settles within `ms` milliseconds. */
-export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Keeps the last `limit` characters written to the streams given to `drain`. */
