@@ -25,10 +25,9 @@ export function defaultCompare(
 ): boolean {
   const oldKeys = Object.keys(oldFiles).sort();
   const newKeys = Object.keys(newFiles).sort();
-  if (
-    oldKeys.length !== newKeys.length ||
-    oldKeys.some((k, i) => k !== newKeys[i])
-  ) return false;
+  if (oldKeys.length !== newKeys.length || oldKeys.some((k, i) => k !== newKeys[i])) {
+    return false;
+  }
   for (const path of newKeys) {
     const a = toBytes(oldFiles[path]), b = toBytes(newFiles[path]);
     if (bytesEqual(a, b)) continue;
@@ -55,9 +54,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** The JSON object `bytes` hold, or `undefined` (not JSON, or not an object). */
-export function parseJsonObject(
-  bytes: Uint8Array,
-): Record<string, unknown> | undefined {
+export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(new TextDecoder().decode(bytes));
     return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;

@@ -6,7 +6,7 @@
  * ```ts
  * import { GitDeployError } from "./deploy_error.ts";
  *
- * const err = new GitDeployError("GIT_REPOSITORY_URL x: could not reach the repository", "unreachable");
+ * const err = new GitDeployError("GIT_REPOSITORY_URL x: could not reach it", "unreachable");
  * console.log(err.retryable); // true
  * ```
  *

@@ -57,10 +57,7 @@ export interface DeployOptions {
    * as UTF-8. Default {@link defaultCompare}: same paths, byte-equal contents, except `data.json`
    * compared as JSON ignoring its top-level `updated` field.
    */
-  compare?: (
-    oldFiles: Record<string, string>,
-    newFiles: Record<string, string>,
-  ) => boolean;
+  compare?: (oldFiles: Record<string, string>, newFiles: Record<string, string>) => boolean;
   /**
    * Bytes of the branch's existing files read to compare them with `files` (the whole `subdir`,
    * or for the root only the paths in `files`). Beyond it nothing more is read, `prepare` is not
@@ -72,9 +69,7 @@ export interface DeployOptions {
    * every fetch, before the comparison, e.g. to carry time stamps over; returning `oldFiles`
    * publishes nothing. Default: `files` as given.
    */
-  prepare?: (
-    oldFiles: Record<string, string>,
-  ) => Record<string, string | Uint8Array>;
+  prepare?: (oldFiles: Record<string, string>) => Record<string, string | Uint8Array>;
   /** Push attempts after a rejected one (someone pushed in between). Default 3. */
   pushRetries?: number;
   /**

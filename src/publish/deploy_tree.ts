@@ -43,7 +43,7 @@ export async function prepareWorkDir(workDir: string): Promise<string> {
   return dir;
 }
 
-/** Fetch the branch's tip and make the work tree exactly that; `null` when the branch is missing. */
+/** Fetches the branch's tip and makes the work tree exactly that; `null`: no such branch. */
 export async function syncWithRemote(git: Git, cfg: Resolved): Promise<string | null> {
   const tracking = `refs/remotes/origin/${cfg.branch}`;
   const refspec = `+refs/heads/${cfg.branch}:${tracking}`;
@@ -162,10 +162,7 @@ async function readTree(
 }
 
 /** Reads a regular file if it fits in `budget.left` (then charged); `undefined` if not. */
-async function readCapped(
-  path: string,
-  budget: { left: number },
-): Promise<Uint8Array | undefined> {
+async function readCapped(path: string, budget: { left: number }): Promise<Uint8Array | undefined> {
   const info = await Deno.lstat(path);
   if (!info.isFile || info.size > budget.left) return undefined;
   budget.left -= info.size;
@@ -206,8 +203,9 @@ export async function unchanged(
     Object.fromEntries(Object.entries(r).map(([p, c]) => [p, new TextDecoder().decode(c)]));
   const oldFiles = strip(old);
   if (prepare) {
+    const prepared = Object.entries(prepare(text(oldFiles)));
     cfg.files = new Map(
-      Object.entries(prepare(text(oldFiles))).map((
+      prepared.map((
         [p, c],
       ) => [inSubdir(cfg.subdir, normalizePath(p, "file path", false)), toBytes(c)]),
     );
