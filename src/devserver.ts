@@ -49,6 +49,11 @@ export interface DevServerOptions {
   signal?: AbortSignal;
   /** Called once the process is spawned, with a synchronous SIGKILL (for a forced exit). */
   onSpawn?: (kill: () => void) => void;
+  /**
+   * More arguments of `temporal server start-dev`, e.g. `["--dynamic-config-value",
+   * "history.transferProcessorMaxPollRPS=1000"]` (the benchmark's raised poll limit). Default none.
+   */
+  extraArgs?: string[];
 }
 
 /** {@link DevServerOptions.signal} was aborted while the server was starting; it was stopped. */
@@ -121,6 +126,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     "error",
     ...(options.uiPort ? ["--ui-port", String(options.uiPort)] : ["--headless"]),
     ...(options.dbFilename ? ["--db-filename", options.dbFilename] : []),
+    ...(options.extraArgs ?? []),
   ];
   let child: Deno.ChildProcess;
   try {
