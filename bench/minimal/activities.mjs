@@ -1,4 +1,4 @@
-// The minimal activity of the Node/Deno comparison (bench/minimal/README.md).
+// The minimal activity of the Node/Deno comparison (bench/workers.ts).
 
 /** Returns a greeting. */
 export function greet(name) {

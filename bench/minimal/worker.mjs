@@ -1,4 +1,4 @@
-// The minimal worker of the Node/Deno comparison (bench/minimal/README.md): the same file runs
+// The minimal worker of the Node/Deno comparison (bench/workers.ts): the same file runs
 // under `node` and `deno run`, on the same @temporalio SDK from the project's node_modules.
 // Environment: BENCH_ADDRESS (host:port), BENCH_TASK_QUEUE, BENCH_BUNDLE (a prebuilt bundle of
 // workflows.mjs). Prints "minimal: RUNNING" once polling; stops on SIGINT/SIGTERM.

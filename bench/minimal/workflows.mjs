@@ -1,4 +1,4 @@
-// The minimal workflow of the Node/Deno comparison (bench/minimal/README.md): one activity call.
+// The minimal workflow of the Node/Deno comparison (bench/workers.ts): one activity call.
 import { proxyActivities } from "@temporalio/workflow";
 
 const { greet } = proxyActivities({ startToCloseTimeout: "10 seconds" });
