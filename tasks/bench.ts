@@ -806,6 +806,10 @@ const md = [
 console.log(md);
 // Keep the results file as `deno fmt` would write it (aligned table columns).
 await writeResults(md);
+// Deno.exit below skips the `await using` disposals: stop the servers here (a dev server with
+// the raised poll limit keeps a core busy even when idle).
+await fixtures[Symbol.asyncDispose]();
+await server.stop();
 // The SDK Runtime forwards the native core's logs to the worker's logger, which keeps the
 // process alive after the in-process worker stopped.
 Deno.exit(0);
