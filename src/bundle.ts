@@ -13,10 +13,12 @@
  *
  * @example
  * ```ts
+ * import { Worker } from "@temporalio/worker";
  * import { buildBundle, loadBundle } from "./bundle.ts";
- * const built = await buildBundle();                 // writes dist/workflow-bundle.{js,json}
+ * const built = await buildBundle(); // writes dist/workflow-bundle.{js,json}
  * const { code, manifest } = await loadBundle(built.bundlePath); // throws BundleError when stale
- * await Worker.create({ workflowBundle: { code }, ... });
+ * console.log(manifest.sourcesSha256);
+ * await Worker.create({ workflowBundle: { code }, taskQueue: "food-trucks" });
  * ```
  * @module
  */

@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { checkConnection } from "./checkenv.ts";
+ * declare const cfg: import("./config/mod.ts").TemporalConfig;
  * const r = await checkConnection(cfg, { timeoutMs: 5000 });
  * if (!r.ok) console.error(`${r.failure}: ${r.message}`);
  * ```

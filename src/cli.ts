@@ -4,10 +4,11 @@
  *
  * @example
  * ```ts
- * import { main, parseFlags } from "../src/cli.ts";
+ * import { main, parseFlags } from "./cli.ts";
+ * const USAGE = "Usage: deno task check-env [--offline]";
  * await main("check-env", async () => {
- *   const flags = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
- *   return flags.offline ? 0 : 1;
+ *   const { values } = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
+ *   return values.offline ? 0 : 1;
  * });
  * ```
  * @module

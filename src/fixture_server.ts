@@ -15,8 +15,10 @@
  * @example
  * ```ts
  * import { startFixtureServer } from "./fixture_server.ts";
+ * import { loadVenueList } from "./venues/list.ts";
  * await using server = await startFixtureServer({ fail: { "obec-brewing": 500 } });
  * const venues = server.venueList(await loadVenueList());
+ * console.log(venues.length);
  * ```
  * @module
  */
@@ -46,7 +48,10 @@ export interface FixtureRoute {
 export interface FixtureServerOptions {
   /** Fixture folder. Default {@link FIXTURES_DIR}. */
   dir?: string;
-  /** Answer every request for these venues with this status (e.g. `{ "obec-brewing": 500 }`). */
+  /**
+   * Answer every request for these venues with this status (e.g. `{ "obec-brewing": 500 }`).
+   * Default: none fail.
+   */
   fail?: Record<string, number>;
   /** Port; default 0 (a free port). */
   port?: number;

@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { formatResult, exitCodeFor, printResult } from "./format.ts";
+ * declare const result: import("./model.ts").FoodTruckWorkflowResult;
  * console.log(formatResult(result));
  * Deno.exit(exitCodeFor(result));
  * // or both at once, as the tasks do (`--json` prints the result as JSON):

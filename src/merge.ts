@@ -6,6 +6,8 @@
  * @example
  * ```ts
  * import { mergeResults } from "./merge.ts";
+ * import type { VenueResult } from "./model.ts";
+ * declare const results: VenueResult[]; // one per venue, from the fetch activities
  * const { events, errors } = mergeResults(results, "2026-03-05", "2026-03-12");
  * ```
  * @module

@@ -15,6 +15,8 @@
  * @example
  * ```ts
  * import { boundEvents, VENUE_BUDGET_BYTES } from "./payload.ts";
+ * import type { FoodTruckEvent } from "./model.ts";
+ * declare const parsed: FoodTruckEvent[]; // what a venue's parser returned
  * const { events, dropped } = boundEvents(parsed, VENUE_BUDGET_BYTES);
  * if (dropped) console.warn(`truncated: ${dropped} events dropped`);
  * ```

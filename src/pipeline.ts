@@ -6,6 +6,8 @@
  * @example
  * ```ts
  * import { scrapeAll } from "./pipeline.ts";
+ * import { loadVenueList } from "./venues/list.ts";
+ * const venues = await loadVenueList();
  * const result = await scrapeAll(venues, { date: "2026-03-05" });
  * console.log(result.events.length, result.errors.length);
  * ```

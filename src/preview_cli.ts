@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { reportResult, writeResultPreview } from "./preview_cli.ts";
+ * declare const result: import("./model.ts").FoodTruckWorkflowResult;
  * await writeResultPreview(result, "public");
  * // print the result, write the preview when asked, and get the exit code:
  * const code = await reportResult(result, { json: false, verbose: false, preview: "public" });

@@ -118,7 +118,9 @@ Deno.test("http: a server slower than the timeout gives HttpNetworkError 'no ans
   assert.equal(err.name, "HttpNetworkError");
   assert.match(err.message, /no answer within 60 ms/);
   assert.equal(s.count, 2); // the timeout is retried like any network error
-  assert.ok(took < 2000, `took ${took} ms: the timeout did not cut the request`);
+  // The server never answers before release: returning at all shows the timeout cut both
+  // attempts; the bound (far above 2 × 60 ms + backoff) only turns a hang into a failure.
+  assert.ok(took < 20_000, `took ${took} ms: the timeout did not cut the request`);
   for (const release of held) release();
 });
 

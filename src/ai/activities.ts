@@ -10,12 +10,16 @@
  *
  * @example
  * ```ts
- * import { createAiActivities } from "../ai/activities.ts";
- * import { aiSettingsFromApp } from "../ai/client.ts";
+ * import { createAiActivities } from "./activities.ts";
+ * import { aiSettingsFromApp } from "./client.ts";
+ * import { createActivities } from "../temporal/activities.ts";
+ * import { loadConfig, requireValid } from "../config/mod.ts";
+ * const { app } = requireValid(await loadConfig());
  * const activities = {
  *   ...createActivities({ deploy: app.deploy }),
  *   ...createAiActivities(aiSettingsFromApp(app)),
  * };
+ * console.log(Object.keys(activities));
  * // in the workflow:
  * //   events = await extractTruckNames(events);
  * //   const haiku = await generateHaiku(events, today);

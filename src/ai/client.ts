@@ -11,6 +11,7 @@
  * @example
  * ```ts
  * import { aiEnabled, aiSettingsFromApp, createAiClient, describeAiError } from "./client.ts";
+ * declare const app: import("../config/app.ts").AppSettings;
  * const settings = aiSettingsFromApp(app); // app: AppSettings from src/config/app.ts
  * if (aiEnabled(settings)) {
  *   const client = createAiClient(settings);

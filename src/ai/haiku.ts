@@ -12,11 +12,15 @@
  * ```ts
  * import { generateHaiku } from "./haiku.ts";
  * import { pacificToday } from "../time.ts";
+ * import { toWebData } from "../web/data.ts";
+ * declare const app: import("../config/app.ts").AppSettings;
+ * declare const result: import("../model.ts").FoodTruckWorkflowResult;
  * const haiku = await generateHaiku(result.events, pacificToday(), {
  *   apiKey: app.anthropicApiKey,
  *   model: app.anthropicModel,
  * });
  * const data = toWebData(result, new Date(), haiku ? { haiku } : {});
+ * console.log(data.haiku);
  * ```
  * @module
  */

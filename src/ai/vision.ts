@@ -10,6 +10,8 @@
  * @example
  * ```ts
  * import { applyVision } from "./vision.ts";
+ * declare const app: import("../config/app.ts").AppSettings;
+ * declare const events: import("../model.ts").FoodTruckEvent[];
  * const settings = { apiKey: app.anthropicApiKey, model: app.anthropicModel };
  * const named = await applyVision(events, settings); // TBD events with an imageUrl get a name
  * ```

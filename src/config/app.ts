@@ -9,6 +9,8 @@
  * @example
  * ```ts
  * import { readAppSettings } from "./app.ts";
+ * declare const dotEnv: Record<string, string>;
+ * declare const env: Record<string, string>;
  * const app = readAppSettings({ ...dotEnv, ...env });
  * ```
  * @module

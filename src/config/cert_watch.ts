@@ -12,6 +12,7 @@
  * @example
  * ```ts
  * import { watchClientCert } from "./cert_watch.ts";
+ * declare const cfg: import("./mod.ts").TemporalConfig;
  * const stop = watchClientCert(cfg, {
  *   onChange: (material, subject) => console.error(`new client certificate ${subject}`),
  * });
@@ -31,7 +32,7 @@ export interface CertWatchOptions {
   intervalMs?: number;
   /** Called with the new material and a description of the new certificate. */
   onChange: (material: Required<Pick<Material, "clientCert" | "clientKey">>, about: string) => void;
-  /** Called once per distinct unusable pair, with a one-line reason (no secret). */
+  /** Called once per distinct unusable pair, with a one-line reason (no secret). Default: none. */
   onError?: (message: string) => void;
   /** Clock for the validity check. Default now. */
   now?: () => Date;

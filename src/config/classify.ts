@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { classifyGrpcError } from "./classify.ts";
+ * declare const err: unknown;
  * const { failure, message } = classifyGrpcError(err);
  * ```
  * @module

@@ -8,6 +8,7 @@
  * @example
  * ```ts
  * import { connectClient } from "./connect.ts";
+ * declare const cfg: import("./mod.ts").TemporalConfig;
  * const { client, connection, close } = await connectClient(cfg);
  * await close();
  * ```

@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { connectWorker } from "./connect_worker.ts";
+ * declare const cfg: import("./mod.ts").TemporalConfig;
  * const { connection, close } = await connectWorker(cfg);
  * ```
  * @module

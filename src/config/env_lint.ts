@@ -7,6 +7,7 @@
  * ```ts
  * import { lintDotEnv, unknownNameWarnings } from "./env_lint.ts";
  * lintDotEnv("TEMPORAL_ADDRESS=x:1\nnot a line\n", ".env"); // [{ variable: ".env", message: "line 2 …" }]
+ * const known = ["TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE"];
  * unknownNameWarnings({ TEMPORAL_ADRESS: "x" }, "env", known); // did you mean TEMPORAL_ADDRESS?
  * ```
  * @module

@@ -13,7 +13,8 @@
  *
  * @example
  * ```ts
- * import { loadConfig, requireValid, connectClient } from "./config/mod.ts";
+ * import { loadConfig, requireValid } from "./mod.ts";
+ * import { connectClient } from "./connect.ts";
  * const cfg = requireValid(await loadConfig({ envFile: ".env" }));
  * const { client, connection } = await connectClient(cfg);
  * try {

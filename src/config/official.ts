@@ -7,7 +7,9 @@
  * @example
  * ```ts
  * import { checkTomlProfile } from "./official.ts";
+ * const parsedToml = { profile: { default: { address: "localhost:7233", adress: "typo" } } };
  * const { errors, warnings, clean } = checkTomlProfile(parsedToml, "default", "temporal.toml");
+ * console.log(errors, warnings, clean);
  * ```
  * @module
  */

@@ -6,9 +6,11 @@
  * the Web UI, a TLS gateway that wants a client certificate we do not send.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { preflight } from "./preflight.ts";
- * await preflight(cfg, 5000); // throws ConnectionFailedError("not a Temporal server", ...)
+ * import { loadConfig, requireValid } from "./mod.ts";
+ * const cfg = requireValid(await loadConfig());
+ * await preflight(cfg, 5000); // throws ConnectionFailedError("not a Temporal server", …)
  * ```
  * @module
  */

@@ -7,7 +7,9 @@
  * @example
  * ```ts
  * import { probeEndpoint } from "./probe.ts";
- * await probeEndpoint(cfg, 5000); // throws ConnectionFailedError("nothing listening", ...)
+ * import { loadConfig, requireValid } from "./mod.ts";
+ * const cfg = requireValid(await loadConfig());
+ * await probeEndpoint(cfg, 5000); // throws ConnectionFailedError("nothing listening", …)
  * ```
  * @module
  */

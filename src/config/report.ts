@@ -6,6 +6,7 @@
  * @example
  * ```ts
  * import { configReport } from "./report.ts";
+ * declare const cfg: import("./mod.ts").TemporalConfig;
  * console.log(JSON.stringify(configReport(cfg, { checked: false }), null, 2));
  * ```
  * @module

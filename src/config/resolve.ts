@@ -4,10 +4,10 @@
  *
  * @example
  * ```ts
- * import { resolveConfig } from "./resolve.ts";
- * const cfg = resolveConfig({ env: { TEMPORAL_ADDRESS: "localhost:7233" }, dotEnv: {}, profile });
- * cfg.address.value;  // "localhost:7233"
- * cfg.address.source; // "env"
+ * import { layerConfig } from "./resolve.ts";
+ * const profile = { path: undefined, found: false, name: "default", named: false, profile: {} };
+ * const cfg = layerConfig({ env: { TEMPORAL_ADDRESS: "localhost:7233" }, dotEnv: {}, profile });
+ * console.log(cfg.address.value, cfg.address.source); // "localhost:7233" "env"
  * ```
  * @module
  */

@@ -6,7 +6,9 @@
  * @example
  * ```ts
  * import { checkAddressHygiene } from "./rules.ts";
- * const errors = [];
+ * import type { ConfigIssue, LayeredConfig } from "./resolve.ts";
+ * declare const layered: LayeredConfig; // from the config module's layering step
+ * const errors: ConfigIssue[] = [];
  * checkAddressHygiene(layered, errors); // "TEMPORAL_ADDRESS: … drop the scheme: use x:7233"
  * ```
  * @module

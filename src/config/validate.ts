@@ -6,6 +6,7 @@
  * @example
  * ```ts
  * import { validateConfig } from "./validate.ts";
+ * declare const layered: import("./resolve.ts").LayeredConfig;
  * const { errors, warnings, material, authMode } = await validateConfig(layered);
  * ```
  * @module

@@ -23,7 +23,8 @@
  *
  * @example
  * ```ts
- * import { deployToGit, GitDeployError } from "./deploy/git.ts";
+ * import { deployToGit, GitDeployError } from "./git.ts";
+ * const [html, js, css, json] = ["<!doctype html>", "", "", "{}"];
  * try {
  *   const result = await deployToGit({
  *     repositoryUrl: Deno.env.get("GIT_REPOSITORY_URL")!,

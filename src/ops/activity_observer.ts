@@ -8,7 +8,13 @@
  *
  * @example
  * ```ts
- * await Worker.create({ interceptors: { activity: [activityObserver(log, metrics)] }, ... });
+ * import { Worker } from "@temporalio/worker";
+ * import { activityObserver } from "./activity_observer.ts";
+ * import { createAppMetrics } from "./app_metrics.ts";
+ * import { createLog } from "./log.ts";
+ * const log = createLog({ component: "worker" });
+ * const interceptors = { activity: [activityObserver(log, createAppMetrics())] };
+ * await Worker.create({ interceptors, taskQueue: "food-trucks" });
  * ```
  * @module
  */

@@ -3,8 +3,8 @@
  * `check-env`): the argument list, and where `denort` (Deno's base runtime, which `deno compile`
  * downloads from dl.deno.land) can be found without a download.
  *
- * The binary gets the union of the `worker`, `start` and `check-env` tasks' permission sets,
- * read from `deno.json` (the worker's set contains the other two). It embeds the prebuilt
+ * The binary gets the `worker` permission set of `deno.json`, rendered as `--allow-*` flags (a
+ * test checks that it covers what the `start` and `check-env` tasks get). It embeds the prebuilt
  * workflow bundle, the venue list and the web assets, and `node_modules` without the other
  * platforms' SDK native cores. It never embeds an env file: configuration and secrets come
  * from the environment and `.env` of the directory it runs in.
@@ -21,7 +21,8 @@
  */
 import { join, relative, resolve } from "node:path";
 import { DEFAULT_DIST_DIR, PROJECT_ROOT } from "../bundle.ts";
-import { DENO_JSON, permissionFlags, readTaskCommand, unionPermissions } from "./tasks.ts";
+import { permissionSetFlags, readPermissionSet } from "./permission_sets.ts";
+import { DENO_JSON } from "./tasks.ts";
 
 /** Name of the compiled binary. */
 export const BINARY_NAME = "around-the-grounds";
@@ -29,8 +30,8 @@ export const BINARY_NAME = "around-the-grounds";
 /** Entry point of the binary: dispatches `worker`, `start`, `check-env`. */
 export const ENTRY_POINT = "tasks/cli_main.ts";
 
-/** Tasks whose permission sets the binary gets (their union). */
-export const BINARY_TASKS = ["worker", "start", "check-env"] as const;
+/** The named permission set in `deno.json` the binary gets (that of its widest subcommand). */
+export const BINARY_PERMISSION_SET = "worker";
 
 /** Files and folders embedded with `--include`, relative to the project root. */
 export const INCLUDES = [
@@ -62,7 +63,7 @@ export interface CompilePlanOptions {
   outDir?: string;
   /** Target triple. Default this machine's (`Deno.build.target`). */
   target?: string;
-  /** `deno.json` to read the task permissions from. Default `<root>/deno.json`. */
+  /** `deno.json` to read the permission set from. Default `<root>/deno.json`. */
   configPath?: string;
 }
 
@@ -102,7 +103,7 @@ async function isDir(path: string): Promise<boolean> {
 
 /**
  * The full `deno compile` argument list: `--frozen` lockfile, `--target`, `--output`, the
- * union of the tasks' scoped permissions, `--include` for {@link INCLUDES}, `--exclude` for the
+ * {@link BINARY_PERMISSION_SET} as scoped flags, `--include` for {@link INCLUDES}, `--exclude` for the
  * other targets' native cores, and the entry point. Never `--env-file`, never `-A`.
  */
 export async function compilePlan(options: CompilePlanOptions = {}): Promise<CompilePlan> {
@@ -114,11 +115,9 @@ export async function compilePlan(options: CompilePlanOptions = {}): Promise<Com
   const outDir = resolve(options.outDir ?? (options.root ? join(root, "dist") : DEFAULT_DIST_DIR));
   const output = join(outDir, BINARY_NAME + (target.includes("windows") ? ".exe" : ""));
   const configPath = options.configPath ?? (options.root ? join(root, "deno.json") : DENO_JSON);
-  const sets: string[][] = [];
-  for (const task of BINARY_TASKS) {
-    sets.push(permissionFlags(await readTaskCommand(task, configPath)));
-  }
-  const permissions = unionPermissions(sets);
+  const permissions = permissionSetFlags(
+    await readPermissionSet(BINARY_PERMISSION_SET, configPath),
+  );
   const releases = await coreBridgeReleasesDir(root);
   if (!releases) {
     throw new CompileError(

@@ -6,6 +6,7 @@
  * @example
  * ```ts
  * import { startHealthServer } from "./health.ts";
+ * declare const worker: import("@temporalio/worker").Worker;
  * await using health = await startHealthServer("127.0.0.1:9465", () => worker?.getState() ?? "STARTING");
  * console.log(health.url); // http://127.0.0.1:9465/healthz
  * ```

@@ -5,7 +5,9 @@
  * @example
  * ```ts
  * import { createActivities } from "./activities.ts";
- * const worker = await Worker.create({ activities: createActivities(), ... });
+ * import { Worker } from "@temporalio/worker";
+ * const worker = await Worker.create({ activities: createActivities(), taskQueue: "food-trucks" });
+ * await worker.run();
  * ```
  * @module
  */
@@ -52,7 +54,7 @@ export interface ActivityOptions {
    * Default: none, and a requested deploy fails with a one-line message.
    */
   deploy?: GitSettings;
-  /** Settings of the optional AI touches; off (no request made) without an API key. */
+  /** Settings of the optional AI touches; off (no request made) without an API key. Default: off. */
   ai?: AiSettings;
   /** `PAGE_CHECKED_REFRESH_HOURS`: at most one stamp-only deploy commit per this many hours; default 6. */
   pageCheckedRefreshHours?: number;

@@ -5,7 +5,7 @@
  * Outside an activity it is plain `fetch`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { HttpClient } from "../http.ts";
  * import { activityFetch } from "./cancellable_fetch.ts";
  * const http = new HttpClient({ fetch: activityFetch });

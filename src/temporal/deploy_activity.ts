@@ -7,7 +7,11 @@
  * @example
  * ```ts
  * import { deployWithHeartbeats } from "./deploy_activity.ts";
- * const outcome = await deployWithHeartbeats({ repositoryUrl, token, files });
+ * const outcome = await deployWithHeartbeats({
+ *   repositoryUrl: "https://github.com/example/pages.git",
+ *   token: Deno.env.get("GIT_TOKEN"),
+ *   files: { "data.json": "{}" },
+ * });
  * console.log(outcome.message); // "Pushed 1a2b3c4 to main: …" | "Published 1a2b3c4 … earlier attempt …"
  * ```
  * @module

@@ -4,8 +4,14 @@
  * on Ctrl-C stops waiting — the run goes on — and says how to follow it.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { requireWorker, waitFollowing } from "./follow.ts";
+ * import { connectClient } from "../config/connect.ts";
+ * import { loadConfig, requireValid } from "../config/mod.ts";
+ * const cfg = requireValid(await loadConfig());
+ * const { client } = await connectClient(cfg);
+ * // Starts the workflow, calls onStarted(workflowId), and waits for its result.
+ * declare function run(onStarted: (workflowId: string) => void): Promise<unknown>;
  * await requireWorker(client, cfg); // throws NoWorkerError (exit 2) when nobody polls
  * const outcome = await waitFollowing(client, cfg, (onStarted) => run(onStarted), {
  *   waitForWorker: false,

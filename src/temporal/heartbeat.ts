@@ -8,7 +8,10 @@
  * @example
  * ```ts
  * import { withHeartbeats } from "./heartbeat.ts";
+ * import { deployToGit, type DeployOptions } from "../deploy/git.ts";
+ * declare const options: DeployOptions;
  * const result = await withHeartbeats((signal) => deployToGit({ ...options, signal }));
+ * console.log(result.message);
  * ```
  * @module
  */

@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { buildWorkflowInput } from "./input.ts";
+ * declare const cfg: import("../config/mod.ts").TemporalConfig;
  * const input = await buildWorkflowInput(cfg, { venuesPath: "venues.json", deploy: true });
  * ```
  * @module

@@ -4,9 +4,12 @@
  * separately run worker can be tried without internet.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startFixtureServer } from "../fixture_server.ts";
+ * import { loadConfig, requireValid } from "../config/mod.ts";
  * import { offlineActivities } from "./offline.ts";
+ * import { runWorker } from "./worker.ts";
+ * const cfg = requireValid(await loadConfig());
  * await using fixtures = await startFixtureServer();
  * await runWorker(cfg, { activities: offlineActivities(fixtures.origin) });
  * ```

@@ -9,6 +9,9 @@
  *
  * @example
  * ```ts
+ * import { bundleWorkflowCode } from "@temporalio/worker";
+ * import { RUN_OBSERVER_PATH } from "./worker.ts";
+ * const workflowsPath = new URL("./workflows.ts", import.meta.url).pathname;
  * await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [RUN_OBSERVER_PATH] });
  * ```
  * @module

@@ -11,6 +11,10 @@
  * @example
  * ```ts
  * import { runFoodTruckWorkflow } from "./starter.ts";
+ * import { loadVenueList } from "../venues/list.ts";
+ * const venues = await loadVenueList();
+ * declare const cfg: import("../config/mod.ts").TemporalConfig;
+ * declare const client: import("@temporalio/client").Client;
  * const result = await runFoodTruckWorkflow(client, cfg, { venues, date: "2026-03-05" });
  * ```
  * @module
@@ -76,7 +80,10 @@ export interface StartOptions {
   workflowId?: string;
   /** Server-side limit of the run. Default {@link RUN_EXECUTION_TIMEOUT_MS} (above the budget). */
   executionTimeoutMs?: number;
-  /** Called with the workflow id once started, `attached` when it joined a running one. */
+  /**
+   * Called with the workflow id once started, `attached` when it joined a running one.
+   * Default: none.
+   */
   onStarted?: (workflowId: string, attached: boolean) => void;
 }
 

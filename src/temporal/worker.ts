@@ -18,6 +18,7 @@
  * @example
  * ```ts
  * import { runWorker } from "./worker.ts";
+ * declare const cfg: import("../config/mod.ts").TemporalConfig;
  * await runWorker(cfg, { onReady: (info) => console.log("RUNNING", info.identity, info.buildId) });
  * ```
  * @module
@@ -76,14 +77,14 @@ export interface RunWorkerOptions {
   shutdownForceMs?: number;
   /** Prebuilt workflow bundle code (from `bundleWorkflowCode`). Default: bundle at start. */
   workflowBundleCode?: string;
-  /** Activity dependencies. */
+  /** Activity dependencies, over those from `cfg.app`. Default: all from `cfg.app`. */
   activities?: ActivityOptions;
   /**
    * Replaces activity implementations by name (drills that prove a check can fail, e.g. a
    * deliberately non-idempotent deploy). Default: none.
    */
   activityOverrides?: Partial<Activities>;
-  /** Called once the worker polls its task queue. */
+  /** Called once the worker polls its task queue. Default: none. */
   onReady?: (info: WorkerInfo) => void;
   /**
    * The logger for the worker's lines and the SDK's. Default: a logger with `LOG_LEVEL` /
@@ -92,7 +93,10 @@ export interface RunWorkerOptions {
   logger?: Log;
   /** Where finished log lines go when no `logger` is given. Default `console.error`. */
   log?: (line: string) => void;
-  /** Abort to stop the worker (in addition to SIGINT/SIGTERM), in any phase of its start. */
+  /**
+   * Abort to stop the worker (in addition to SIGINT/SIGTERM), in any phase of its start.
+   * Default: only the signals stop it.
+   */
   signal?: AbortSignal;
   /**
    * Log and absorb SIGINT/SIGTERM while running (see `absorbRepeatedSignals`). Default true;

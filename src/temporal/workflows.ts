@@ -14,6 +14,12 @@
  *
  * @example
  * ```ts
+ * import { FoodTruckWorkflow } from "./workflows.ts";
+ * import type { FoodTruckWorkflowInput } from "../model.ts";
+ * import { loadVenueList } from "../venues/list.ts";
+ * declare const client: import("@temporalio/client").Client;
+ * const [taskQueue, workflowId] = ["food-truck-task-queue", "food-trucks-2026-03-05"];
+ * const input: FoodTruckWorkflowInput = { venues: await loadVenueList(), date: "2026-03-05" };
  * const result = await client.workflow.execute(FoodTruckWorkflow, { taskQueue, workflowId, args: [input] });
  * ```
  * @module

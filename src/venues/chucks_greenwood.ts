@@ -19,6 +19,8 @@
  * @example
  * ```ts
  * import { parseChucksCsv } from "./chucks_greenwood.ts";
+ * declare const csv: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * const events = parseChucksCsv(csv, { venue, today: "2026-03-05" });
  * ```
  * @module

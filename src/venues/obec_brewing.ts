@@ -16,6 +16,8 @@
  * @example
  * ```ts
  * import { parseObecHtml, parseObecRange } from "./obec_brewing.ts";
+ * declare const html: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * parseObecRange("11-2", "2026-03-05"); // 11 AM to 2 PM
  * const events = parseObecHtml(html, { venue, today: "2026-03-05" });
  * ```

@@ -14,6 +14,8 @@
  * @example
  * ```ts
  * import { parseSeattleFoodTruckEvents } from "./salehs_corner.ts";
+ * declare const json: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * const events = parseSeattleFoodTruckEvents(json, { venue });
  * ```
  * @module

@@ -15,6 +15,8 @@
  * @example
  * ```ts
  * import { parseStoupHtml } from "./stoup_ballard.ts";
+ * declare const html: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * const events = parseStoupHtml(html, { venue, today: "2026-03-05" });
  * ```
  * @module

@@ -8,7 +8,9 @@
  *
  * @example
  * ```ts
- * import type { VenueParser } from "./types.ts";
+ * import type { VenueContext, VenueParser } from "./types.ts";
+ * import type { FoodTruckEvent } from "../model.ts";
+ * declare function parseExample(html: string, ctx: VenueContext): FoodTruckEvent[];
  * export const parser: VenueParser = {
  *   key: "example",
  *   async fetchEvents(ctx) {

@@ -15,6 +15,8 @@
  * @example
  * ```ts
  * import { parseSugarCalendarHtml } from "./urban_family.ts";
+ * declare const html: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * const events = parseSugarCalendarHtml(html, { venue });
  * ```
  * @module

@@ -13,6 +13,8 @@
  * @example
  * ```ts
  * import { parseMyCalendarList } from "./wheelie_pop.ts";
+ * declare const html: string;
+ * declare const venue: import("../model.ts").VenueEntry;
  * const events = parseMyCalendarList(html, { venue });
  * ```
  * @module

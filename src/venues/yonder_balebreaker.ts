@@ -18,6 +18,9 @@
  * @example
  * ```ts
  * import { findCollectionId, parseYonderApi } from "./yonder_balebreaker.ts";
+ * declare const html: string;
+ * declare const venue: import("../model.ts").VenueEntry;
+ * declare const [marchItems, aprilItems, mayItems]: unknown[]; // the API's answers, by month
  * const id = findCollectionId(html);
  * const events = parseYonderApi([marchItems, aprilItems, mayItems], { venue, today: "2026-03-05" });
  * ```

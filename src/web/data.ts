@@ -13,6 +13,7 @@
  * @example
  * ```ts
  * import { sameWebData, serializeWebData, toWebData } from "./data.ts";
+ * declare const result: import("../model.ts").FoodTruckWorkflowResult;
  * const data = toWebData(result, new Date(), { haiku: "Smoke over the docks" });
  * const previous = JSON.parse(await Deno.readTextFile("public/data.json"));
  * if (!sameWebData(previous, data)) {

@@ -6,7 +6,9 @@
  * @example
  * ```ts
  * import { dataFiles } from "./files.ts";
- * const files = dataFiles(toWebData(result)); // { "data.json": "...", "calendar.ics": "...", ... }
+ * import { toWebData } from "./data.ts";
+ * const files = dataFiles(toWebData({ from: "2026-03-05", to: "2026-03-12", events: [], errors: [] })); // data.json, calendar.ics, …
+ * console.log(Object.keys(files));
  * ```
  * @module
  */

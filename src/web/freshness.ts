@@ -18,9 +18,14 @@
  * @example
  * ```ts
  * import { planPublish } from "./freshness.ts";
+ * import { publishedFiles, staticFiles } from "./preview.ts";
+ * import { deployToGit } from "../deploy/git.ts";
+ * const repositoryUrl = "https://github.com/example/pages.git";
+ * declare const data: import("./data.ts").WebData;
+ * const statics = await staticFiles();
  * await deployToGit({
  *   repositoryUrl, files: await publishedFiles(data),
- *   prepare: (old) => planPublish(old, data, staticFiles, { refreshHours: 6 }),
+ *   prepare: (old) => planPublish(old, data, statics, { refreshHours: 6 }),
  * });
  * ```
  * @module

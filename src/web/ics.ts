@@ -12,6 +12,7 @@
  * @example
  * ```ts
  * import { calendarFiles } from "./ics.ts";
+ * declare const data: import("./data.ts").WebData;
  * for (const [name, text] of Object.entries(calendarFiles(data))) {
  *   await Deno.writeTextFile(`public/${name}`, text);
  * }

@@ -7,6 +7,7 @@
  * import { writePreview } from "./preview.ts";
  * import { serveDir } from "./serve.ts";
  * import { toWebData } from "./data.ts";
+ * declare const result: import("../model.ts").FoodTruckWorkflowResult;
  * const { dir } = await writePreview("dist/site", toWebData(result));
  * const server = serveDir(dir, { port: 8000 });
  * console.log(`Preview at ${server.url}`);

@@ -16,6 +16,7 @@ import { makeTestCerts, type TestCerts } from "../harness/certs.ts";
 const API_KEY = "tk_live_Zq8Jx3SECRETvalue0123456789";
 
 const tmp = await Deno.makeTempDir({ prefix: "config-test-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(tmp, { recursive: true }));
 await Deno.mkdir(`${tmp}/certs`);
 const certs: TestCerts = await makeTestCerts(`${tmp}/certs`);
 const noFile = `${tmp}/does-not-exist.env`;
@@ -462,9 +463,27 @@ Deno.test("a TOML syntax error names TEMPORAL_CONFIG_FILE", async () => {
   assertOneError(cfg, /^TEMPORAL_CONFIG_FILE$/, /syntax\.toml: .*fix the TOML/);
 });
 
-Deno.test({
-  name: "cleanup",
-  fn: async () => {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
-  },
+/** Every file and folder under `dir` with its size and modification time, one line each. */
+async function snapshot(dir: string, prefix = ""): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const e of Deno.readDir(`${dir}${prefix}`)) {
+    const path = `${prefix}/${e.name}`;
+    const st = await Deno.stat(`${dir}${path}`);
+    lines.push(`${path} ${st.size} ${st.mtime?.getTime()}`);
+    if (e.isDirectory) lines.push(...await snapshot(dir, path));
+  }
+  return lines.sort();
+}
+
+Deno.test("loading the configuration writes nothing: HOME, the profile and the .env stay as they were", async () => {
+  const home = `${tmp}/untouched-home`;
+  await Deno.mkdir(`${home}/.config/temporalio`, { recursive: true });
+  await Deno.writeTextFile(`${home}/.config/temporalio/temporal.toml`, profileToml);
+  await Deno.writeTextFile(`${home}/.env`, "TEMPORAL_TASK_QUEUE=from-dotenv\n");
+  const before = await snapshot(home);
+  const cfg = await loadConfig({ env: { HOME: home }, envFile: `${home}/.env` });
+  assert.equal(cfg.taskQueue, "from-dotenv");
+  assert.equal(cfg.address, "profile-host:7233");
+  assert.deepEqual(await snapshot(home), before);
+  assert.equal(before.length, 4, before.join("\n"));
 });

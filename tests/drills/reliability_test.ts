@@ -288,7 +288,7 @@ Deno.test({
       };
       assertStoupResult(await run("the workflow before the restart"));
       await server.stop();
-      await new Promise((r) => setTimeout(r, 1000));
+      await untilPortFree(port);
       server = await startDevServer({ port, dbFilename });
       const t0 = Date.now();
       assertStoupResult(await run("the workflow after the restart"));
@@ -303,3 +303,17 @@ Deno.test({
     }
   },
 });
+
+/** Waits (bounded) until `port` on 127.0.0.1 can be bound again, i.e. the stopped server let go. */
+async function untilPortFree(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AddrInUse) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

@@ -43,6 +43,8 @@ interface Ctx {
   tmp: string;
   aiPageUrl: string;
   slowUrl: string;
+  /** How many requests the slow page has received so far. */
+  slowHits: () => number;
 }
 
 async function runTo(
@@ -82,14 +84,21 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<WorkflowHandle>> = {
       venues: [{ key: "stoup-ballard", name: "Stoup Brewing - Ballard", url: ctx.aiPageUrl }],
       date: FIXTURE_DATE,
     }),
-  "cancelled": (ctx) =>
-    runTo(ctx, "cancelled", ctx.plainQueue, {
+  "cancelled": (ctx) => {
+    const before = ctx.slowHits();
+    return runTo(ctx, "cancelled", ctx.plainQueue, {
       venues: [{ key: "stoup-ballard", name: "Stoup Brewing - Ballard", url: ctx.slowUrl }],
       date: FIXTURE_DATE,
     }, async (h) => {
-      await new Promise((r) => setTimeout(r, 1500));
+      // Cancel once the fetch activity is waiting on the slow page.
+      const deadline = Date.now() + 60_000;
+      while (ctx.slowHits() === before) {
+        if (Date.now() > deadline) throw new Error("cancelled: the slow page was never fetched");
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await h.cancel();
-    }),
+    });
+  },
   "deadline": (ctx) =>
     runTo(ctx, "deadline", ctx.plainQueue, {
       venues: [
@@ -115,10 +124,12 @@ export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<s
     text: JSON.stringify(body).includes('"image"') ? "Rolling Risotto" : HAIKU,
   }));
   const ac = new AbortController();
+  let slowHits = 0;
   const page = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
     async (req) => {
       if (new URL(req.url).pathname.startsWith("/slow")) {
+        slowHits++;
         await new Promise((r) => setTimeout(r, 5000));
       }
       return new Response(stoupPageWithImage(`${standIn.url}/images/logo.png`), {
@@ -172,6 +183,7 @@ export async function recordHistories(names = Object.keys(SCENARIOS)): Promise<s
         tmp,
         aiPageUrl: `${origin}/ballard/`,
         slowUrl: `${origin}/slow/`,
+        slowHits: () => slowHits,
       };
       await Deno.mkdir(HISTORIES_DIR, { recursive: true });
       for (const name of names) {

@@ -21,6 +21,9 @@ import { taskRunArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = PROJECT_ROOT;
 const temps: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const t of temps) Deno.removeSync(t, { recursive: true });
+});
 let built: Promise<{ dir: string; manifest: BundleManifest; stderr: string }> | undefined;
 
 /** Runs tasks/build.ts once (with the task's permissions, writing to a temp dir). */
@@ -190,6 +193,9 @@ Deno.test("worker flags: --bundle with --no-bundle, and a missing --bundle file,
   assert.equal(missing.stderr, "worker: /nonexistent/b.js: file not found (run deno task build)\n");
 });
 
-Deno.test("cleanup", async () => {
-  for (const t of temps) await Deno.remove(t, { recursive: true });
+Deno.test("build --out-dir writes the bundle and its manifest there, and nothing else", async () => {
+  const { dir } = await buildOnce();
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) names.push(e.name);
+  assert.deepEqual(names.sort(), ["workflow-bundle.js", "workflow-bundle.json"]);
 });

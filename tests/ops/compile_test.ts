@@ -1,5 +1,5 @@
 /**
- * `deno task compile`: the argument list (scoped permissions from deno.json, includes, excludes,
+ * `deno task compile`: the argument list (the worker's permission set from deno.json, includes, excludes,
  * never `--env-file`), the denort lookup, the binary's run-time configuration path (the entry
  * point run uncompiled with the binary's permissions from a directory outside the checkout),
  * and — only where denort is available — a smoke test of the real binary against a dev server.
@@ -15,12 +15,8 @@ import {
   INCLUDES,
   TARGETS,
 } from "../../src/ops/compile.ts";
-import {
-  permissionFlags,
-  readTaskCommand,
-  taskRunArgs,
-  unionPermissions,
-} from "../../src/ops/tasks.ts";
+import { permissionSetFlags, readPermissionSet } from "../../src/ops/permission_sets.ts";
+import { taskRunArgs } from "../../src/ops/tasks.ts";
 import { PROJECT_ROOT } from "../../src/bundle.ts";
 import { startDevServer } from "../../src/devserver.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
@@ -47,7 +43,7 @@ async function run(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-Deno.test("compile plan: the tasks' scoped permissions, the embedded files, other targets excluded, no --env-file", async () => {
+Deno.test("compile plan: the worker's permission set as scoped flags, the embedded files, other targets excluded, no --env-file", async () => {
   const plan = await compilePlan();
   const args = plan.args;
   assert.equal(args[0], "compile");
@@ -55,12 +51,8 @@ Deno.test("compile plan: the tasks' scoped permissions, the embedded files, othe
   assert.equal(plan.output, join(PROJECT_ROOT, "dist", BINARY_NAME));
   assert.ok(!args.some((a) => a.startsWith("--env-file") || a === "-A" || a === "--allow-all"));
   assert.ok(!args.some((a) => /(^|\/)\.env$/.test(a)));
-  // Exactly the union of the worker, start and check-env tasks' sets (the worker's contains both).
-  const sets = await Promise.all(
-    ["worker", "start", "check-env"].map(async (t) => permissionFlags(await readTaskCommand(t))),
-  );
-  assert.deepEqual(plan.permissions, unionPermissions(sets));
-  assert.deepEqual(plan.permissions, sets[0]);
+  // The worker's named set (tests/task_permissions_test.ts: it covers start's and check-env's).
+  assert.deepEqual(plan.permissions, permissionSetFlags(await readPermissionSet("worker")));
   const perms = args.filter((a) => a.startsWith("--allow-"));
   assert.deepEqual(perms, plan.permissions);
   const env = perms.find((p) => p.startsWith("--allow-env="));

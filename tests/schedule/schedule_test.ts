@@ -14,45 +14,14 @@ import { formatEvery, parseEvery } from "../../src/schedule.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import type { TaskOutput } from "../helpers/proc.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-/**
- * Runs `deno task schedule …`. Until deno.json defines the `schedule` task, runs the same
- * command line as the `start` task with `tasks/schedule.ts`, with the clean environment of
- * tests/helpers/proc.ts.
- */
-async function schedule(args: string[], env: Record<string, string>): Promise<TaskOutput> {
-  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks ?? {};
-  if (tasks.schedule) return await runTask("schedule", args, { env });
-  const start: string = tasks.start.command ?? tasks.start;
-  const flags = start.split(/\s+/).slice(2, -1); // drop "deno run" and "tasks/start.ts"
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, "tasks/schedule.ts", ...args],
-    cwd: ROOT,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: await home(),
-      NO_COLOR: "1",
-      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
-      ...env,
-    },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-let homeDir: string | undefined;
-async function home() {
-  return homeDir ??= await Deno.makeTempDir({ prefix: "atg-home-" });
+/** Runs `deno task schedule …` with the clean environment of tests/helpers/proc.ts. */
+function schedule(args: string[], env: Record<string, string>): Promise<TaskOutput> {
+  return runTask("schedule", args, { env });
 }
 
-/** stderr without Deno's own `Download https://…` progress lines (a fresh HOME has no npm cache). */
+/** stderr, trimmed (the tasks run `deno run -q`: Deno prints no progress lines of its own). */
 function err(r: TaskOutput): string {
-  return r.stderr.split("\n").filter((l) => !/^Download https?:\/\//.test(l)).join("\n").trim();
+  return r.stderr.trim();
 }
 
 function ok(r: TaskOutput): string {
