@@ -71,7 +71,7 @@ Deno.test("the worker's static module graph leaves out the parsers, the page, th
   }
 });
 
-Deno.test("the worker task runs with --max-semi-space-size=2 (bench: less peak RSS at no visible cost)", async () => {
+Deno.test("the worker task runs with --max-semi-space-size=1 (bench: less peak RSS at no visible cost)", async () => {
   const command = await readTaskCommand("worker");
-  assert.match(command, /^deno run (-\S+ )*--v8-flags=--max-semi-space-size=2 /);
+  assert.match(command, /^deno run (-\S+ )*--v8-flags=--max-semi-space-size=1 /);
 });
