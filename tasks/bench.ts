@@ -119,7 +119,13 @@ async function machine(): Promise<Record<string, string>> {
     Deno: Deno.version.deno,
     "Temporal CLI": temporal,
     date: new Date().toISOString(),
+    "load average at start (1, 5, 15 min)": await loadAverage(),
   };
+}
+
+/** The 1/5/15-minute load averages (other work on the machine skews every figure). */
+async function loadAverage(): Promise<string> {
+  return (await readProc("/proc/loadavg").catch(() => "? ? ?")).split(" ").slice(0, 3).join(", ");
 }
 
 /** Spawns `deno <args>` in the project folder with a clean environment plus `env`. */
@@ -789,6 +795,7 @@ const hostileS = (performance.now() - hostileStarted) / 1000;
 await Deno.remove(tmp, { recursive: true });
 
 const totalS = (performance.now() - started) / 1000;
+info["load average at end"] = await loadAverage();
 const md = [
   "# Benchmark results",
   "",
