@@ -10,8 +10,8 @@
  *
  * @example
  * ```sh
- * deno task bench                # about 5 minutes
- * deno task bench --quick        # about 1 minute, fewer samples; prints, writes no file
+ * deno task bench                # about 6 minutes on 2 busy cores
+ * deno task bench --quick        # about 2 minutes, fewer samples; prints, writes no file
  * deno task bench --only hostile # only the hostile-venue section (issue 12), merged into the file
  * deno task bench --only workers # only the Node/Deno/project worker comparison, merged likewise
  * ```
@@ -58,15 +58,15 @@ const USAGE =
 
 Benchmarks orchestration overhead, worker cold start, throughput, worker memory and CPU beside a
 minimal Node and Deno worker on the same SDK, and check-env latency on a local dev server
-(started with history.transferProcessorMaxPollRPS=1000) with the fixture venues (about 5
+(started with history.transferProcessorMaxPollRPS=1000) with the fixture venues (about 6
 minutes), and the worker facing hostile venues (200 MB / endless bodies, a deeply nested page).
-  --quick          1 round, 50 runs, 5 samples (about 1 minute); prints only, unless --out
+  --quick          1 round, 50 runs, 5 samples (about 2 minutes); prints only, unless --out
   --runs N         sequential workflow runs per throughput sample (default 200)
   --rounds N       interleaved rounds of the worker comparison (default 3)
   --samples N      samples of the in-process measurements (default 20)
   --out FILE       where to write the results table (default bench/results.md)
   --only hostile   only the hostile-venue section, merged into FILE (about 1 minute)
-  --only workers   only the worker comparison, merged into FILE (about 2 minutes)`;
+  --only workers   only the worker comparison, merged into FILE (about 4 minutes)`;
 const { values: parsed } = parseFlagsOrExit("bench", Deno.args, {
   quick: { type: "boolean" },
   runs: { type: "string" },
