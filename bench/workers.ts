@@ -20,17 +20,23 @@
  */
 import { bundleWorkflowCode } from "@temporalio/worker";
 import type { Client } from "@temporalio/client";
-import { childEnv, spawnWatched } from "../src/ops/child.ts";
-import type { WatchedChild } from "../src/ops/child.ts";
+import { childEnv, spawnWatched } from "../tests/harness/child.ts";
+import type { WatchedChild } from "../tests/harness/child.ts";
 
 /** The project folder (children run there, so Deno finds deno.json and its import map). */
 export const ROOT: string = new URL("../", import.meta.url).pathname;
 
-/** The server flag that lifts the dev server's ~10 runs/s ceiling (its transfer-queue polling). */
-export const RAISED_POLL_LIMIT: string[] = [
-  "--dynamic-config-value",
-  "history.transferProcessorMaxPollRPS=1000",
-];
+/**
+ * The dev server's dynamic config that lifts its ~10 runs/s ceiling (its transfer-queue polling):
+ * `--dynamic-config-value history.transferProcessorMaxPollRPS=1000`.
+ */
+export const RAISED_POLL_LIMIT: Record<string, number> = {
+  "history.transferProcessorMaxPollRPS": 1000,
+};
+
+/** {@link RAISED_POLL_LIMIT} as the server's command-line flag, for reports. */
+export const RAISED_POLL_FLAG: string = Object.entries(RAISED_POLL_LIMIT)
+  .map(([key, value]) => `--dynamic-config-value ${key}=${value}`).join(" ");
 
 /** Path of the minimal worker that runs under both Node and Deno. */
 export const MINIMAL_WORKER: string = new URL("./minimal/worker.mjs", import.meta.url).pathname;

@@ -17,37 +17,37 @@
  * ```
  * @module
  */
-import { parseFlagsOrExit } from "../src/cli.ts";
+import { parseFlagsOrExit } from "../src/cli/main.ts";
 import os from "node:os";
-import { startDevServer } from "../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { startDevServer } from "../src/temporal/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { scrapeAll, scrapeVenue } from "../src/pipeline.ts";
+import { scrapeAll, scrapeVenue } from "../src/venues/pipeline.ts";
 import * as cheerio from "cheerio";
-import { addDays } from "../src/time.ts";
+import { addDays } from "../src/core/time.ts";
 import { loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runWorker } from "../src/temporal/worker.ts";
 import { runFoodTruckWorkflow, WORKFLOW_TYPE } from "../src/temporal/starter.ts";
 import type { Client } from "@temporalio/client";
-import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/bundle.ts";
-import { childEnv, spawnWatched } from "../src/ops/child.ts";
-import type { WatchedChild } from "../src/ops/child.ts";
+import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/temporal/bundle.ts";
+import { childEnv, spawnWatched } from "../tests/harness/child.ts";
+import type { WatchedChild } from "../tests/harness/child.ts";
 import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
-import { HttpClient } from "../src/http.ts";
-import type { FoodTruckWorkflowResult } from "../src/model.ts";
+import { HttpClient } from "../src/net/http.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../src/core/model.ts";
 import {
   buildMinimalBundle,
   compareWorkers,
   median,
   minimalWorkerKinds,
+  RAISED_POLL_FLAG,
   RAISED_POLL_LIMIT,
   readProc,
   rssMiB,
   treeCpuMs,
 } from "../bench/workers.ts";
 import type { WorkerFigures, WorkerKind } from "../bench/workers.ts";
-import type { VenueEntry } from "../src/model.ts";
 import { startHostileServers } from "../tests/helpers/hostile_venues.ts";
 import { runDeployKillDrill } from "../tests/drills/_deploy_kill.ts";
 import { formatSplit, runScaleOut } from "../tests/drills/_scale_out.ts";
@@ -480,7 +480,7 @@ function workersMarkdown(figs: WorkerFigures[], node: string, seconds: number): 
     `Produced by \`deno task bench\` (or \`--only workers\`) in ${seconds.toFixed(0)} s, ${
       new Date().toISOString()
     }; ${ROUNDS} interleaved round${ROUNDS > 1 ? "s" : ""}. Dev server started with ` +
-    `\`--dynamic-config-value ${RAISED_POLL_LIMIT[1]}\` (a default one caps every worker at ` +
+    `\`${RAISED_POLL_FLAG}\` (a default one caps every worker at ` +
     `~10 runs/s). Minimal worker: \`bench/minimal/worker.mjs\`, one workflow calling one ` +
     `activity, prebuilt bundle, the same file under Node ${node} and \`deno run\`, same SDK ` +
     `from node_modules. Project worker: \`deno run\` with the \`worker\` task's flags and a prebuilt ` +
@@ -498,7 +498,7 @@ if (flags.only === "hostile") {
   {
     // A block: the servers are disposed of before the exit below.
     const t0 = performance.now();
-    await using server = await startDevServer({ extraArgs: RAISED_POLL_LIMIT });
+    await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
     await using fixtures = await startFixtureServer();
     const list = fixtures.venueList(await loadVenueList());
     // A prebuilt bundle, as in production (bundling at start costs the worker ~150 MiB).
@@ -516,7 +516,7 @@ if (flags.only === "hostile") {
 
 if (flags.only === "workers") {
   {
-    await using server = await startDevServer({ extraArgs: RAISED_POLL_LIMIT });
+    await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
     await using fixtures = await startFixtureServer();
     const dir = await Deno.makeTempDir({ prefix: "bench-workers-" });
     const bundle = (await projectBundle(dir)).path;
@@ -533,14 +533,12 @@ const started = performance.now();
 const info = await machine();
 log(`machine: ${Object.entries(info).map(([k, v]) => `${k}=${v}`).join(", ")}`);
 const tmp = await Deno.makeTempDir({ prefix: "bench-" });
-await using server = await startDevServer({ extraArgs: RAISED_POLL_LIMIT });
+await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
 await using fixtures = await startFixtureServer();
 const venues = fixtures.venueList(await loadVenueList());
 const stoup = venues.filter((v) => v.key === "stoup-ballard");
 log(
-  `dev server ${server.address} (${
-    RAISED_POLL_LIMIT.join(" ")
-  }), fixtures ${fixtures.origin}, ${venues.length} venues`,
+  `dev server ${server.address} (${RAISED_POLL_FLAG}), fixtures ${fixtures.origin}, ${venues.length} venues`,
 );
 
 // (a) Orchestration overhead.

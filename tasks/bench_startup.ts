@@ -13,9 +13,9 @@
  * @module
  */
 import { join } from "node:path";
-import { main, parseFlags, UsageError } from "../src/cli.ts";
-import { buildBundle, PROJECT_ROOT } from "../src/bundle.ts";
-import { startDevServer } from "../src/devserver.ts";
+import { main, parseFlags, UsageError } from "../src/cli/main.ts";
+import { buildBundle, PROJECT_ROOT } from "../src/temporal/bundle.ts";
+import { startDevServer } from "../src/temporal/dev_server.ts";
 import { taskRunArgs } from "../src/ops/tasks.ts";
 
 const USAGE = `Usage: deno task bench-startup [--runs N] [--json]

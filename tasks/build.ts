@@ -11,8 +11,8 @@
  * ```
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
-import { buildBundle, displayPath } from "../src/bundle.ts";
+import { main, parseFlags } from "../src/cli/main.ts";
+import { buildBundle, displayPath } from "../src/temporal/bundle.ts";
 
 const USAGE = `Usage: deno task build [--out-dir DIR]
 

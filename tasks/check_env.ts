@@ -5,11 +5,11 @@
  * Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.
  * @module
  */
-import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli/main.ts";
 import { describeConfig, formatIssue, loadConfig } from "../src/config/mod.ts";
 import type { TemporalConfig } from "../src/config/mod.ts";
 import { configReport, type ReportConnection } from "../src/config/report.ts";
-import { userPath } from "../src/flags.ts";
+import { userPath } from "../src/cli/flags.ts";
 
 const USAGE =
   `Usage: deno task check-env [--env-file FILE] [--profile NAME] [--offline] [--timeout MS] [--json]
@@ -25,7 +25,7 @@ Exit codes: 0 ok, 1 invalid configuration, 2 cannot connect or not authorized.`;
 
 /** Connects (loaded only when connecting: keeps `--offline` free of the gRPC client). */
 async function connect(cfg: TemporalConfig, timeoutMs: number): Promise<ReportConnection> {
-  const { checkConnection } = await import("../src/checkenv.ts");
+  const { checkConnection } = await import("../src/cli/check_env.ts");
   const r = await checkConnection(cfg, { timeoutMs });
   return { checked: true, ...r };
 }

@@ -22,7 +22,7 @@ Commands (each takes --help; flags are those of the deno task of the same name):
 
 Configuration: the environment and ./.env (or --env-file FILE), read at run time.`;
 
-import { skipCommandArg } from "../src/cli.ts";
+import { skipCommandArg } from "../src/cli/main.ts";
 
 const command = Deno.args[0];
 skipCommandArg();

@@ -17,8 +17,8 @@
  * ```
  * @module
  */
-import { FatalError, main, parseFlags } from "../src/cli.ts";
-import { buildBundle, displayPath } from "../src/bundle.ts";
+import { FatalError, main, parseFlags } from "../src/cli/main.ts";
+import { buildBundle, displayPath } from "../src/temporal/bundle.ts";
 import { compilePlan, findDenort } from "../src/ops/compile.ts";
 
 const USAGE = `Usage: deno task compile [--out-dir DIR] [--target TRIPLE] [--dry-run]

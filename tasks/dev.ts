@@ -3,9 +3,9 @@
  * result, and stops what it started. `--offline` serves our fixtures instead of the venues' sites.
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
-import { runDev } from "../src/dev.ts";
-import { parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/flags.ts";
+import { main, parseFlags } from "../src/cli/main.ts";
+import { runDev } from "../src/cli/dev.ts";
+import { parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/cli/flags.ts";
 
 const USAGE =
   `Usage: deno task dev [--offline] [--env-file FILE] [--profile NAME] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]

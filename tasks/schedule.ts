@@ -1,12 +1,12 @@
 /**
  * `deno task schedule <command>`: manage Temporal Schedules that run `FoodTruckWorkflow`
- * every N minutes or on a cron expression. The logic lives in `src/schedule.ts`.
+ * every N minutes or on a cron expression. The logic lives in `src/temporal/schedules.ts`.
  *
  * Exit codes: 0 ok; 1 usage error, invalid configuration, unknown or existing schedule, spec
  * rejected by the server; 2 cannot connect, not authorized, or namespace not found.
  * @module
  */
-import { main, parseFlags, UsageError } from "../src/cli.ts";
+import { main, parseFlags, UsageError } from "../src/cli/main.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import type { TemporalConfig } from "../src/config/mod.ts";
 import {
@@ -24,9 +24,9 @@ import {
   triggerSchedule,
   unpauseSchedule,
   updateScheduleTiming,
-} from "../src/schedule.ts";
-import type { CreateScheduleOptions } from "../src/schedule.ts";
-import { parseDateFlagOptional, userPath } from "../src/flags.ts";
+} from "../src/temporal/schedules.ts";
+import type { CreateScheduleOptions } from "../src/temporal/schedules.ts";
+import { parseDateFlagOptional, userPath } from "../src/cli/flags.ts";
 import type { Client } from "@temporalio/client";
 
 const USAGE = `Usage: deno task schedule <command> [options]

@@ -3,13 +3,13 @@
  * Exit codes: 0 all venues read, 2 some failed but events found, 1 nothing found and errors.
  * @module
  */
-import { main, parseFlags } from "../src/cli.ts";
-import { scrapeAll } from "../src/pipeline.ts";
+import { main, parseFlags } from "../src/cli/main.ts";
+import { scrapeAll } from "../src/venues/pipeline.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
-import { optionalValue, parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/flags.ts";
-import { pacificToday } from "../src/time.ts";
-import { HttpClient } from "../src/http.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
+import { optionalValue, parseDateFlagOptional, RESULT_FLAGS, userPath } from "../src/cli/flags.ts";
+import { pacificToday } from "../src/core/time.ts";
+import { HttpClient } from "../src/net/http.ts";
 import { readVenueFetchSettings } from "../src/config/app.ts";
 import { ConfigError } from "../src/config/mod.ts";
 import type { ConfigIssue } from "../src/config/resolve.ts";
@@ -18,7 +18,7 @@ import {
   DEFAULT_PREVIEW_DIR,
   previewAiSettings,
   reportResult,
-} from "../src/preview_cli.ts";
+} from "../src/cli/preview.ts";
 
 const USAGE =
   `Usage: deno task scrape [--offline] [--venues FILE] [--date YYYY-MM-DD] [--json] [--verbose]

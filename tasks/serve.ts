@@ -10,9 +10,9 @@
  * ```
  * @module
  */
-import { FatalError, main, parseFlags, UsageError } from "../src/cli.ts";
-import { userPath } from "../src/flags.ts";
-import { serveDir } from "../src/web/serve.ts";
+import { FatalError, main, parseFlags, UsageError } from "../src/cli/main.ts";
+import { userPath } from "../src/cli/flags.ts";
+import { serveDir } from "../src/publish/serve.ts";
 
 const USAGE = `Usage: deno task serve [--dir DIR] [--port PORT] [--host HOST]
 

@@ -8,14 +8,14 @@
  * cancelled, 130 interrupted. While a run with the same derived id is open, start attaches to it.
  * @module
  */
-import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli/main.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
-import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/flags.ts";
+import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/cli/flags.ts";
 import { buildWorkflowInput } from "../src/temporal/input.ts";
-import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/preview_cli.ts";
-import { FIXTURE_DATE } from "../src/fixture_server.ts";
+import { DEFAULT_PREVIEW_DIR, reportResult } from "../src/cli/preview.ts";
+import { FIXTURE_DATE } from "../src/venues/fixture_server.ts";
 import {
   countPollers,
   followLines,

@@ -14,12 +14,12 @@
  * ```
  * @module
  */
-import { main, parseFlags, taskArgs, UsageError } from "../src/cli.ts";
+import { main, parseFlags, taskArgs, UsageError } from "../src/cli/main.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
 import { runWorker } from "../src/temporal/worker.ts";
-import { displayPath, selectWorkerBundle } from "../src/bundle.ts";
-import { userPath } from "../src/flags.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { displayPath, selectWorkerBundle } from "../src/temporal/bundle.ts";
+import { userPath } from "../src/cli/flags.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { offlineActivities } from "../src/temporal/offline.ts";
 import { createLog, setLog } from "../src/ops/log.ts";
 

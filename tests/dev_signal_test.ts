@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnTask } from "./helpers/proc.ts";
-import { FIXTURE_DATE } from "../src/fixture_server.ts";
+import { FIXTURE_DATE } from "../src/venues/fixture_server.ts";
 import { freeDevPort, listening, stuckVenue } from "./helpers/stuck_venue.ts";
 
 /** Every process as pid, parent pid and argv (read from /proc through `sh`: Deno reads /proc only with -A). */

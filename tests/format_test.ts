@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../src/model.ts";
-import { exitCodeFor, formatDay, formatHours, formatResult } from "../src/format.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../src/core/model.ts";
+import { exitCodeFor, formatDay, formatHours, formatResult } from "../src/cli/format.ts";
 
 const ev = (o: Partial<FoodTruckEvent> & Pick<FoodTruckEvent, "date">): FoodTruckEvent => ({
   venueKey: "stoup-ballard",

@@ -8,7 +8,7 @@ import {
   parseAllowPrivate,
   ParseError,
   parseMaxBodyBytes,
-} from "../src/http.ts";
+} from "../src/net/http.ts";
 
 type Handler = (req: Request, n: number) => Response | Promise<Response>;
 

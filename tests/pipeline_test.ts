@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { FoodTruckEvent, VenueEntry, VenueResult } from "../src/model.ts";
-import { HttpClient } from "../src/http.ts";
+import type { FoodTruckEvent, VenueEntry, VenueResult } from "../src/core/model.ts";
+import { HttpClient } from "../src/net/http.ts";
 import {
   fetchVenueEvents,
   mapBounded,
@@ -8,8 +8,8 @@ import {
   MAX_EVENTS_PER_VENUE,
   mergeResults,
   scrapeAll,
-} from "../src/pipeline.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+} from "../src/venues/pipeline.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { VENUE_KEYS } from "../src/venues/registry.ts";
 

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "./harness/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { classifyVenueError } from "../src/venue_hints.ts";
+import { classifyVenueError } from "../src/venues/hints.ts";
 import { runTask, spawnTask } from "./helpers/proc.ts";
 
 /** A venue list whose every URL points at a closed port (as without internet). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { FoodTruckWorkflowResult } from "../src/model.ts";
-import { startFixtureServer } from "../src/fixture_server.ts";
+import type { FoodTruckWorkflowResult } from "../src/core/model.ts";
+import { startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { VENUE_KEYS } from "../src/venues/registry.ts";
 import { runTask, type TaskOutput } from "./helpers/proc.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "@temporalio/client";
 import { startDevServer } from "./harness/dev_server.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../src/fixture_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
 import { runTask, spawnTask } from "./helpers/proc.ts";
 

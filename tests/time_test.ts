@@ -10,9 +10,9 @@ import {
   pacificParts,
   pacificToday,
   pacificWindow,
-} from "../src/time.ts";
+} from "../src/core/time.ts";
 
-const TIME_MODULE = new URL("../src/time.ts", import.meta.url).href;
+const TIME_MODULE = new URL("../src/core/time.ts", import.meta.url).href;
 
 Deno.test("pacificIso: on spring-forward day 2026-03-08, afternoon is PDT (-07:00)", () => {
   assert.equal(pacificIso("2026-03-08", 13, 0), "2026-03-08T13:00:00-07:00");

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startDevServer } from "./harness/dev_server.ts";
-import { FIXTURE_DATE } from "../src/fixture_server.ts";
+import { FIXTURE_DATE } from "../src/venues/fixture_server.ts";
 import { spawnTask } from "./helpers/proc.ts";
 import { stuckVenue } from "./helpers/stuck_venue.ts";
 

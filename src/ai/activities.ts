@@ -26,7 +26,7 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent } from "../model.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
 import { type AiSettings, describeAiError, logLine } from "./client.ts";
 import { generateHaiku } from "./haiku.ts";
 import { applyVision, TruckNameCache, type VisionEvent } from "./vision.ts";

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { internalAddressReason, isIpLiteral } from "../net_address.ts";
+import { internalAddressReason, isIpLiteral } from "../net/address.ts";
 
 /** The base URL breaks the rule of this module. */
 export class AiBaseUrlError extends Error {

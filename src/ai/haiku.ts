@@ -11,10 +11,10 @@
  * @example
  * ```ts
  * import { generateHaiku } from "./haiku.ts";
- * import { pacificToday } from "../time.ts";
- * import { toWebData } from "../web/data.ts";
+ * import { pacificToday } from "../core/time.ts";
+ * import { toWebData } from "../publish/data.ts";
  * declare const app: import("../config/app.ts").AppSettings;
- * declare const result: import("../model.ts").FoodTruckWorkflowResult;
+ * declare const result: import("../core/model.ts").FoodTruckWorkflowResult;
  * const haiku = await generateHaiku(result.events, pacificToday(), {
  *   apiKey: app.anthropicApiKey,
  *   model: app.anthropicModel,
@@ -24,8 +24,8 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent } from "../model.ts";
-import { formatDay } from "../format.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { formatDay } from "../cli/format.ts";
 import {
   AiAnswerError,
   aiEnabled,

@@ -11,15 +11,15 @@
  * ```ts
  * import { applyVision } from "./vision.ts";
  * declare const app: import("../config/app.ts").AppSettings;
- * declare const events: import("../model.ts").FoodTruckEvent[];
+ * declare const events: import("../core/model.ts").FoodTruckEvent[];
  * const settings = { apiKey: app.anthropicApiKey, model: app.anthropicModel };
  * const named = await applyVision(events, settings); // TBD events with an imageUrl get a name
  * ```
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { FoodTruckEvent } from "../model.ts";
-import { BROWSER_HEADERS, HttpClient } from "../http.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { BROWSER_HEADERS, HttpClient } from "../net/http.ts";
 import {
   AiAnswerError,
   aiEnabled,

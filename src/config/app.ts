@@ -15,14 +15,13 @@
  * ```
  * @module
  */
-import type { EnvMap } from "./sources.ts";
-import type { ConfigIssue } from "./resolve.ts";
-import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../http.ts";
+import type { ConfigIssue, EnvMap } from "./common.ts";
+import { DEFAULT_MAX_BODY_BYTES, parseAllowPrivate, parseMaxBodyBytes } from "../net/http.ts";
 import { checkAiBaseUrl } from "../ai/base_url.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "../ops/log.ts";
 import type { LogFormat, LogLevel } from "../ops/log.ts";
 import { GIT_ENV_NAMES, type GitSettings, readGitSettings } from "./git.ts";
-import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../web/refresh.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS, parseRefreshHours } from "../publish/refresh.ts";
 
 /** Variables read for application settings. */
 export const APP_ENV_NAMES = [
@@ -50,7 +49,7 @@ export interface AppSettings {
   anthropicModel: string;
   /** `VISION_ANALYSIS_ENABLED` (default true when an API key is set). */
   visionEnabled: boolean;
-  /** The guards of the venue fetch (`src/http.ts`). */
+  /** The guards of the venue fetch (`src/net/http.ts`). */
   venueFetch: VenueFetchSettings;
   /** `LOG_LEVEL`: error, warn, info or debug. Default `info`. */
   logLevel: LogLevel;

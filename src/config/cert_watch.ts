@@ -21,7 +21,7 @@
  * @module
  */
 import type { TemporalConfig } from "./mod.ts";
-import type { ConfigIssue } from "./resolve.ts";
+import type { ConfigIssue } from "./common.ts";
 import { readSmallTextFile } from "./files.ts";
 import { checkValidity, parseCert, parseKey } from "./validate.ts";
 import type { Material } from "./validate.ts";

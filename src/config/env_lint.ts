@@ -12,8 +12,7 @@
  * ```
  * @module
  */
-import type { ConfigIssue } from "./resolve.ts";
-import { GRPC_META_PREFIX } from "./resolve.ts";
+import { type ConfigIssue, GRPC_META_PREFIX } from "./common.ts";
 import { didYouMean } from "./suggest.ts";
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;

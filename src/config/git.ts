@@ -20,9 +20,8 @@
  * ```
  * @module
  */
-import { checkBranchName, GitDeployError, parseRepositoryUrl } from "../deploy/git.ts";
-import type { EnvMap } from "./sources.ts";
-import type { ConfigIssue } from "./resolve.ts";
+import { checkBranchName, GitDeployError, parseRepositoryUrl } from "../publish/git_deploy.ts";
+import type { ConfigIssue, EnvMap } from "./common.ts";
 
 /** Variables of the deploy settings (all read only by the config module). */
 export const GIT_ENV_NAMES = [

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import type { ConfigIssue } from "./resolve.ts";
+import type { ConfigIssue } from "./common.ts";
 import { suggestion } from "./suggest.ts";
 
 /** The TOML value type a key takes. */

@@ -11,7 +11,9 @@
  * ```
  * @module
  */
-import type { EnvMap, ProfileSource } from "./sources.ts";
+import type { ProfileSource } from "./sources.ts";
+import type { ConfigIssue, EnvMap } from "./common.ts";
+import { GRPC_META_PREFIX } from "./common.ts";
 import { normalizeGrpcMetaKey } from "./sources.ts";
 
 /** Where a value came from, highest precedence first. */
@@ -31,11 +33,7 @@ export type PemSource = { path: string } | { data: string };
 /** How the client authenticates: plaintext, server-authenticated TLS only, API key over TLS, or mutual TLS. */
 export type AuthMode = "local" | "tls" | "api-key" | "mtls";
 
-/** A validation finding; `variable` names the setting at fault. */
-export interface ConfigIssue {
-  variable: string;
-  message: string;
-}
+export type { ConfigIssue } from "./common.ts";
 
 /** Defaults for unset values. */
 export const DEFAULTS = {
@@ -211,8 +209,7 @@ export function layerConfig(input: LayerInput): LayeredConfig {
   };
 }
 
-/** Prefix of the environment variables that carry gRPC metadata. */
-export const GRPC_META_PREFIX = "TEMPORAL_GRPC_META_";
+export { GRPC_META_PREFIX } from "./common.ts";
 
 /**
  * gRPC metadata: the profile's `grpc_meta`, then `.env`, then the environment, each header

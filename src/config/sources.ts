@@ -18,7 +18,7 @@ import { loadClientConfigProfile } from "@temporalio/envconfig";
 import { configToTomlData, loadFromTomlData } from "@temporalio/envconfig/lib/envconfig-toml.js";
 import { checkTomlProfile } from "./official.ts";
 import { lintDotEnv } from "./env_lint.ts";
-import type { ConfigIssue } from "./resolve.ts";
+import type { ConfigIssue, EnvMap } from "./common.ts";
 import type { ClientConfigProfile } from "@temporalio/envconfig";
 import { APP_ENV_NAMES } from "./app.ts";
 import { describeFsError, readSmallFile, readSmallTextFile } from "./files.ts";
@@ -59,8 +59,7 @@ export const ENV_NAMES: readonly string[] = [
   ...APP_ENV_NAMES,
 ];
 
-/** A variable map: name → value (unset names are absent). */
-export type EnvMap = Record<string, string>;
+export type { EnvMap } from "./common.ts";
 
 /**
  * Reads the named variables from the process environment, plus every `TEMPORAL_*` variable

@@ -20,7 +20,7 @@
  * @module
  */
 import { join, relative, resolve } from "node:path";
-import { DEFAULT_DIST_DIR, PROJECT_ROOT } from "../bundle.ts";
+import { DEFAULT_DIST_DIR, PROJECT_ROOT } from "../temporal/bundle.ts";
 import { permissionSetFlags, readPermissionSet } from "./permission_sets.ts";
 import { DENO_JSON } from "./tasks.ts";
 

@@ -17,19 +17,19 @@ import type {
   FoodTruckEvent,
   FoodTruckWorkflowResult,
   VenueEntry,
-} from "../model.ts";
-import { LEGACY_TARGET_WARNING } from "../model.ts";
+} from "../core/model.ts";
+import { LEGACY_TARGET_WARNING } from "../core/model.ts";
 import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
-import type { WebData } from "../web/data.ts";
-import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS } from "../web/refresh.ts";
-import { GitDeployError } from "../deploy/git.ts";
+import type { WebData } from "../publish/data.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS } from "../publish/refresh.ts";
+import { GitDeployError } from "../publish/git_deploy.ts";
 import type { AiActivities } from "../ai/activities.ts";
 import { aiEnabled } from "../ai/settings.ts";
 import type { AiSettings } from "../ai/settings.ts";
-import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../http.ts";
+import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../net/http.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
-import { boundEvents, VENUE_BUDGET_BYTES } from "../payload.ts";
-import { pacificToday } from "../time.ts";
+import { boundEvents, VENUE_BUDGET_BYTES } from "../core/payload.ts";
+import { pacificToday } from "../core/time.ts";
 import type { DeployOutcome } from "./deploy_activity.ts";
 import { withHeartbeats } from "./heartbeat.ts";
 import { activityFetch } from "./cancellable_fetch.ts";
@@ -96,17 +96,17 @@ export function withSameDayHaiku(oldFiles: Record<string, string>, data: WebData
 // Loaded at first use, not at worker start (issue 19: a worker's memory): the scraping pipeline
 // (cheerio, the venue parsers) at the first venue fetch; the page data (its JSON Schema
 // validator) and the deploy only for runs that publish; the Anthropic SDK only with a key.
-let pipelineModule: Promise<typeof import("../pipeline.ts")> | undefined;
-const loadPipeline = () => pipelineModule ??= import("../pipeline.ts");
+let pipelineModule: Promise<typeof import("../venues/pipeline.ts")> | undefined;
+const loadPipeline = () => pipelineModule ??= import("../venues/pipeline.ts");
 const loadWebData = () =>
-  Promise.all([import("../web/data.ts"), import("../web/freshness.ts")]).then(([d, f]) => ({
+  Promise.all([import("../publish/data.ts"), import("../publish/freshness.ts")]).then(([d, f]) => ({
     ...d,
     ...f,
   }));
 const loadDeploy = () =>
   Promise.all([
-    import("../web/preview.ts"),
-    import("../web/freshness.ts"),
+    import("../publish/preview.ts"),
+    import("../publish/freshness.ts"),
     import("./deploy_activity.ts"),
   ]).then(([p, f, d]) => ({ ...p, ...f, ...d }));
 
@@ -223,7 +223,10 @@ export type Activities = ReturnType<typeof createActivities>;
 /** A venue error as the activity's failure: refused or bad input never retried, else retryable. */
 function venueFailure(
   err: unknown,
-  { clip, MAX_DETAIL_CHARS }: Pick<typeof import("../pipeline.ts"), "clip" | "MAX_DETAIL_CHARS">,
+  { clip, MAX_DETAIL_CHARS }: Pick<
+    typeof import("../venues/pipeline.ts"),
+    "clip" | "MAX_DETAIL_CHARS"
+  >,
 ): ApplicationFailure {
   const e = err as Error;
   // Refused by the guard (scheme, internal address, body cap) or bad input: never retried.

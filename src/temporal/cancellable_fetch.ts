@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { HttpClient } from "../http.ts";
+ * import { HttpClient } from "../net/http.ts";
  * import { activityFetch } from "./cancellable_fetch.ts";
  * const http = new HttpClient({ fetch: activityFetch });
  * ```

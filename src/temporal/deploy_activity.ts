@@ -16,8 +16,8 @@
  * ```
  * @module
  */
-import { deployToGit } from "../deploy/git.ts";
-import type { DeployOptions } from "../deploy/git.ts";
+import { deployToGit } from "../publish/git_deploy.ts";
+import type { DeployOptions } from "../publish/git_deploy.ts";
 import { activityContext, withHeartbeats } from "./heartbeat.ts";
 
 /** Outcome of the `deployWebData` activity. */

@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * import { withHeartbeats } from "./heartbeat.ts";
- * import { deployToGit, type DeployOptions } from "../deploy/git.ts";
+ * import { deployToGit, type DeployOptions } from "../publish/git_deploy.ts";
  * declare const options: DeployOptions;
  * const result = await withHeartbeats((signal) => deployToGit({ ...options, signal }));
  * console.log(result.message);

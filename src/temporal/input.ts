@@ -11,7 +11,7 @@
  * @module
  */
 import type { TemporalConfig } from "../config/mod.ts";
-import type { FoodTruckWorkflowInput } from "../model.ts";
+import type { FoodTruckWorkflowInput } from "../core/model.ts";
 import { loadVenueList } from "../venues/list.ts";
 
 /** Options of {@link buildWorkflowInput}. */

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { startFixtureServer } from "../fixture_server.ts";
+ * import { startFixtureServer } from "../venues/fixture_server.ts";
  * import { loadConfig, requireValid } from "../config/mod.ts";
  * import { offlineActivities } from "./offline.ts";
  * import { runWorker } from "./worker.ts";
@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { HttpClient } from "../http.ts";
+import { HttpClient } from "../net/http.ts";
 import type { ActivityOptions } from "./activities.ts";
 import { activityFetch } from "./cancellable_fetch.ts";
 

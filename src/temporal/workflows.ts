@@ -8,14 +8,14 @@
  *   reported as timed out, so a slow day still returns what it has;
  * - a cancel of the run is never swallowed: running activities are cancelled, no deploy starts
  *   after it, and the run ends CANCELLED;
- * - every recorded value stays within the payload budget (`src/payload.ts`): a result cut to fit
+ * - every recorded value stays within the payload budget (`src/core/payload.ts`): a result cut to fit
  *   carries `truncated: true` and a warning;
  * - the AI touches are regular activities with heartbeats and never break a run.
  *
  * @example
  * ```ts
  * import { FoodTruckWorkflow } from "./workflows.ts";
- * import type { FoodTruckWorkflowInput } from "../model.ts";
+ * import type { FoodTruckWorkflowInput } from "../core/model.ts";
  * import { loadVenueList } from "../venues/list.ts";
  * declare const client: import("@temporalio/client").Client;
  * const [taskQueue, workflowId] = ["food-truck-task-queue", "food-trucks-2026-03-05"];
@@ -40,10 +40,15 @@ import type {
   FoodTruckWorkflowResult,
   VenueResult,
   VenueWarning,
-} from "../model.ts";
-import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../merge.ts";
-import { boundEvents, RESULT_BUDGET_BYTES, truncationWarning, WHOLE_WEEK } from "../payload.ts";
-import { addDays, pacificToday } from "../time.ts";
+} from "../core/model.ts";
+import { DEFAULT_DAYS, failedVenue, mapBounded, mergeResults } from "../venues/merge.ts";
+import {
+  boundEvents,
+  RESULT_BUDGET_BYTES,
+  truncationWarning,
+  WHOLE_WEEK,
+} from "../core/payload.ts";
+import { addDays, pacificToday } from "../core/time.ts";
 import {
   AI_HEARTBEAT_TIMEOUT_MS,
   AI_TIMEOUT_MS,

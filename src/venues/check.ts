@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { VenueEntry } from "../model.ts";
+import type { VenueEntry } from "../core/model.ts";
 
 /** A venue entry that must not be used: not http(s), or malformed. Never retried. */
 export class VenueInputError extends Error {

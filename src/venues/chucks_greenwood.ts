@@ -20,15 +20,15 @@
  * ```ts
  * import { parseChucksCsv } from "./chucks_greenwood.ts";
  * declare const csv: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * const events = parseChucksCsv(csv, { venue, today: "2026-03-05" });
  * ```
  * @module
  */
 import { parse } from "csv-parse/sync";
-import type { FoodTruckEvent } from "../model.ts";
-import { describeBody } from "../http.ts";
-import { dateFromMonthDay, MONTH_NAMES } from "../time.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { describeBody } from "../net/http.ts";
+import { dateFromMonthDay, MONTH_NAMES } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */

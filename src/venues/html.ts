@@ -14,7 +14,7 @@
  * @module
  */
 import * as cheerio from "cheerio";
-import { ParseError } from "../http.ts";
+import { ParseError } from "../net/http.ts";
 
 /** Deepest element nesting accepted (real venue pages stay under 50). */
 export const MAX_HTML_DEPTH = 256;

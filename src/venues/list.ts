@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import type { VenueEntry } from "../model.ts";
+import type { VenueEntry } from "../core/model.ts";
 import { REGISTRY } from "./registry.ts";
 import { readSmallTextFile, SmallFileError } from "../config/files.ts";
 

@@ -17,16 +17,16 @@
  * ```ts
  * import { parseObecHtml, parseObecRange } from "./obec_brewing.ts";
  * declare const html: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * parseObecRange("11-2", "2026-03-05"); // 11 AM to 2 PM
  * const events = parseObecHtml(html, { venue, today: "2026-03-05" });
  * ```
  * @module
  */
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent } from "../model.ts";
-import { describeBody } from "../http.ts";
-import { pacificIso } from "../time.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { describeBody } from "../net/http.ts";
+import { pacificIso } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */

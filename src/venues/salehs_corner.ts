@@ -15,13 +15,13 @@
  * ```ts
  * import { parseSeattleFoodTruckEvents } from "./salehs_corner.ts";
  * declare const json: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * const events = parseSeattleFoodTruckEvents(json, { venue });
  * ```
  * @module
  */
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import { assertYmd, pacificDateOf, toPacificIso } from "../time.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import { assertYmd, pacificDateOf, toPacificIso } from "../core/time.ts";
 import { ParseError, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */

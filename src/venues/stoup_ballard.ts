@@ -16,20 +16,20 @@
  * ```ts
  * import { parseStoupHtml } from "./stoup_ballard.ts";
  * declare const html: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * const events = parseStoupHtml(html, { venue, today: "2026-03-05" });
  * ```
  * @module
  */
 import type * as cheerio from "cheerio";
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent } from "../model.ts";
-import { describeBody } from "../http.ts";
-import { addDays, dateFromMonthDay, pacificIso } from "../time.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { describeBody } from "../net/http.ts";
+import { addDays, dateFromMonthDay, pacificIso } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
 
-/** Re-exported from `../time.ts`, where the year inference now lives. */
-export { dateFromMonthDay } from "../time.ts";
+/** Re-exported from `../core/time.ts`, where the year inference now lives. */
+export { dateFromMonthDay } from "../core/time.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */
 export type ParseContext = Pick<VenueContext, "venue" | "today">;

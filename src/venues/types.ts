@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import type { VenueContext, VenueParser } from "./types.ts";
- * import type { FoodTruckEvent } from "../model.ts";
+ * import type { FoodTruckEvent } from "../core/model.ts";
  * declare function parseExample(html: string, ctx: VenueContext): FoodTruckEvent[];
  * export const parser: VenueParser = {
  *   key: "example",
@@ -21,10 +21,10 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import type { HttpClient } from "../http.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import type { HttpClient } from "../net/http.ts";
 
-export { ParseError } from "../http.ts";
+export { ParseError } from "../net/http.ts";
 
 /** What a parser receives for one run. */
 export interface VenueContext {

@@ -16,16 +16,16 @@
  * ```ts
  * import { parseSugarCalendarHtml } from "./urban_family.ts";
  * declare const html: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * const events = parseSugarCalendarHtml(html, { venue });
  * ```
  * @module
  */
 import type * as cheerio from "cheerio";
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import { BROWSER_HEADERS, describeBody } from "../http.ts";
-import { localOrOffsetIsoToPacific, pacificDateOf } from "../time.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import { BROWSER_HEADERS, describeBody } from "../net/http.ts";
+import { localOrOffsetIsoToPacific, pacificDateOf } from "../core/time.ts";
 import { ParseError, type VenueParser, venueUrl } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */

@@ -14,15 +14,15 @@
  * ```ts
  * import { parseMyCalendarList } from "./wheelie_pop.ts";
  * declare const html: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * const events = parseMyCalendarList(html, { venue });
  * ```
  * @module
  */
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent, VenueEntry } from "../model.ts";
-import { BROWSER_HEADERS, describeBody } from "../http.ts";
-import { localOrOffsetIsoToPacific } from "../time.ts";
+import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
+import { BROWSER_HEADERS, describeBody } from "../net/http.ts";
+import { localOrOffsetIsoToPacific } from "../core/time.ts";
 import { ParseError, type VenueParser } from "./types.ts";
 
 /** What the pure parse functions need to know about the venue. */

@@ -19,7 +19,7 @@
  * ```ts
  * import { findCollectionId, parseYonderApi } from "./yonder_balebreaker.ts";
  * declare const html: string;
- * declare const venue: import("../model.ts").VenueEntry;
+ * declare const venue: import("../core/model.ts").VenueEntry;
  * declare const [marchItems, aprilItems, mayItems]: unknown[]; // the API's answers, by month
  * const id = findCollectionId(html);
  * const events = parseYonderApi([marchItems, aprilItems, mayItems], { venue, today: "2026-03-05" });
@@ -27,9 +27,9 @@
  * @module
  */
 import { loadHtml } from "./html.ts";
-import type { FoodTruckEvent } from "../model.ts";
-import { describeBody } from "../http.ts";
-import { assertYmd, MONTH_NAMES, pacificDateOf, toPacificIso } from "../time.ts";
+import type { FoodTruckEvent } from "../core/model.ts";
+import { describeBody } from "../net/http.ts";
+import { assertYmd, MONTH_NAMES, pacificDateOf, toPacificIso } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser, venueUrl } from "./types.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */

@@ -22,7 +22,7 @@ import {
 } from "../../src/ai/haiku.ts";
 import { aiSettingsFromApp } from "../../src/ai/client.ts";
 import { readAppSettings } from "../../src/config/app.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 import { KEY, withStandIn } from "./_standin.ts";
 
 const HAIKU = "Brisket smoke at noon\nspring rain on the Stoup patio\nBallard lines grow long";

@@ -6,7 +6,7 @@ import {
   parseHaikuAnswer,
   pickHaikuEvent,
 } from "../../src/ai/haiku.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 import { assertNoKeyIn, KEY, sentKey, standInSettings, withStandIn } from "./_standin.ts";
 
 const MODEL = "claude-test-model-2";

@@ -4,8 +4,8 @@
  * without a key the stand-in gets no request at all. The key never shows in any output.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "./_standin.ts";
 import { stoupPageWithImage } from "../temporal/_kit.ts";

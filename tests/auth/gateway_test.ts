@@ -4,10 +4,10 @@
  * (`deno task worker`) and the client (`deno task start`, `deno task check-env`).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startGateway } from "../harness/gateway.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";

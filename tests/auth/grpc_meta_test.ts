@@ -4,8 +4,8 @@
  * requests without it and lets those with it through. check-env shows it redacted.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startGateway } from "../harness/gateway.ts";

@@ -10,10 +10,10 @@
  */
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { type FoodTruckWorkflowResult, LEGACY_TARGET_WARNING } from "../../src/model.ts";
+import { type FoodTruckWorkflowResult, LEGACY_TARGET_WARNING } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 
 const TOKEN = "ghp_ATTACKtestTOKEN0123456789";

@@ -1,5 +1,5 @@
 /**
- * Tests of `src/deploy/git.ts` against real bare repositories in temp dirs, and against local
+ * Tests of `src/publish/git_deploy.ts` against real bare repositories in temp dirs, and against local
  * HTTP and HTTPS servers that record the Authorization header of every request (a 401-only one,
  * a silent one, a redirecting one, and `git http-backend` behind Basic auth). The HTTPS servers
  * use the test CA of `tests/harness/certs.ts` (given to git as `GIT_SSL_CAINFO`).
@@ -14,10 +14,10 @@ import {
   type DeployOptions,
   deployToGit,
   GitDeployError,
-} from "../../src/deploy/git.ts";
+} from "../../src/publish/git_deploy.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
-import { toWebData } from "../../src/web/data.ts";
+import { toWebData } from "../../src/publish/data.ts";
 
 const TOKEN = "ghp_TESTsecretTOKEN1234567890";
 const BASIC = `Basic ${btoa(`x-access-token:${TOKEN}`)}`;

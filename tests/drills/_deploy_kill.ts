@@ -6,12 +6,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { FIXTURE_DATE } from "../../src/fixture_server.ts";
-import type { FixtureServer } from "../../src/fixture_server.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { FIXTURE_DATE } from "../../src/venues/fixture_server.ts";
+import type { FixtureServer } from "../../src/venues/fixture_server.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { newWorkflowId, WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import { childEnv, spawnWatched } from "../../src/ops/child.ts";
-import type { WatchedChild } from "../../src/ops/child.ts";
+import { childEnv, spawnWatched } from "../harness/child.ts";
+import type { WatchedChild } from "../harness/child.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";
 import {
   bareRepo,

@@ -7,10 +7,10 @@
  */
 import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import { runWorker } from "../../src/temporal/worker.ts";
-import { deployToGit } from "../../src/deploy/git.ts";
-import { publishedFiles } from "../../src/web/preview.ts";
+import { deployToGit } from "../../src/publish/git_deploy.ts";
+import { publishedFiles } from "../../src/publish/preview.ts";
 import { withHeartbeats } from "../../src/temporal/heartbeat.ts";
-import type { WebData } from "../../src/web/data.ts";
+import type { WebData } from "../../src/publish/data.ts";
 
 const cfg = requireValid(await loadConfig({ noEnvFile: true }));
 await runWorker(cfg, {

@@ -5,11 +5,11 @@
  * `fetchVenue` attempt), so the split over the workers can be shown.
  * @module
  */
-import { FIXTURE_DATE } from "../../src/fixture_server.ts";
-import type { FixtureServer } from "../../src/fixture_server.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { FIXTURE_DATE } from "../../src/venues/fixture_server.ts";
+import type { FixtureServer } from "../../src/venues/fixture_server.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import type { WatchedChild } from "../../src/ops/child.ts";
+import type { WatchedChild } from "../harness/child.ts";
 import { clientFor, configFor, fixtureVenues, historyEvents, slowSite } from "../temporal/_kit.ts";
 import { spawnWorkerProcess } from "./_deploy_kill.ts";
 

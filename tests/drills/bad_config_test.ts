@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { makeTestCerts } from "../harness/certs.ts";
-import { startDevServer } from "../../src/devserver.ts";
-import { startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { runTask } from "../helpers/proc.ts";
 
 const API_KEY = "tk_SECRET_9f8e7d6c5b4a39281706";

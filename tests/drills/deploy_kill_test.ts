@@ -6,8 +6,8 @@
  * non-idempotent deploy fails the same drill (two commits): the drill can tell them apart.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { assertExactlyOnce, NON_IDEMPOTENT_WORKER, runDeployKillDrill } from "./_deploy_kill.ts";
 
 Deno.test({

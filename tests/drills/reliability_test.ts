@@ -12,17 +12,17 @@
  * so that signals hit the worker process itself.
  */
 import assert from "node:assert/strict";
-import { freePort, startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
-import type { FixtureServer } from "../../src/fixture_server.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
+import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import type { TemporalConfig } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
 import { newWorkflowId, WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
-import { childEnv, spawnWatched } from "../../src/ops/child.ts";
-import type { WatchedChild } from "../../src/ops/child.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
+import { childEnv, spawnWatched } from "../harness/child.ts";
+import type { WatchedChild } from "../harness/child.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

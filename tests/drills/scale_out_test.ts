@@ -4,8 +4,8 @@
  * were spread over the workers (the split is printed).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { formatSplit, runScaleOut } from "./_scale_out.ts";
 
 Deno.test({

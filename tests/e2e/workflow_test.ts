@@ -3,10 +3,10 @@
  * (`deno task start`) run FoodTruckWorkflow over the venues served locally from our fixtures.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 
 Deno.test("FoodTruckWorkflow runs on a real dev server through deno task worker and start", async (t) => {

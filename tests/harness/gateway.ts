@@ -45,7 +45,7 @@
  * await connection.close();
  * ```
  *
- * nginx runs under the watchdog of `dev_server.ts` (`spawnSupervised`): it is stopped with
+ * nginx runs under the watchdog of `supervise.ts` (`spawnSupervised`): it is stopped with
  * its workers even when the test process dies. Permissions: `--allow-run=sh,nginx` (`sh` starts
  * nginx; `nginx -s reload` is run directly), `--allow-read`/`--allow-write` for the temp dir
  * and the certificates, `--allow-net=127.0.0.1,localhost`.
@@ -124,7 +124,7 @@
  */
 
 import type { TestCerts } from "./certs.ts";
-import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./dev_server.ts";
+import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./supervise.ts";
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {

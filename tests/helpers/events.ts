@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent } from "../../src/model.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 
 /** A Woodshop BBQ lunch at Stoup Ballard on 2026-03-05, with `over` applied. */
 export function ev(over: Partial<FoodTruckEvent> = {}): FoodTruckEvent {

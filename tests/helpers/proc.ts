@@ -1,11 +1,11 @@
 /**
  * Runs the project's Deno tasks as subprocesses, the way users run them (`deno task <name>`),
  * with a clean environment: only PATH, a throw-away HOME, and the variables a test passes
- * (see `src/ops/child.ts`).
+ * (see `tests/harness/child.ts`).
  * @module
  */
-import { childEnv, spawnWatched } from "../../src/ops/child.ts";
-import type { WatchedChild } from "../../src/ops/child.ts";
+import { childEnv, spawnWatched } from "../harness/child.ts";
+import type { WatchedChild } from "../harness/child.ts";
 import { denoTaskArgs } from "../../src/ops/tasks.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -3,12 +3,12 @@
  * one-off server that answers every request with the given status and body.
  * @module
  */
-import type { FoodTruckEvent, VenueEntry } from "../../src/model.ts";
-import { HttpClient } from "../../src/http.ts";
+import type { FoodTruckEvent, VenueEntry } from "../../src/core/model.ts";
+import { HttpClient } from "../../src/net/http.ts";
 import { getParser } from "../../src/venues/registry.ts";
 import { DEFAULT_VENUES_PATH, loadVenueList } from "../../src/venues/list.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
-import { addDays } from "../../src/time.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
+import { addDays } from "../../src/core/time.ts";
 
 /** A fast HTTP client for tests: short timeout, one quick retry. */
 export const testHttp = (): HttpClient =>

@@ -15,18 +15,18 @@
  */
 import { historyToJSON } from "@temporalio/common/lib/proto-utils.js";
 import type { Client, WorkflowHandle } from "@temporalio/client";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
-import type { FixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
+import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
 import { runWorker } from "../../src/temporal/worker.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
-import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/model.ts";
+import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/core/model.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import { stoupPageWithImage } from "../temporal/_kit.ts";
-import { main, parseFlags, UsageError } from "../../src/cli.ts";
+import { main, parseFlags, UsageError } from "../../src/cli/main.ts";
 
 /** Where the recorded histories live. */
 export const HISTORIES_DIR = new URL("../fixtures/histories/", import.meta.url).pathname;

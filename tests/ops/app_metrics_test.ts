@@ -8,7 +8,7 @@ import { ApplicationFailure } from "@temporalio/common";
 import type { MetricMeter, MetricTags } from "@temporalio/common";
 import { classifyFetchError, createAppMetrics, venueLabel } from "../../src/ops/app_metrics.ts";
 import { summarizeRun } from "../../src/temporal/run_observer.ts";
-import { HttpNetworkError, HttpStatusError, ParseError } from "../../src/http.ts";
+import { HttpNetworkError, HttpStatusError, ParseError } from "../../src/net/http.ts";
 
 /** A meter that keeps the last value of every `name{tags}` (counters summed). */
 function recordingMeter() {

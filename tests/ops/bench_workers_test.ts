@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
-import { startDevServer } from "../../src/devserver.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import {
   buildMinimalBundle,
   median,
@@ -18,7 +18,7 @@ import {
 } from "../../bench/workers.ts";
 
 Deno.test("the minimal worker runs one workflow under Node and under Deno, with readable CPU and RSS", async () => {
-  await using server = await startDevServer({ extraArgs: RAISED_POLL_LIMIT });
+  await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
   const dir = await Deno.makeTempDir({ prefix: "bench-workers-test-" });
   const connection = await Connection.connect({ address: server.address });
   try {

@@ -14,8 +14,8 @@ import {
   PROJECT_ROOT,
   SDK_VERSION,
   sha256,
-} from "../../src/bundle.ts";
-import type { BundleManifest } from "../../src/bundle.ts";
+} from "../../src/temporal/bundle.ts";
+import type { BundleManifest } from "../../src/temporal/bundle.ts";
 import { runTask } from "../helpers/proc.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";
 
@@ -75,9 +75,9 @@ Deno.test("build: one line; the manifest lists the bundled sources with their sh
     const f of [
       "src/temporal/workflows.ts",
       "src/temporal/budget.ts",
-      "src/merge.ts",
-      "src/payload.ts",
-      "src/time.ts",
+      "src/venues/merge.ts",
+      "src/core/payload.ts",
+      "src/core/time.ts",
     ]
   ) {
     assert.equal(manifest.files[f], await sha256(await Deno.readFile(join(ROOT, f))), f);
@@ -122,25 +122,25 @@ Deno.test("a source changed or removed after the build makes the bundle stale", 
   }
   const path = join(dir, "workflow-bundle.js");
   await loadBundle(path, { root, checkSources: true });
-  await Deno.writeTextFile(join(root, "src/merge.ts"), "\n// edited\n", { append: true });
+  await Deno.writeTextFile(join(root, "src/venues/merge.ts"), "\n// edited\n", { append: true });
   await assert.rejects(loadBundle(path, { root, checkSources: true }), (e: Error) => {
     assert.ok(e instanceof BundleError);
     assert.equal(e.kind, "stale");
     assert.match(
       e.message,
-      /workflow-bundle\.js is stale \(src\/merge\.ts changed since the build\): run deno task build$/,
+      /workflow-bundle\.js is stale \(src\/venues\/merge\.ts changed since the build\): run deno task build$/,
     );
     assert.doesNotMatch(e.message, /\n/);
     return true;
   });
-  await Deno.remove(join(root, "src/time.ts"));
+  await Deno.remove(join(root, "src/core/time.ts"));
   await assert.rejects(
     loadBundle(path, { root, checkSources: true }),
-    /is stale \(src\/merge\.ts and 1 more changed since the build\)/,
+    /is stale \(src\/core\/time\.ts \(removed\) and 1 more changed since the build\)/,
   );
   assert.deepEqual((await changedSources(root, manifest)).sort(), [
-    "src/merge.ts",
-    "src/time.ts (removed)",
+    "src/core/time.ts (removed)",
+    "src/venues/merge.ts",
   ]);
   await Deno.remove(root, { recursive: true });
 });
@@ -171,7 +171,7 @@ Deno.test("a bundle whose code, manifest or SDK version does not match is refuse
 
 Deno.test("the worker refuses a stale bundle with one line and exit 1, before connecting", async () => {
   const stale = await copyBundle();
-  await editManifest(stale, (m) => (m.files["src/merge.ts"] = "0".repeat(64)));
+  await editManifest(stale, (m) => (m.files["src/venues/merge.ts"] = "0".repeat(64)));
   // Nothing listens on this address: the refusal must come first.
   const r = await runTask("worker", ["--bundle", stale], {
     env: { TEMPORAL_ADDRESS: "127.0.0.1:1" },
@@ -179,7 +179,7 @@ Deno.test("the worker refuses a stale bundle with one line and exit 1, before co
   assert.equal(r.code, 1, r.stderr);
   assert.match(
     r.stderr,
-    /^worker: \/.*workflow-bundle\.js is stale \(src\/merge\.ts changed since the build\): run deno task build\n$/,
+    /^worker: \/.*workflow-bundle\.js is stale \(src\/venues\/merge\.ts changed since the build\): run deno task build\n$/,
   );
   assert.equal(r.stdout, "");
 });

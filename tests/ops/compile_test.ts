@@ -17,11 +17,11 @@ import {
 } from "../../src/ops/compile.ts";
 import { permissionSetFlags, readPermissionSet } from "../../src/ops/permission_sets.ts";
 import { taskRunArgs } from "../../src/ops/tasks.ts";
-import { PROJECT_ROOT } from "../../src/bundle.ts";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { PROJECT_ROOT } from "../../src/temporal/bundle.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 
 const dec = new TextDecoder();
 

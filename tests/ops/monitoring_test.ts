@@ -17,11 +17,11 @@ import { RUN_OBSERVER_PATH, runObserverSinks, WORKFLOWS_PATH } from "../../src/t
 import { createAppMetrics } from "../../src/ops/app_metrics.ts";
 import type { AppMetrics } from "../../src/ops/app_metrics.ts";
 import type { RunSummary } from "../../src/temporal/run_observer.ts";
-import { buildBundle } from "../../src/bundle.ts";
-import { freePort, startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { buildBundle } from "../../src/temporal/bundle.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startGateway } from "../harness/gateway.ts";

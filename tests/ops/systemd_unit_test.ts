@@ -6,10 +6,10 @@
  * TimeoutStopSec, exit 0. Paths the unit fixes under /opt, /etc and /var are mapped to temp dirs.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { childEnv, spawnWatched } from "../../src/ops/child.ts";
+import { childEnv, spawnWatched } from "../harness/child.ts";
 import { runTask } from "../helpers/proc.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

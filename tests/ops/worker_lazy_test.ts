@@ -53,10 +53,10 @@ const LAZY = [
   "npm:/csv-parse@",
   "npm:ajv@",
   "npm:@anthropic-ai/sdk@",
-  "/src/pipeline.ts",
+  "/src/venues/pipeline.ts",
   "/src/venues/registry.ts",
-  "/src/web/schema.ts",
-  "/src/web/preview.ts",
+  "/src/publish/schema.ts",
+  "/src/publish/preview.ts",
   "/src/temporal/deploy_activity.ts",
   "/src/ai/client.ts",
 ];

@@ -8,11 +8,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Client, Connection } from "@temporalio/client";
-import { buildBundle } from "../../src/bundle.ts";
-import { freePort, startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { buildBundle } from "../../src/temporal/bundle.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 
 const SLOW_MS = 3000;

@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
-import { freePort, startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
-import type { ScheduleInfo, ScheduleListEntry } from "../../src/schedule.ts";
-import { formatEvery, parseEvery } from "../../src/schedule.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
+import type { ScheduleInfo, ScheduleListEntry } from "../../src/temporal/schedules.ts";
+import { formatEvery, parseEvery } from "../../src/temporal/schedules.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import type { TaskOutput } from "../helpers/proc.ts";
 

@@ -8,14 +8,14 @@
  *   input (the attacker holds start-workflow rights, not the starter's validation).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { MAX_EVENTS_PER_VENUE } from "../../src/merge.ts";
-import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/model.ts";
+import { MAX_EVENTS_PER_VENUE } from "../../src/venues/merge.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { ESCAPE_TRUCK, startHostileServers } from "../helpers/hostile_venues.ts";
-import { classifyVenueError } from "../../src/venue_hints.ts";
+import { classifyVenueError } from "../../src/venues/hints.ts";
 
 const SECRET = "SECRET-FILE-CONTENT-4b1d";
 

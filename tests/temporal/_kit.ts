@@ -8,8 +8,8 @@ import type { Client, WorkflowHandle } from "@temporalio/client";
 import { loadConfig, requireValid } from "../../src/config/mod.ts";
 import type { TemporalConfig } from "../../src/config/mod.ts";
 import { connectClient } from "../../src/config/connect.ts";
-import type { VenueEntry } from "../../src/model.ts";
-import type { FixtureServer } from "../../src/fixture_server.ts";
+import type { VenueEntry } from "../../src/core/model.ts";
+import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 
 /** A config for `address` and `taskQueue` (no .env read). */

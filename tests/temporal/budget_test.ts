@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as budget from "../../src/temporal/budget.ts";
-import { SCHEDULED_RUN_TIMEOUT_MS } from "../../src/schedule.ts";
+import { SCHEDULED_RUN_TIMEOUT_MS } from "../../src/temporal/schedules.ts";
 import {
   boundEvents,
   clampEvent,
@@ -14,8 +14,8 @@ import {
   TEMPORAL_PAYLOAD_LIMIT_BYTES,
   utf8Length,
   VENUE_BUDGET_BYTES,
-} from "../../src/payload.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+} from "../../src/core/payload.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 
 const README = new URL("../../README.md", import.meta.url).pathname;
 

@@ -7,8 +7,8 @@
  *   an unchanged day makes no new commit, even when another worker writes a different haiku.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { NativeConnection, Worker } from "@temporalio/worker";
 import { DeterminismViolationError } from "@temporalio/workflow";
-import { startDevServer } from "../../src/devserver.ts";
+import { startDevServer } from "../harness/dev_server.ts";
 import { installRuntime } from "../../src/temporal/worker.ts";
 import { createLog } from "../../src/ops/log.ts";
 import { patchDemoActivities } from "./patching/activities.ts";

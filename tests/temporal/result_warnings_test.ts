@@ -3,9 +3,9 @@
  * output, and a message in the page's notice (data.json `errors`).
  */
 import assert from "node:assert/strict";
-import { exitCodeFor, formatResult } from "../../src/format.ts";
-import { toWebData } from "../../src/web/data.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { exitCodeFor, formatResult } from "../../src/cli/format.ts";
+import { toWebData } from "../../src/publish/data.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 
 const truncated: FoodTruckWorkflowResult = {
   from: "2026-03-05",

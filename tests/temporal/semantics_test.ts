@@ -6,15 +6,15 @@
  * derived workflow id attaches a second `start` to the running one.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../../src/devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import {
   RESULT_BUDGET_BYTES,
   TEMPORAL_PAYLOAD_LIMIT_BYTES,
   utf8Length,
-} from "../../src/payload.ts";
+} from "../../src/core/payload.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import {
   bareRepo,

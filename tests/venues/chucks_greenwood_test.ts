@@ -1,6 +1,6 @@
 import { deepEqual, equal, rejects, throws } from "node:assert/strict";
-import { HttpStatusError, ParseError } from "../../src/http.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+import { HttpStatusError, ParseError } from "../../src/net/http.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 import { parseChucksCsv, readMonthDay, splitMealLabel } from "../../src/venues/chucks_greenwood.ts";
 import { runAgainstAnswer, runAgainstFixtures } from "../helpers/venue_kit.ts";
 

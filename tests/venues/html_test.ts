@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { htmlShape, loadHtml, MAX_HTML_DEPTH, MAX_HTML_ELEMENTS } from "../../src/venues/html.ts";
-import { ParseError } from "../../src/http.ts";
+import { ParseError } from "../../src/net/http.ts";
 
 Deno.test("loadHtml: 100,000 nested <div>s are refused by the scan, not parsed", () => {
   const n = 100_000;

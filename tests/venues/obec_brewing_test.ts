@@ -1,5 +1,5 @@
 import { deepEqual, equal, rejects } from "node:assert/strict";
-import { HttpStatusError, ParseError } from "../../src/http.ts";
+import { HttpStatusError, ParseError } from "../../src/net/http.ts";
 import { parseObecHtml, parseObecRange } from "../../src/venues/obec_brewing.ts";
 import { runAgainstAnswer, runAgainstFixtures } from "../helpers/venue_kit.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { HttpStatusError, ParseError } from "../../src/http.ts";
-import type { FoodTruckEvent, VenueEntry } from "../../src/model.ts";
+import { HttpStatusError, ParseError } from "../../src/net/http.ts";
+import type { FoodTruckEvent, VenueEntry } from "../../src/core/model.ts";
 import {
   locationIdOf,
   normalizeTruckName,

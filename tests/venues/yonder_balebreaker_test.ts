@@ -1,6 +1,6 @@
 import { deepEqual, equal, rejects, throws } from "node:assert/strict";
-import { HttpClient, HttpStatusError, ParseError } from "../../src/http.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+import { HttpClient, HttpStatusError, ParseError } from "../../src/net/http.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 import {
   findCollectionId,
   parser,

@@ -20,11 +20,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/model.ts";
-import { serializeWebData, toWebData, type WebData } from "../../src/web/data.ts";
-import { validateWebData } from "../../src/web/schema.ts";
-import { writePreview } from "../../src/web/preview.ts";
-import { serveDir } from "../../src/web/serve.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/core/model.ts";
+import { serializeWebData, toWebData, type WebData } from "../../src/publish/data.ts";
+import { validateWebData } from "../../src/publish/schema.ts";
+import { writePreview } from "../../src/publish/preview.ts";
+import { serveDir } from "../../src/publish/serve.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url);

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/model.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueError } from "../../src/core/model.ts";
 import {
   parseWebData,
   sameWebData,
@@ -17,11 +17,11 @@ import {
   toWebData,
   type WebData,
   WebDataError,
-} from "../../src/web/data.ts";
-import { writePreview } from "../../src/web/preview.ts";
-import { dataFiles } from "../../src/web/files.ts";
-import { validateWebData, WEB_DATA_SCHEMA } from "../../src/web/schema.ts";
-import { serveDir } from "../../src/web/serve.ts";
+} from "../../src/publish/data.ts";
+import { writePreview } from "../../src/publish/preview.ts";
+import { dataFiles } from "../../src/publish/files.ts";
+import { validateWebData, WEB_DATA_SCHEMA } from "../../src/publish/schema.ts";
+import { serveDir } from "../../src/publish/serve.ts";
 import { ev } from "../helpers/events.ts";
 
 const NOW = new Date("2026-03-05T18:15:00.000Z");

@@ -10,16 +10,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/model.ts";
-import { parseWebData, toWebData, type WebData } from "../../src/web/data.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/core/model.ts";
+import { parseWebData, toWebData, type WebData } from "../../src/publish/data.ts";
 import {
   carryOver,
   DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
   parseRefreshHours,
   planPublish,
   RefreshHoursError,
-} from "../../src/web/freshness.ts";
-import { dataFiles } from "../../src/web/files.ts";
+} from "../../src/publish/freshness.ts";
+import { dataFiles } from "../../src/publish/files.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
 import { readAppSettings } from "../../src/config/app.ts";
 import { ev } from "../helpers/events.ts";

@@ -11,14 +11,14 @@
  */
 import assert from "node:assert/strict";
 import ICAL from "ical.js";
-import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/model.ts";
-import { toWebData } from "../../src/web/data.ts";
-import { ALL_CALENDAR, buildCalendar, calendarFiles, eventUids } from "../../src/web/ics.ts";
-import { FIXTURE_DATE, startFixtureServer } from "../../src/fixture_server.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../../src/core/model.ts";
+import { toWebData } from "../../src/publish/data.ts";
+import { ALL_CALENDAR, buildCalendar, calendarFiles, eventUids } from "../../src/publish/ics.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
-import { scrapeAll } from "../../src/pipeline.ts";
-import { HttpClient } from "../../src/http.ts";
-import { formatTime12, pacificDateOf } from "../../src/time.ts";
+import { scrapeAll } from "../../src/venues/pipeline.ts";
+import { HttpClient } from "../../src/net/http.ts";
+import { formatTime12, pacificDateOf } from "../../src/core/time.ts";
 
 const NOW = new Date("2026-03-05T18:15:00.000Z");
 

@@ -11,9 +11,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { AI_MARK, formatResult } from "../../src/format.ts";
-import type { FoodTruckWorkflowResult } from "../../src/model.ts";
-import { parseWebData } from "../../src/web/data.ts";
+import { AI_MARK, formatResult } from "../../src/cli/format.ts";
+import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
+import { parseWebData } from "../../src/publish/data.ts";
 import { runTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 

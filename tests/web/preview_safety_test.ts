@@ -5,13 +5,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { writePreview } from "../../src/web/preview.ts";
-import { serveDir } from "../../src/web/serve.ts";
-import { toWebData } from "../../src/web/data.ts";
-import type { FoodTruckEvent } from "../../src/model.ts";
+import { writePreview } from "../../src/publish/preview.ts";
+import { serveDir } from "../../src/publish/serve.ts";
+import { toWebData } from "../../src/publish/data.ts";
+import type { FoodTruckEvent } from "../../src/core/model.ts";
 
-const PREVIEW_MODULE = new URL("../../src/web/preview.ts", import.meta.url).href;
-const DATA_MODULE = new URL("../../src/web/data.ts", import.meta.url).href;
+const PREVIEW_MODULE = new URL("../../src/publish/preview.ts", import.meta.url).href;
+const DATA_MODULE = new URL("../../src/publish/data.ts", import.meta.url).href;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 function events(n: number): FoodTruckEvent[] {

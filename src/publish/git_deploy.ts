@@ -23,7 +23,7 @@
  *
  * @example
  * ```ts
- * import { deployToGit, GitDeployError } from "./git.ts";
+ * import { deployToGit, GitDeployError } from "./git_deploy.ts";
  * const [html, js, css, json] = ["<!doctype html>", "", "", "{}"];
  * try {
  *   const result = await deployToGit({
@@ -40,7 +40,7 @@
  * @module
  */
 
-import { writeAtomic } from "../atomic_write.ts";
+import { writeAtomic } from "./atomic_write.ts";
 
 /** Options of {@link deployToGit}. */
 export interface DeployOptions {

@@ -135,7 +135,7 @@ export interface FoodTruckWorkflowResult {
   /** A haiku about a truck scheduled on the first day (only when the AI touches are on). */
   haiku?: string;
   /**
-   * True when events were dropped to stay within the payload budget (`src/payload.ts`); the
+   * True when events were dropped to stay within the payload budget (`src/core/payload.ts`); the
    * `warnings` then say where (`truncated: …`; venue key `*` for the whole week).
    */
   truncated?: boolean;

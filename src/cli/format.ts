@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { formatResult, exitCodeFor, printResult } from "./format.ts";
- * declare const result: import("./model.ts").FoodTruckWorkflowResult;
+ * declare const result: import("../core/model.ts").FoodTruckWorkflowResult;
  * console.log(formatResult(result));
  * Deno.exit(exitCodeFor(result));
  * // or both at once, as the tasks do (`--json` prints the result as JSON):
@@ -13,9 +13,9 @@
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult } from "./model.ts";
-import { formatTime12 } from "./time.ts";
-import { allFailedOnNetwork, offlineHint, venueErrorLine } from "./venue_hints.ts";
+import type { FoodTruckEvent, FoodTruckWorkflowResult } from "../core/model.ts";
+import { formatTime12 } from "../core/time.ts";
+import { allFailedOnNetwork, offlineHint, venueErrorLine } from "../venues/hints.ts";
 
 const DAY_FORMAT = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",

@@ -7,7 +7,7 @@
  * - redirects are followed by hand (at most {@link DEFAULT_MAX_REDIRECTS}), each hop re-checked;
  * - the host of every hop is resolved (node:dns, all addresses) and refused when any address is
  *   loopback, private (RFC 1918, ULA), link-local / cloud metadata, CGNAT, unspecified,
- *   multicast or reserved (see `net_address.ts`), unless `allowPrivateNetworks` is set (env
+ *   multicast or reserved (see `address.ts`), unless `allowPrivateNetworks` is set (env
  *   `VENUE_ALLOW_PRIVATE_NETWORKS=true`; the offline fixtures and the tests set it). Residual
  *   risk: the check resolves the name, then `fetch` resolves it again, so a DNS server that
  *   answers differently within that instant (DNS rebinding with TTL 0) is not caught; IP
@@ -28,7 +28,7 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
-import { internalAddressReason, isIpLiteral } from "./net_address.ts";
+import { internalAddressReason, isIpLiteral } from "./address.ts";
 
 /** Largest response body read by default, in bytes (5 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;

@@ -9,8 +9,8 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { UsageError } from "./cli.ts";
-import { assertYmd, pacificToday } from "./time.ts";
+import { UsageError } from "./main.ts";
+import { assertYmd, pacificToday } from "../core/time.ts";
 
 /**
  * The flags of the tasks that print a week (`scrape`, `start`, `dev`): `--venues FILE`,

@@ -6,14 +6,19 @@
  * @example
  * ```ts
  * import { scrapeAll } from "./pipeline.ts";
- * import { loadVenueList } from "./venues/list.ts";
+ * import { loadVenueList } from "./list.ts";
  * const venues = await loadVenueList();
  * const result = await scrapeAll(venues, { date: "2026-03-05" });
  * console.log(result.events.length, result.errors.length);
  * ```
  * @module
  */
-import type { FoodTruckEvent, FoodTruckWorkflowResult, VenueEntry, VenueResult } from "./model.ts";
+import type {
+  FoodTruckEvent,
+  FoodTruckWorkflowResult,
+  VenueEntry,
+  VenueResult,
+} from "../core/model.ts";
 import {
   DEFAULT_DAYS,
   failedVenue,
@@ -29,10 +34,10 @@ export {
   mergeResults,
   venueErrorMessage,
 } from "./merge.ts";
-import { HttpClient } from "./http.ts";
-import { getParser } from "./venues/registry.ts";
-import { checkVenueEntry } from "./venues/check.ts";
-import { addDays, pacificToday } from "./time.ts";
+import { HttpClient } from "../net/http.ts";
+import { getParser } from "./registry.ts";
+import { checkVenueEntry } from "./check.ts";
+import { addDays, pacificToday } from "../core/time.ts";
 
 /** Longest error detail kept, in characters. */
 export const MAX_DETAIL_CHARS = 300;

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { main, parseFlags } from "./cli.ts";
+ * import { main, parseFlags } from "./main.ts";
  * const USAGE = "Usage: deno task check-env [--offline]";
  * await main("check-env", async () => {
  *   const { values } = parseFlags(Deno.args, { offline: { type: "boolean" } }, USAGE);
@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
-import { ConfigError } from "./config/mod.ts";
+import { ConfigError } from "../config/mod.ts";
 
 /** A usage error: bad flag or bad flag value. Exit code 1. */
 export class UsageError extends Error {

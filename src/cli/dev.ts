@@ -10,11 +10,11 @@
  * ```
  * @module
  */
-import { loadConfig, requireValid, splitHostPort } from "./config/mod.ts";
-import type { TemporalConfig } from "./config/mod.ts";
-import { connectClient } from "./config/connect.ts";
-import { preflight } from "./config/preflight.ts";
-import { checkConnection } from "./checkenv.ts";
+import { loadConfig, requireValid, splitHostPort } from "../config/mod.ts";
+import type { TemporalConfig } from "../config/mod.ts";
+import { connectClient } from "../config/connect.ts";
+import { preflight } from "../config/preflight.ts";
+import { checkConnection } from "./check_env.ts";
 import {
   DevServerInterruptedError,
   INSTALL_HINT,
@@ -22,17 +22,17 @@ import {
   startDevServer,
   startDownloadedDevServer,
   TemporalCliMissingError,
-} from "./devserver.ts";
-import type { DevServer } from "./devserver.ts";
-import { FIXTURE_DATE, startFixtureServer } from "./fixture_server.ts";
-import type { FixtureServer } from "./fixture_server.ts";
-import { loadVenueList } from "./venues/list.ts";
-import { runWorker } from "./temporal/worker.ts";
-import { createLog } from "./ops/log.ts";
-import { runFoodTruckWorkflow } from "./temporal/starter.ts";
+} from "../temporal/dev_server.ts";
+import type { LocalServer } from "../temporal/dev_server.ts";
+import { FIXTURE_DATE, startFixtureServer } from "../venues/fixture_server.ts";
+import type { FixtureServer } from "../venues/fixture_server.ts";
+import { loadVenueList } from "../venues/list.ts";
+import { runWorker } from "../temporal/worker.ts";
+import { createLog } from "../ops/log.ts";
+import { runFoodTruckWorkflow } from "../temporal/starter.ts";
 import { printResult } from "./format.ts";
-import { pacificToday } from "./time.ts";
-import { FatalError } from "./cli.ts";
+import { pacificToday } from "../core/time.ts";
+import { FatalError } from "./main.ts";
 import type { Client } from "@temporalio/client";
 
 /** Options of {@link runDev}. */
@@ -171,7 +171,7 @@ async function runDevPhases(
     await loadConfig({ envFile: options.envFile, profile: options.profile }),
   );
   const hp = splitHostPort(cfg.address)!;
-  let server: DevServer | undefined;
+  let server: LocalServer | undefined;
   let fixtures: FixtureServer | undefined;
   const stopWorker = new AbortController();
   let worker: Promise<void> | undefined;

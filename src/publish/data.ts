@@ -13,7 +13,7 @@
  * @example
  * ```ts
  * import { sameWebData, serializeWebData, toWebData } from "./data.ts";
- * declare const result: import("../model.ts").FoodTruckWorkflowResult;
+ * declare const result: import("../core/model.ts").FoodTruckWorkflowResult;
  * const data = toWebData(result, new Date(), { haiku: "Smoke over the docks" });
  * const previous = JSON.parse(await Deno.readTextFile("public/data.json"));
  * if (!sameWebData(previous, data)) {
@@ -22,8 +22,8 @@
  * ```
  * @module
  */
-import type { FoodTruckWorkflowResult } from "../model.ts";
-import { formatTime12, toPacificIso } from "../time.ts";
+import type { FoodTruckWorkflowResult } from "../core/model.ts";
+import { formatTime12, toPacificIso } from "../core/time.ts";
 import { SCHEMA_VERSION, validateWebData } from "./schema.ts";
 
 export { SCHEMA_VERSION };

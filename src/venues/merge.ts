@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { mergeResults } from "./merge.ts";
- * import type { VenueResult } from "./model.ts";
+ * import type { VenueResult } from "../core/model.ts";
  * declare const results: VenueResult[]; // one per venue, from the fetch activities
  * const { events, errors } = mergeResults(results, "2026-03-05", "2026-03-12");
  * ```
@@ -18,7 +18,7 @@ import type {
   VenueEntry,
   VenueResult,
   VenueWarning,
-} from "./model.ts";
+} from "../core/model.ts";
 
 /** Days after the first day that the window includes. Default 7 (today..today+7). */
 export const DEFAULT_DAYS = 7;

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { allFailedOnNetwork, venueErrorLine } from "./venue_hints.ts";
+ * import { allFailedOnNetwork, venueErrorLine } from "./hints.ts";
  * const e = {
  *   venueKey: "obec-brewing",
  *   venueName: "Obec Brewing",
@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import type { FoodTruckWorkflowResult, VenueError } from "./model.ts";
+import type { FoodTruckWorkflowResult, VenueError } from "../core/model.ts";
 
 /** What went wrong with a venue, in two words, and the hint that goes with it. */
 export interface VenueErrorClass {

@@ -7,7 +7,7 @@
  * import { writePreview } from "./preview.ts";
  * import { serveDir } from "./serve.ts";
  * import { toWebData } from "./data.ts";
- * declare const result: import("../model.ts").FoodTruckWorkflowResult;
+ * declare const result: import("../core/model.ts").FoodTruckWorkflowResult;
  * const { dir } = await writePreview("dist/site", toWebData(result));
  * const server = serveDir(dir, { port: 8000 });
  * console.log(`Preview at ${server.url}`);
@@ -17,7 +17,7 @@
 import { join } from "node:path";
 import type { WebData } from "./data.ts";
 import { dataFiles } from "./files.ts";
-import { writeAtomic } from "../atomic_write.ts";
+import { writeAtomic } from "./atomic_write.ts";
 
 /** The folder holding the page's static files (`web/` at the project root). */
 export const WEB_DIR: URL = new URL("../../web/", import.meta.url);

@@ -15,8 +15,8 @@
  *   createSchedule,
  *   describeSchedule,
  *   formatScheduleInfo,
- * } from "./schedule.ts";
- * import { loadConfig, requireValid } from "./config/mod.ts";
+ * } from "./schedules.ts";
+ * import { loadConfig, requireValid } from "../config/mod.ts";
  * const cfg = requireValid(await loadConfig());
  * const { client, close } = await connectScheduleClient(cfg);
  * try {
@@ -45,16 +45,16 @@ import type {
   ScheduleSummary,
   ScheduleUpdateOptions,
 } from "@temporalio/client";
-import type { TemporalConfig } from "./config/mod.ts";
-import { connectClient } from "./config/connect.ts";
-import type { ConnectedClient } from "./config/connect.ts";
-import { FatalError, UsageError } from "./cli.ts";
-import { connectionFailed } from "./config/classify.ts";
-import { buildWorkflowInput } from "./temporal/input.ts";
-import { WORKFLOW_TYPE } from "./temporal/starter.ts";
-import { RUN_EXECUTION_TIMEOUT_MS } from "./temporal/budget.ts";
-import type { FoodTruckWorkflowInput } from "./model.ts";
-import { PACIFIC_TZ, toPacificIso } from "./time.ts";
+import type { TemporalConfig } from "../config/mod.ts";
+import { connectClient } from "../config/connect.ts";
+import type { ConnectedClient } from "../config/connect.ts";
+import { FatalError, UsageError } from "../cli/main.ts";
+import { connectionFailed } from "../config/classify.ts";
+import { buildWorkflowInput } from "./input.ts";
+import { WORKFLOW_TYPE } from "./starter.ts";
+import { RUN_EXECUTION_TIMEOUT_MS } from "./budget.ts";
+import type { FoodTruckWorkflowInput } from "../core/model.ts";
+import { PACIFIC_TZ, toPacificIso } from "../core/time.ts";
 
 /** Prefix of the workflow ids a schedule starts: `food-trucks-scheduled-<id>` (+ `-<time>`). */
 export const SCHEDULED_WORKFLOW_ID_PREFIX = "food-trucks-scheduled-";

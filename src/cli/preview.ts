@@ -4,28 +4,28 @@
  *
  * @example
  * ```ts
- * import { reportResult, writeResultPreview } from "./preview_cli.ts";
- * declare const result: import("./model.ts").FoodTruckWorkflowResult;
+ * import { reportResult, writeResultPreview } from "./preview.ts";
+ * declare const result: import("../core/model.ts").FoodTruckWorkflowResult;
  * await writeResultPreview(result, "public");
  * // print the result, write the preview when asked, and get the exit code:
  * const code = await reportResult(result, { json: false, verbose: false, preview: "public" });
  * ```
  * @module
  */
-import type { FoodTruckWorkflowResult } from "./model.ts";
-import { aiEnabled, type AiSettings, aiSettingsFromApp } from "./ai/client.ts";
-import { createAiActivities } from "./ai/activities.ts";
-import { readAppSettings } from "./config/app.ts";
-import { readProcessEnv } from "./config/sources.ts";
+import type { FoodTruckWorkflowResult } from "../core/model.ts";
+import { aiEnabled, type AiSettings, aiSettingsFromApp } from "../ai/client.ts";
+import { createAiActivities } from "../ai/activities.ts";
+import { readAppSettings } from "../config/app.ts";
+import { readProcessEnv } from "../config/sources.ts";
 import { printResult } from "./format.ts";
 import type { PrintOptions } from "./format.ts";
-import { parseWebData, toWebData, type WebData } from "./web/data.ts";
-import { writePreview } from "./web/preview.ts";
+import { parseWebData, toWebData, type WebData } from "../publish/data.ts";
+import { writePreview } from "../publish/preview.ts";
 import {
   carryOver,
   DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
   staleAfterHoursFor,
-} from "./web/freshness.ts";
+} from "../publish/freshness.ts";
 
 /** Default folder of `--preview`. */
 export const DEFAULT_PREVIEW_DIR = "public";

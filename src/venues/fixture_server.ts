@@ -15,17 +15,18 @@
  * @example
  * ```ts
  * import { startFixtureServer } from "./fixture_server.ts";
- * import { loadVenueList } from "./venues/list.ts";
+ * import { loadVenueList } from "./list.ts";
  * await using server = await startFixtureServer({ fail: { "obec-brewing": 500 } });
  * const venues = server.venueList(await loadVenueList());
  * console.log(venues.length);
  * ```
  * @module
  */
-import type { VenueEntry } from "./model.ts";
+import type { VenueEntry } from "../core/model.ts";
 
 /** Folder holding one sub-folder of fixtures per venue key. */
-export const FIXTURES_DIR: string = new URL("../tests/fixtures/venues/", import.meta.url).pathname;
+export const FIXTURES_DIR: string =
+  new URL("../../tests/fixtures/venues/", import.meta.url).pathname;
 
 /** The Pacific day the fixtures are written around; pass it as `--date` to see their week. */
 export const FIXTURE_DATE = "2026-03-05";

@@ -19,7 +19,7 @@
  * ```ts
  * import { planPublish } from "./freshness.ts";
  * import { publishedFiles, staticFiles } from "./preview.ts";
- * import { deployToGit } from "../deploy/git.ts";
+ * import { deployToGit } from "./git_deploy.ts";
  * const repositoryUrl = "https://github.com/example/pages.git";
  * declare const data: import("./data.ts").WebData;
  * const statics = await staticFiles();

@@ -4,22 +4,22 @@
  *
  * @example
  * ```ts
- * import { checkConnection } from "./checkenv.ts";
- * declare const cfg: import("./config/mod.ts").TemporalConfig;
+ * import { checkConnection } from "./check_env.ts";
+ * declare const cfg: import("../config/mod.ts").TemporalConfig;
  * const r = await checkConnection(cfg, { timeoutMs: 5000 });
  * if (!r.ok) console.error(`${r.failure}: ${r.message}`);
  * ```
  * @module
  */
-import type { TemporalConfig } from "./config/mod.ts";
-import { connectClient } from "./config/connect.ts";
-import { classifyGrpcError, ConnectionFailedError } from "./config/classify.ts";
-import { withTimeout } from "./config/probe.ts";
-import { preflight } from "./config/preflight.ts";
-import type { FailureClass } from "./config/classify.ts";
+import type { TemporalConfig } from "../config/mod.ts";
+import { connectClient } from "../config/connect.ts";
+import { classifyGrpcError, ConnectionFailedError } from "../config/classify.ts";
+import { withTimeout } from "../config/probe.ts";
+import { preflight } from "../config/preflight.ts";
+import type { FailureClass } from "../config/classify.ts";
 
-export { classifyGrpcError } from "./config/classify.ts";
-export type { FailureClass } from "./config/classify.ts";
+export { classifyGrpcError } from "../config/classify.ts";
+export type { FailureClass } from "../config/classify.ts";
 
 /** Outcome of {@link checkConnection}. */
 export type CheckResult =

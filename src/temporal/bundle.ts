@@ -26,7 +26,7 @@ import workerPkg from "@temporalio/worker/lib/pkg.js";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** The project root (the folder holding `src/`): sources are hashed relative to it. */
-export const PROJECT_ROOT: string = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+export const PROJECT_ROOT: string = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
 /** The workflow entry module, relative to {@link PROJECT_ROOT}. */
 export const WORKFLOWS_MODULE = "src/temporal/workflows.ts";

@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { internalAddressReason } from "./net_address.ts";
+ * import { internalAddressReason } from "./address.ts";
  * internalAddressReason("169.254.169.254"); // "link-local (cloud metadata) address"
  * internalAddressReason("93.184.215.14");   // null: public
  * ```
