@@ -43,6 +43,7 @@ import { unknownNameWarnings } from "./env_lint.ts";
 import { redactAddress } from "./rules.ts";
 import { checkGitTokenFile } from "./git.ts";
 import type { AppSettings } from "./app.ts";
+import { FatalError } from "../core/exit.ts";
 
 export type { AppSettings } from "./app.ts";
 export { APP_ENV_NAMES, DEFAULT_ANTHROPIC_MODEL } from "./app.ts";
@@ -103,11 +104,14 @@ export interface TemporalConfig {
   healthBind?: string;
 }
 
-/** The configuration is invalid; `issues` holds one line per problem. Its message has no secret. */
-export class ConfigError extends Error {
+/**
+ * The configuration is invalid; `issues` holds one line per problem. Its message has no secret.
+ * Exit code 1.
+ */
+export class ConfigError extends FatalError {
   override name = "ConfigError";
   constructor(readonly issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
+    super(issues.map(formatIssue).join("\n"), 1);
   }
 }
 
