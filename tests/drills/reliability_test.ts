@@ -12,7 +12,9 @@
  * so that signals hit the worker process itself.
  */
 import assert from "node:assert/strict";
-import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { withTimeout } from "../../src/core/timeout.ts";
+import { freePort, untilPortFree } from "../harness/ports.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
@@ -101,14 +103,9 @@ async function configFor(address: string, taskQueue: string): Promise<TemporalCo
   );
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+/** `p`, or a failure naming `what` when it has not settled after `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(p, ms, () => new Error(`${what} did not finish in ${ms} ms`));
 }
 
 function assertStoupResult(result: FoodTruckWorkflowResult) {
@@ -161,7 +158,7 @@ Deno.test({
       await using second = await spawnWorker(env);
       await second.waitFor(/worker: RUNNING/);
       // The retry comes after the first attempt's startToClose timeout (15 s) + 1 s backoff.
-      const result = await withTimeout(
+      const result = await within(
         handle.result() as Promise<FoodTruckWorkflowResult>,
         120_000,
         "the workflow after the kill",
@@ -225,7 +222,7 @@ Deno.test({
       first.kill("SIGTERM");
       // A second worker takes the workflow task that follows the activity.
       await using second = await spawnWorker(env);
-      const status = await withTimeout(first.status, 40_000, "the draining worker");
+      const status = await within(first.status, 40_000, "the draining worker");
       assert.equal(status.code, 0, first.output());
       assert.match(
         first.output(),
@@ -234,7 +231,7 @@ Deno.test({
       assert.match(first.output(), /worker: stopped/);
       assert.equal(site.answered, 1, "the in-flight request was not answered before the exit");
       await second.waitFor(/worker: RUNNING/);
-      const result = await withTimeout(
+      const result = await within(
         handle.result() as Promise<FoodTruckWorkflowResult>,
         60_000,
         "the workflow after SIGTERM",
@@ -277,7 +274,7 @@ Deno.test({
             args: [{ venues, date: FIXTURE_DATE }],
             workflowExecutionTimeout: 2 * 60_000,
           });
-          return await withTimeout(
+          return await within(
             handle.result() as Promise<FoodTruckWorkflowResult>,
             90_000,
             what,
@@ -303,17 +300,3 @@ Deno.test({
     }
   },
 });
-
-/** Waits (bounded) until `port` on 127.0.0.1 can be bound again, i.e. the stopped server let go. */
-async function untilPortFree(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      Deno.listen({ hostname: "127.0.0.1", port }).close();
-      return;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AddrInUse) || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
