@@ -26,6 +26,7 @@
  */
 import type { FoodTruckEvent } from "../core/model.ts";
 import { formatDay } from "../cli/format.ts";
+import { describeFsError, readSmallTextFile } from "../config/files.ts";
 import {
   AiAnswerError,
   aiEnabled,
@@ -178,16 +179,9 @@ export async function loadHaikuPrompt(
   };
   let text: string;
   try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) return fallback("not a regular file");
-    if (info.size > MAX_HAIKU_PROMPT_BYTES) {
-      return fallback(`larger than ${MAX_HAIKU_PROMPT_BYTES} bytes`);
-    }
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(path));
+    text = await readSmallTextFile(path, { maxBytes: MAX_HAIKU_PROMPT_BYTES });
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return fallback("file not found");
-    if (err instanceof TypeError) return fallback("not UTF-8 text");
-    return fallback(err instanceof Error ? err.name : "unreadable");
+    return fallback(describeFsError(err));
   }
   if (text.trim() === "") return fallback("the file is empty");
   if (!text.includes("{truck}")) return fallback("it has no {truck} placeholder");

@@ -84,9 +84,9 @@ Deno.test("HAIKU_PROMPT_FILE: a template with placeholders is used; bad files fa
       [`${dir}/missing.txt`, /file not found/],
       [`${dir}/empty.txt`, /the file is empty/],
       [`${dir}/plain.txt`, /no \{truck\} placeholder/],
-      [`${dir}/big.txt`, /larger than 16384 bytes/],
-      [`${dir}/binary.txt`, /not UTF-8 text/],
-      [dir, /not a regular file/],
+      [`${dir}/big.txt`, /it is 16391 bytes, over the 16384 bytes limit/],
+      [`${dir}/binary.txt`, /not a text file \(not UTF-8\)/],
+      [dir, /it is a directory/],
     ];
     for (const [path, why] of cases) {
       lines.length = 0;
