@@ -31,8 +31,7 @@ import {
   AiAnswerError,
   aiEnabled,
   type AiSettings,
-  answerText,
-  createAiClient,
+  askModel,
   describeAiError,
   logLine,
 } from "./client.ts";
@@ -227,22 +226,11 @@ export async function generateHaiku(
   if (!aiEnabled(settings)) return null;
   const event = pickHaikuEvent(events, today);
   if (!event) return null;
-  const client = createAiClient(settings);
-  const message = await client.messages.create({
-    model: settings.model,
-    max_tokens: 200,
-    messages: [{
-      role: "user",
-      content: haikuPrompt(
-        event,
-        await loadHaikuPrompt(settings.haikuPromptFile, (l) => logLine(settings, l)),
-      ),
-    }],
-  });
+  const template = await loadHaikuPrompt(settings.haikuPromptFile, (l) => logLine(settings, l));
   try {
-    if (message.stop_reason === "max_tokens") throw new AiAnswerError("answer cut at max_tokens");
-    return parseHaikuAnswer(answerText(message));
+    return parseHaikuAnswer(await askModel(settings, 200, haikuPrompt(event, template)));
   } catch (err) {
+    if (!(err instanceof AiAnswerError)) throw err;
     logLine(settings, `haiku: skipped: ${describeAiError(err, settings)}`);
     return null;
   }
