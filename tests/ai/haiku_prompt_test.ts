@@ -24,21 +24,13 @@ import { aiSettingsFromApp } from "../../src/ai/client.ts";
 import { readAppSettings } from "../../src/config/app.ts";
 import type { FoodTruckEvent } from "../../src/core/model.ts";
 import { KEY, withStandIn } from "./_standin.ts";
+import { ev as baseEvent } from "../helpers/events.ts";
 
 const HAIKU = "Brisket smoke at noon\nspring rain on the Stoup patio\nBallard lines grow long";
 
-function ev(over: Partial<FoodTruckEvent> = {}): FoodTruckEvent {
-  return {
-    venueKey: "stoup-ballard",
-    venueName: "Stoup Brewing - Ballard",
-    truckName: "Woodshop BBQ",
-    date: "2026-03-05",
-    start: "2026-03-05T13:00:00-08:00",
-    end: null,
-    description: "Texas-style brisket",
-    ...over,
-  };
-}
+/** The shared test event, with a description (the prompt's `{about}`). */
+const ev = (over: Partial<FoodTruckEvent> = {}) =>
+  baseEvent({ description: "Texas-style brisket", ...over });
 
 Deno.test("haiku prompt: names the date, the season, the time of day and the place", () => {
   const p = haikuPrompt(ev());
