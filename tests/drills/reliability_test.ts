@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { startDevServer } from "../harness/dev_server.ts";
 import { withTimeout } from "../../src/core/timeout.ts";
 import { freePort, untilPortFree } from "../harness/ports.ts";
+import { drill } from "./_drill.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
@@ -114,13 +115,9 @@ function assertStoupResult(result: FoodTruckWorkflowResult) {
   assert.ok(result.events.every((e) => e.venueKey === "stoup-ballard"));
 }
 
-Deno.test({
-  name: "drill: SIGKILL during a venue activity; a new worker completes the same workflow",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: SIGKILL during a venue activity; a new worker completes the same workflow",
+  async ({ server, fixtures }) => {
     await using site = slowSite(fixtures, 4000);
     const queue = `drill-kill-${crypto.randomUUID().slice(0, 8)}`;
     const cfg = await configFor(server.address, queue);
@@ -191,15 +188,11 @@ Deno.test({
       await close();
     }
   },
-});
+);
 
-Deno.test({
-  name: "drill: SIGTERM with an activity in flight drains it, exits 0, the workflow completes",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: SIGTERM with an activity in flight drains it, exits 0, the workflow completes",
+  async ({ server, fixtures }) => {
     await using site = slowSite(fixtures, 4000);
     const queue = `drill-term-${crypto.randomUUID().slice(0, 8)}`;
     const env = {
@@ -242,7 +235,7 @@ Deno.test({
       await close();
     }
   },
-});
+);
 
 Deno.test({
   name: "drill: dev server restart under a running worker; the next workflow completes",
