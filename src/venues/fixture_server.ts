@@ -25,8 +25,7 @@
 import type { VenueEntry } from "../core/model.ts";
 
 /** Folder holding one sub-folder of fixtures per venue key. */
-export const FIXTURES_DIR: string =
-  new URL("../../fixtures/venues/", import.meta.url).pathname;
+export const FIXTURES_DIR: string = new URL("../../fixtures/venues/", import.meta.url).pathname;
 
 /** The Pacific day the fixtures are written around; pass it as `--date` to see their week. */
 export const FIXTURE_DATE = "2026-03-05";
