@@ -149,7 +149,8 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   });
   const stopped: string[] = [];
   try {
-    return await runDevPhases(options, log, trap.signal, (kill) => (killServer = kill), stopped);
+    const onServerSpawn = (kill: () => void) => (killServer = kill);
+    return await runDevPhases(options, { log, interrupt: trap.signal, onServerSpawn, stopped });
   } catch (err) {
     const sig = trap.received();
     if (sig === undefined) throw err;
@@ -160,19 +161,26 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   }
 }
 
+/** One dev run's plumbing, shared by its phases. */
+interface DevRun {
+  /** Where dev's own lines go. */
+  log: (line: string) => void;
+  /** Aborted by the first SIGINT/SIGTERM. */
+  interrupt: AbortSignal;
+  /** Hands the started server's kill to the second-signal handler. */
+  onServerSpawn: (kill: () => void) => void;
+  /** What an interrupt stopped, for the one line `runDev` prints. */
+  stopped: string[];
+}
+
 /**
  * Phase 1: a Temporal server at `cfg.address`. Something listening there is checked and used;
  * nothing on localhost starts `temporal server start-dev` (or the SDK's downloaded one); nothing
  * elsewhere is a {@link FatalError} (exit 2). Returns the server dev started, if any (its
  * namespace may not be ready yet).
  */
-async function ensureServer(
-  cfg: TemporalConfig,
-  log: (line: string) => void,
-  interrupt: AbortSignal,
-  onServerSpawn: (kill: () => void) => void,
-  stopped: string[],
-): Promise<LocalServer | undefined> {
+async function ensureServer(cfg: TemporalConfig, run: DevRun): Promise<LocalServer | undefined> {
+  const { log, interrupt, onServerSpawn, stopped } = run;
   const hp = splitHostPort(cfg.address)!;
   if (await isListening(hp.host, hp.port)) {
     // Something listens: name at once what it is if it is not a Temporal server for us.
@@ -303,13 +311,8 @@ async function workflowPhase(
   }
 }
 
-async function runDevPhases(
-  options: DevOptions,
-  log: (line: string) => void,
-  interrupt: AbortSignal,
-  onServerSpawn: (kill: () => void) => void,
-  stopped: string[],
-): Promise<number> {
+async function runDevPhases(options: DevOptions, run: DevRun): Promise<number> {
+  const { log, interrupt, stopped } = run;
   const cfg = requireValid(
     await loadConfig({ envFile: options.envFile, profile: options.profile }),
   );
@@ -323,7 +326,7 @@ async function runDevPhases(
     if (!interrupt.aborted) log(line);
   };
   try {
-    server = await ensureServer(cfg, log, interrupt, onServerSpawn, stopped);
+    server = await ensureServer(cfg, run);
     if (server) await waitForNamespace(cfg, 30_000, interrupt);
     let venues = await loadVenueList(options.venuesPath);
     let date = options.date ?? pacificToday();
