@@ -1,13 +1,19 @@
 /**
  * `deno task bench`: one run measures orchestration overhead, worker cold start, throughput,
- * worker memory and `check-env` latency on a local dev server with the fixture venues, prints a
- * table with the targets, and writes it to `bench/results.md`.
+ * worker memory and CPU against a minimal Node worker on the same SDK (`bench/workers.ts`) and
+ * `check-env` latency on a local dev server with the fixture venues, prints a table with the
+ * targets, and writes it to `bench/results.md`.
+ *
+ * The dev server is started with `history.transferProcessorMaxPollRPS=1000`: a default
+ * `temporal server start-dev` holds every worker (Node's too) at about 10 runs/s, so runs/s would
+ * measure the server. The default server's figure is kept as one line, labelled its ceiling.
  *
  * @example
  * ```sh
- * deno task bench            # about 1–3 minutes
- * deno task bench --runs 200 # workflow runs of the throughput part
+ * deno task bench                # about 6 minutes on 2 busy cores
+ * deno task bench --quick        # about 2 minutes, fewer samples; prints, writes no file
  * deno task bench --only hostile # only the hostile-venue section (issue 12), merged into the file
+ * deno task bench --only workers # only the Node/Deno/project worker comparison, merged likewise
  * ```
  * @module
  */
@@ -22,41 +28,67 @@ import { addDays } from "../src/core/time.ts";
 import { loadConfig, requireValid } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runWorker } from "../src/temporal/worker.ts";
-import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
+import { runFoodTruckWorkflow, WORKFLOW_TYPE } from "../src/temporal/starter.ts";
+import type { Client } from "@temporalio/client";
 import { buildBundle, DEFAULT_BUNDLE_PATH } from "../src/temporal/bundle.ts";
 import { childEnv, spawnWatched } from "../tests/harness/child.ts";
 import type { WatchedChild } from "../tests/harness/child.ts";
 import { denoTaskArgs, taskRunArgs } from "../src/ops/tasks.ts";
 import { HttpClient } from "../src/net/http.ts";
-import type { VenueEntry } from "../src/core/model.ts";
+import type { FoodTruckWorkflowResult, VenueEntry } from "../src/core/model.ts";
+import {
+  buildMinimalBundle,
+  compareWorkers,
+  median,
+  minimalWorkerKinds,
+  RAISED_POLL_FLAG,
+  RAISED_POLL_LIMIT,
+  readProc,
+  rssMiB,
+  treeCpuMs,
+} from "../bench/workers.ts";
+import type { WorkerFigures, WorkerKind } from "../bench/workers.ts";
 import { startHostileServers } from "../tests/helpers/hostile_venues.ts";
 import { runDeployKillDrill } from "../tests/drills/_deploy_kill.ts";
 import { formatSplit, runScaleOut } from "../tests/drills/_scale_out.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const USAGE = `Usage: deno task bench [--runs N] [--samples N] [--out FILE] [--only hostile]
+const USAGE =
+  `Usage: deno task bench [--quick] [--runs N] [--rounds N] [--samples N] [--out FILE] [--only hostile|workers]
 
-Benchmarks orchestration overhead, worker cold start, throughput, worker RSS and check-env
-latency on a local dev server with the fixture venues (about 1-3 minutes), and the worker facing
-hostile venues (200 MB / endless bodies, a deeply nested page).
-  --runs N        workflow runs of the throughput part (default 200)
-  --samples N     samples of the in-process measurements (default 20)
-  --out FILE      where to write the results table (default bench/results.md)
-  --only hostile  only the hostile-venue section, merged into FILE (about 1 minute)`;
+Benchmarks orchestration overhead, worker cold start, throughput, worker memory and CPU beside a
+minimal Node and Deno worker on the same SDK, and check-env latency on a local dev server
+(started with history.transferProcessorMaxPollRPS=1000) with the fixture venues (about 6
+minutes), and the worker facing hostile venues (200 MB / endless bodies, a deeply nested page).
+  --quick          1 round, 50 runs, 5 samples (about 2 minutes); prints only, unless --out
+  --runs N         sequential workflow runs per throughput sample (default 200)
+  --rounds N       interleaved rounds of the worker comparison (default 3)
+  --samples N      samples of the in-process measurements (default 20)
+  --out FILE       where to write the results table (default bench/results.md)
+  --only hostile   only the hostile-venue section, merged into FILE (about 1 minute)
+  --only workers   only the worker comparison, merged into FILE (about 4 minutes)`;
 const { values: parsed } = parseFlagsOrExit("bench", Deno.args, {
-  runs: { type: "string", default: "200" },
-  samples: { type: "string", default: "20" },
-  out: { type: "string", default: `${ROOT}bench/results.md` },
+  quick: { type: "boolean" },
+  runs: { type: "string" },
+  rounds: { type: "string" },
+  samples: { type: "string" },
+  out: { type: "string" },
   only: { type: "string" },
 }, USAGE);
 const flags = parsed;
-if (flags.only !== undefined && flags.only !== "hostile") {
-  console.error(`bench: --only takes "hostile", got "${flags.only}"`);
+if (flags.only !== undefined && flags.only !== "hostile" && flags.only !== "workers") {
+  console.error(`bench: --only takes "hostile" or "workers", got "${flags.only}"`);
   Deno.exit(1);
 }
-const RUNS = Number(flags.runs);
-const SAMPLES = Number(flags.samples);
-for (const [name, n] of [["--runs", RUNS], ["--samples", SAMPLES]] as const) {
+const QUICK = flags.quick === true;
+const RUNS = Number(flags.runs ?? (QUICK ? 50 : 200));
+const ROUNDS = Number(flags.rounds ?? (QUICK ? 1 : 3));
+const SAMPLES = Number(flags.samples ?? (QUICK ? 5 : 20));
+/** Where results go; a quick run writes nothing unless --out says where. */
+const OUT: string | undefined = flags.out ?? (QUICK ? undefined : `${ROOT}bench/results.md`);
+for (
+  const [name, n] of [["--runs", RUNS], ["--rounds", ROUNDS], ["--samples", SAMPLES]] as const
+) {
   if (!Number.isInteger(n) || n < 1) {
     console.error(`bench: ${name} must be a positive integer (see --help)`);
     Deno.exit(1);
@@ -71,20 +103,7 @@ function percentile(xs: number[], p: number): number {
   const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
   return s[i];
 }
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
-
-/** Reads a /proc file through `cat`: Deno allows direct reads of /proc only with --allow-all. */
-async function readProc(path: string): Promise<string> {
-  const out = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
-    .output();
-  if (!out.success) throw new Error(`cannot read ${path}`);
-  return new TextDecoder().decode(out.stdout);
-}
 
 async function machine(): Promise<Record<string, string>> {
   const cpu = await readProc("/proc/cpuinfo").catch(() => "");
@@ -100,7 +119,13 @@ async function machine(): Promise<Record<string, string>> {
     Deno: Deno.version.deno,
     "Temporal CLI": temporal,
     date: new Date().toISOString(),
+    "load average at start (1, 5, 15 min)": await loadAverage(),
   };
+}
+
+/** The 1/5/15-minute load averages (other work on the machine skews every figure). */
+async function loadAverage(): Promise<string> {
+  return (await readProc("/proc/loadavg").catch(() => "? ? ?")).split(" ").slice(0, 3).join(", ");
 }
 
 /** Spawns `deno <args>` in the project folder with a clean environment plus `env`. */
@@ -108,12 +133,7 @@ async function spawn(args: string[], env: Record<string, string>): Promise<Watch
   return spawnWatched(args, { cwd: ROOT, env: await childEnv(env) });
 }
 
-/** VmRSS and VmHWM of a process in MiB. */
-async function rss(pid: number): Promise<{ rss: number; hwm: number }> {
-  const s = await readProc(`/proc/${pid}/status`);
-  const kb = (k: string) => Number(new RegExp(`^${k}:\\s*(\\d+)`, "m").exec(s)?.[1] ?? NaN);
-  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
-}
+const rss = rssMiB;
 
 interface Row {
   what: string;
@@ -294,40 +314,217 @@ function measurementTable(list: Row[]): string[] {
   ];
 }
 
-/** Writes `md` to the results file and formats it as `deno fmt` would. */
+/** Writes `md` to the results file (when there is one) and formats it as `deno fmt` would. */
 async function writeResults(md: string): Promise<void> {
-  await Deno.mkdir(flags.out!.replace(/\/[^/]*$/, ""), { recursive: true });
-  await Deno.writeTextFile(flags.out!, md);
-  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", flags.out!], cwd: ROOT }).output();
-  log(`wrote ${flags.out}`);
+  if (!OUT) {
+    log("quick run: no results file written (pass --out FILE to write one)");
+    return;
+  }
+  await Deno.mkdir(OUT.replace(/\/[^/]*$/, ""), { recursive: true });
+  await Deno.writeTextFile(OUT, md);
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", OUT], cwd: ROOT }).output();
+  log(`wrote ${OUT}`);
+}
+
+/** Replaces the section under `heading` in the results file by `section` (or appends it). */
+async function mergeSection(heading: string, section: string): Promise<void> {
+  const old = OUT ? await Deno.readTextFile(OUT).catch(() => "# Benchmark results\n") : "";
+  const at = old.indexOf(heading);
+  const kept = at >= 0 ? old.slice(0, at) : old;
+  const rest = at >= 0 ? old.slice(at + heading.length) : "";
+  const next = rest.search(/^## /m);
+  const after = next >= 0 ? rest.slice(next) : "";
+  console.log(section);
+  await writeResults(`${kept.trimEnd()}\n\n${section}${after ? `\n${after}` : ""}`);
+}
+
+/** The prebuilt project bundle (dist/ when present, else built into `dir`), with a note. */
+async function projectBundle(dir: string): Promise<{ path: string; note: string }> {
+  if (await Deno.stat(DEFAULT_BUNDLE_PATH).then(() => true, () => false)) {
+    return { path: DEFAULT_BUNDLE_PATH, note: "dist/workflow-bundle.js" };
+  }
+  const b = await buildBundle({ outDir: `${dir}/dist` });
+  return { path: b.bundlePath, note: `built for the bench in ${b.ms} ms (no dist/ yet)` };
+}
+
+/** The heading of the worker comparison section in the results file. */
+const WORKERS_HEADING = "## The worker against a minimal Node worker (issue 19)";
+
+/** The project worker (`deno run` with the worker task's flags, prebuilt bundle) as a kind. */
+function projectWorkerKind(
+  address: string,
+  client: Client,
+  bundle: string,
+  fixtures: { allowList: string[] },
+  venues: VenueEntry[],
+): WorkerKind {
+  return {
+    name: "project worker",
+    ready: /worker: RUNNING.*\n/,
+    start: async (q) =>
+      spawn([...await taskRunArgs("worker"), "--bundle", bundle], {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TASK_QUEUE: q,
+        VENUE_ALLOW_PRIVATE_NETWORKS: fixtures.allowList[0],
+      }),
+    // The client calls of `runFoodTruckWorkflow` minus its "already running?" look-up: the
+    // worker is measured, not the starter.
+    runOnce: async (q) => {
+      const r: FoodTruckWorkflowResult = await client.workflow.execute(WORKFLOW_TYPE, {
+        taskQueue: q,
+        workflowId: `bench-project-${crypto.randomUUID()}`,
+        args: [{ venues, date: FIXTURE_DATE }],
+      });
+      if (r.errors.length || !r.events.length) throw new Error(`run: ${JSON.stringify(r)}`);
+    },
+  };
+}
+
+/**
+ * The worker comparison: a minimal worker under Node and under Deno (same file, same SDK, same
+ * bundle) and the project worker, interleaved on `address` (a server with the raised poll limit).
+ */
+async function workersSection(
+  address: string,
+  fixtures: { allowList: string[]; venueList(list: VenueEntry[]): VenueEntry[] },
+  projectBundlePath: string,
+  dir: string,
+): Promise<string> {
+  const t0 = performance.now();
+  const cfg = requireValid(
+    await loadConfig({ env: { TEMPORAL_ADDRESS: address }, noEnvFile: true }),
+  );
+  const { client, close } = await connectClient(cfg);
+  try {
+    const node = await new Deno.Command("node", { args: ["--version"], stdout: "piped" }).output()
+      .then((o) => new TextDecoder().decode(o.stdout).trim(), () => "");
+    if (!node) {
+      throw new Error("bench: `node` is not on PATH (it comes with the npm that installs Deno)");
+    }
+    const minimalBundle = await buildMinimalBundle(`${dir}/minimal-bundle.js`);
+    const stoup = fixtures.venueList(await loadVenueList()).filter((v) =>
+      v.key === "stoup-ballard"
+    );
+    const kinds = [
+      ...minimalWorkerKinds({ address, client, bundlePath: minimalBundle }),
+      projectWorkerKind(address, client, projectBundlePath, fixtures, stoup),
+    ];
+    const figures = await compareWorkers(kinds, {
+      rounds: ROUNDS,
+      runs: RUNS,
+      extraColdStarts: QUICK ? 1 : 2,
+      log,
+    });
+    return workersMarkdown(figures, node, (performance.now() - t0) / 1000);
+  } finally {
+    await close();
+  }
+}
+
+/** One figure of the comparison: how to read it, whether higher is better, the target ratio. */
+interface Measure {
+  what: string;
+  get: (f: WorkerFigures) => number;
+  fmt: (x: number) => string;
+  higherIsBetter?: boolean;
+  /** Target of project / Node (≤, or ≥ when `higherIsBetter`). */
+  target: number;
+}
+
+/** The comparison as markdown: Node minimal, Deno minimal, their ratio, the project's ratio. */
+function workersMarkdown(figs: WorkerFigures[], node: string, seconds: number): string {
+  const [n, d, p] = figs;
+  const mib = (x: number) => `${x.toFixed(0)} MiB`;
+  const measures: Measure[] = [
+    {
+      what: `cold start: spawn → polling (median of ${n.coldStarts})`,
+      get: (f) => f.coldMs,
+      fmt: ms,
+      target: 1.1,
+    },
+    {
+      what: `runs/s: ${RUNS} sequential runs (median of ${n.samples.length})`,
+      get: (f) => f.runsPerSecond,
+      fmt: (x) => x.toFixed(1),
+      higherIsBetter: true,
+      target: 0.9,
+    },
+    {
+      what: "worker CPU per run (user + system, /proc/<pid>/stat)",
+      get: (f) => f.cpuMsPerRun,
+      fmt: ms,
+      target: NaN,
+    },
+    { what: "idle RSS (VmRSS 2 s after polling)", get: (f) => f.idleRssMiB, fmt: mib, target: 1.1 },
+    {
+      what: `peak RSS (VmHWM after the ${RUNS} runs)`,
+      get: (f) => f.peakRssMiB,
+      fmt: mib,
+      target: 1.1,
+    },
+  ];
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const lines = measures.map((m) => {
+    const r = m.get(p) / m.get(n);
+    const hasTarget = Number.isFinite(m.target);
+    const ok = m.higherIsBetter ? r >= m.target : r <= m.target;
+    return `| ${m.what} | ${m.fmt(m.get(n))} | ${m.fmt(m.get(d))} | ${
+      ratio(m.get(d), m.get(n))
+    } | ${m.fmt(m.get(p))} | ${ratio(m.get(p), m.get(n))} | ${
+      hasTarget ? `${m.higherIsBetter ? "≥" : "≤"} ${m.target}×` : "-"
+    } | ${hasTarget ? (ok ? "✓" : "✗") : ""} |`;
+  });
+  return [
+    WORKERS_HEADING,
+    "",
+    `Produced by \`deno task bench\` (or \`--only workers\`) in ${seconds.toFixed(0)} s, ${
+      new Date().toISOString()
+    }; ${ROUNDS} interleaved round${ROUNDS > 1 ? "s" : ""}. Dev server started with ` +
+    `\`${RAISED_POLL_FLAG}\` (a default one caps every worker at ` +
+    `~10 runs/s). Minimal worker: \`bench/minimal/worker.mjs\`, one workflow calling one ` +
+    `activity, prebuilt bundle, the same file under Node ${node} and \`deno run\`, same SDK ` +
+    `from node_modules. Project worker: \`deno run\` with the \`worker\` task's flags and a prebuilt ` +
+    "bundle, running `FoodTruckWorkflow` on one fixture venue. Targets: the project worker " +
+    "against the Node minimal worker (issue 19).",
+    "",
+    "| Measurement | Node minimal | Deno minimal | Deno/Node | project worker | project/Node | Target | |",
+    "|---|---|---|---|---|---|---|---|",
+    ...lines,
+    "",
+  ].join("\n");
 }
 
 if (flags.only === "hostile") {
   {
     // A block: the servers are disposed of before the exit below.
     const t0 = performance.now();
-    await using server = await startDevServer();
+    await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
     await using fixtures = await startFixtureServer();
     const list = fixtures.venueList(await loadVenueList());
     // A prebuilt bundle, as in production (bundling at start costs the worker ~150 MiB).
     const bundleDir = await Deno.makeTempDir({ prefix: "bench-hostile-" });
-    const bundle = await Deno.stat(DEFAULT_BUNDLE_PATH).then(
-      () => DEFAULT_BUNDLE_PATH,
-      async () => (await buildBundle({ outDir: `${bundleDir}/dist` })).bundlePath,
-    );
+    const bundle = (await projectBundle(bundleDir)).path;
     const section = hostileMarkdown(
       await hostileSection(server.address, fixtures, list, bundle),
       (performance.now() - t0) / 1000,
     );
-    const old = await Deno.readTextFile(flags.out!).catch(() => "# Benchmark results\n");
-    const at = old.indexOf(HOSTILE_HEADING);
-    const kept = at >= 0 ? old.slice(0, at) : old;
-    const rest = at >= 0 ? old.slice(at + HOSTILE_HEADING.length) : "";
-    const next = rest.search(/^## /m);
-    const after = next >= 0 ? rest.slice(next) : "";
-    console.log(section);
-    await writeResults(`${kept.trimEnd()}\n\n${section}${after ? `\n${after}` : ""}`);
+    await mergeSection(HOSTILE_HEADING, section);
     await Deno.remove(bundleDir, { recursive: true });
+  }
+  Deno.exit(0);
+}
+
+if (flags.only === "workers") {
+  {
+    await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
+    await using fixtures = await startFixtureServer();
+    const dir = await Deno.makeTempDir({ prefix: "bench-workers-" });
+    const bundle = (await projectBundle(dir)).path;
+    await mergeSection(
+      WORKERS_HEADING,
+      await workersSection(server.address, fixtures, bundle, dir),
+    );
+    await Deno.remove(dir, { recursive: true });
   }
   Deno.exit(0);
 }
@@ -336,11 +533,13 @@ const started = performance.now();
 const info = await machine();
 log(`machine: ${Object.entries(info).map(([k, v]) => `${k}=${v}`).join(", ")}`);
 const tmp = await Deno.makeTempDir({ prefix: "bench-" });
-await using server = await startDevServer();
+await using server = await startDevServer({ dynamicConfig: RAISED_POLL_LIMIT });
 await using fixtures = await startFixtureServer();
 const venues = fixtures.venueList(await loadVenueList());
 const stoup = venues.filter((v) => v.key === "stoup-ballard");
-log(`dev server ${server.address}, fixtures ${fixtures.origin}, ${venues.length} venues`);
+log(
+  `dev server ${server.address} (${RAISED_POLL_FLAG}), fixtures ${fixtures.origin}, ${venues.length} venues`,
+);
 
 // (a) Orchestration overhead.
 // The fixture server is on loopback: the guarded fetch must be told to allow it.
@@ -407,14 +606,7 @@ await closeClient();
 let bundlePath: string | undefined;
 let bundleNote = "";
 try {
-  if (await Deno.stat(DEFAULT_BUNDLE_PATH).then(() => true, () => false)) {
-    bundlePath = DEFAULT_BUNDLE_PATH;
-    bundleNote = "dist/workflow-bundle.js";
-  } else {
-    const b = await buildBundle({ outDir: `${tmp}/dist` });
-    bundlePath = b.bundlePath;
-    bundleNote = `built for the bench in ${b.ms} ms (no dist/ yet)`;
-  }
+  ({ path: bundlePath, note: bundleNote } = await projectBundle(tmp));
 } catch (err) {
   log(`no bundle: ${(err as Error).message.split("\n")[0]}`);
 }
@@ -443,16 +635,16 @@ async function coldStarts(
   }
   return { times, mode, reported };
 }
-const coldNo = await coldStarts(["--no-bundle"], 3);
+const coldNo = await coldStarts(["--no-bundle"], QUICK ? 1 : 3);
 row(
-  `deno task worker --no-bundle → RUNNING (median of 3; printed workflows=${coldNo.mode})`,
+  `deno task worker --no-bundle → RUNNING (median of ${coldNo.times.length}; printed workflows=${coldNo.mode})`,
   `${ms(median(coldNo.times))} (worker's own "ready in": ${ms(median(coldNo.reported))})`,
 );
 if (bundlePath) {
-  const coldB = await coldStarts(["--bundle", bundlePath], 5);
+  const coldB = await coldStarts(["--bundle", bundlePath], QUICK ? 3 : 5);
   const m = median(coldB.times);
   row(
-    `deno task worker --bundle → RUNNING (median of 5; printed workflows=${coldB.mode}; ${bundleNote})`,
+    `deno task worker --bundle → RUNNING (median of ${coldB.times.length}; printed workflows=${coldB.mode}; ${bundleNote})`,
     `${ms(m)} (worker's own "ready in": ${ms(median(coldB.reported))})`,
     "≤ 1.0 s",
     m <= 1000,
@@ -461,60 +653,66 @@ if (bundlePath) {
   row("deno task worker with a prebuilt bundle", "not measured (no bundle)", "≤ 1.0 s", false);
 }
 
-// (c) + (d) Throughput and memory on a worker process (deno run directly: its pid is the worker).
-const tpQueue = `bench-tp-${crypto.randomUUID().slice(0, 8)}`;
-const tpCfg = requireValid(
-  await loadConfig({
-    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: tpQueue },
-    noEnvFile: true,
-  }),
-);
-const tp = await connectClient(tpCfg);
-const w = await spawn(
-  [...await taskRunArgs("worker"), ...(bundlePath ? ["--bundle", bundlePath] : [])],
-  {
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_TASK_QUEUE: tpQueue,
-    VENUE_ALLOW_PRIVATE_NETWORKS: fixtures.allowList[0],
-  },
-);
-try {
-  await w.waitFor(/worker: RUNNING.*\n/, 60_000);
-  await new Promise((r) => setTimeout(r, 2000));
-  const idle = await rss(w.pid);
-  let peak = idle.hwm;
-  const sampler = setInterval(async () => {
-    try {
-      peak = Math.max(peak, (await rss(w.pid)).hwm);
-    } catch { /* exited */ }
-  }, 250);
-  for (let i = 0; i < 3; i++) {
-    await runFoodTruckWorkflow(tp.client, tpCfg, { venues: stoup, date: FIXTURE_DATE });
-  }
-  const lat: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    const r = await runFoodTruckWorkflow(tp.client, tpCfg, { venues: stoup, date: FIXTURE_DATE });
-    lat.push(performance.now() - t);
-    if (r.errors.length || !r.events.length) throw new Error(`run ${i}: ${JSON.stringify(r)}`);
-  }
-  const total = performance.now() - t0;
-  clearInterval(sampler);
-  peak = Math.max(peak, (await rss(w.pid)).hwm);
-  row(
-    `${RUNS} FoodTruckWorkflow runs back to back (1 venue, worker process)`,
-    `${(RUNS / (total / 1000)).toFixed(1)} runs/s; p50 ${ms(percentile(lat, 50))}, p95 ${
-      ms(percentile(lat, 95))
-    }, max ${ms(Math.max(...lat))}`,
+// (c) Throughput of a worker process (deno run directly: its pid is the worker), end to end as
+// `deno task start` runs it; on this server, then on a default one (the server's ceiling).
+async function throughput(address: string): Promise<string> {
+  const queue = `bench-tp-${crypto.randomUUID().slice(0, 8)}`;
+  const cfg = requireValid(
+    await loadConfig({
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: queue },
+      noEnvFile: true,
+    }),
   );
-  row("worker RSS idle (VmRSS 2 s after RUNNING)", `${idle.rss.toFixed(0)} MiB`);
-  row(`worker RSS peak (VmHWM after the ${RUNS} runs)`, `${peak.toFixed(0)} MiB`);
-} finally {
-  const code = await w.stop("SIGTERM", 15_000);
-  if (code !== 0) log(`worker exited ${code}:\n${w.output()}`);
-  await tp.close();
+  const tp = await connectClient(cfg);
+  const w = await spawn(
+    [...await taskRunArgs("worker"), ...(bundlePath ? ["--bundle", bundlePath] : [])],
+    {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: queue,
+      VENUE_ALLOW_PRIVATE_NETWORKS: fixtures.allowList[0],
+    },
+  );
+  try {
+    await w.waitFor(/worker: RUNNING.*\n/, 60_000);
+    for (let i = 0; i < 3; i++) {
+      await runFoodTruckWorkflow(tp.client, cfg, { venues: stoup, date: FIXTURE_DATE });
+    }
+    const lat: number[] = [];
+    const cpu0 = await treeCpuMs(w.pid);
+    const t0 = performance.now();
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      const r = await runFoodTruckWorkflow(tp.client, cfg, { venues: stoup, date: FIXTURE_DATE });
+      lat.push(performance.now() - t);
+      if (r.errors.length || !r.events.length) throw new Error(`run ${i}: ${JSON.stringify(r)}`);
+    }
+    const total = performance.now() - t0;
+    const cpu = (await treeCpuMs(w.pid) - cpu0) / RUNS;
+    return `${(RUNS / (total / 1000)).toFixed(1)} runs/s; worker CPU ${ms(cpu)} per run; p50 ${
+      ms(percentile(lat, 50))
+    }, p95 ${ms(percentile(lat, 95))}, max ${ms(Math.max(...lat))}`;
+  } finally {
+    const code = await w.stop("SIGTERM", 15_000);
+    if (code !== 0) log(`worker exited ${code}:\n${w.output()}`);
+    await tp.close();
+  }
 }
+row(
+  `${RUNS} FoodTruckWorkflow runs back to back (1 venue, worker process, \`runFoodTruckWorkflow\` as \`deno task start\` calls it)`,
+  await throughput(server.address),
+);
+{
+  await using plain = await startDevServer();
+  row(
+    "same on a default `temporal server start-dev`: the server's ceiling, not the worker's",
+    await throughput(plain.address),
+  );
+}
+
+// (d) Memory, CPU per run, cold start and runs/s against a minimal Node and Deno worker.
+const workersMd = bundlePath
+  ? await workersSection(server.address, fixtures, bundlePath, tmp)
+  : `${WORKERS_HEADING}\n\nnot measured (no bundle)\n`;
 
 // (f) Recovery after a worker SIGKILL inside the deploy (after the push landed), and runs/s with
 // 1 vs 3 worker processes (the drills of tests/drills/, measured once here).
@@ -595,6 +793,7 @@ const hostileS = (performance.now() - hostileStarted) / 1000;
 await Deno.remove(tmp, { recursive: true });
 
 const totalS = (performance.now() - started) / 1000;
+info["load average at end"] = await loadAverage();
 const md = [
   "# Benchmark results",
   "",
@@ -606,11 +805,16 @@ const md = [
   "",
   ...measurementTable(rows),
   "",
+  workersMd,
   hostileMarkdown(hostileRows, hostileS),
 ].join("\n");
 console.log(md);
 // Keep the results file as `deno fmt` would write it (aligned table columns).
 await writeResults(md);
+// Deno.exit below skips the `await using` disposals: stop the servers here (a dev server with
+// the raised poll limit keeps a core busy even when idle).
+await fixtures[Symbol.asyncDispose]();
+await server.stop();
 // The SDK Runtime forwards the native core's logs to the worker's logger, which keeps the
 // process alive after the in-process worker stopped.
 Deno.exit(0);

@@ -7,6 +7,7 @@ import {
   localOrOffsetIsoToPacific,
   pacificDateOf,
   pacificIso,
+  pacificParts,
   pacificToday,
   pacificWindow,
 } from "../src/core/time.ts";
@@ -213,4 +214,38 @@ Deno.test("localOrOffsetIsoToPacific: a day or time that does not exist is null,
   assert.equal(localOrOffsetIsoToPacific("2026-02-30T12:00:00Z"), null);
   assert.equal(localOrOffsetIsoToPacific("2026-03-05T25:00:00"), null);
   assert.equal(localOrOffsetIsoToPacific("2026-03-05T12:60:00-08:00"), null);
+});
+
+Deno.test("pacificParts (offset cached per UTC hour) agrees with Intl around zone changes", () => {
+  const intl = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/Los_Angeles",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  const expected = (t: number) => {
+    const o: Record<string, number> = {};
+    for (const p of intl.formatToParts(new Date(t))) {
+      if (p.type !== "literal") o[p.type] = Number(p.value);
+    }
+    return {
+      year: o.year,
+      month: o.month,
+      day: o.day,
+      hour: o.hour,
+      minute: o.minute,
+      second: o.second,
+    };
+  };
+  // Each minute (+7 s) of the days around the 2026 changes, and of the 1883 switch from local
+  // mean time (-7:52:58, whose seconds the cached offset must keep).
+  for (const [y, m, d] of [[2026, 2, 7], [2026, 10, 0], [1883, 10, 18]]) {
+    for (let t = Date.UTC(y, m, d); t < Date.UTC(y, m, d + 3); t += 60_007) {
+      assert.deepEqual(pacificParts(t), expected(t), new Date(t).toISOString());
+    }
+  }
 });

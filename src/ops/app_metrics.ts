@@ -27,7 +27,7 @@
  */
 import type { MetricMeter } from "@temporalio/common";
 import { noopMetricMeter } from "@temporalio/common";
-import { VENUE_KEYS } from "../venues/registry.ts";
+import { VENUE_KEYS } from "../venues/keys.ts";
 import type { RunSummary } from "../temporal/run_observer.ts";
 
 /** Outcomes of one venue fetch attempt. */

@@ -20,24 +20,16 @@ import type {
 } from "../core/model.ts";
 import { LEGACY_TARGET_WARNING } from "../core/model.ts";
 import { type GitSettings, GitTokenFileError, readGitToken } from "../config/git.ts";
-import { toWebData } from "../publish/data.ts";
 import type { WebData } from "../publish/data.ts";
-import { publishedFiles, staticFiles } from "../publish/preview.ts";
-import {
-  DEFAULT_PAGE_CHECKED_REFRESH_HOURS,
-  planPublish,
-  staleAfterHoursFor,
-} from "../publish/freshness.ts";
+import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS } from "../publish/refresh.ts";
 import { GitDeployError } from "../publish/git_deploy.ts";
-import { createAiActivities } from "../ai/activities.ts";
-import { aiEnabled } from "../ai/client.ts";
-import type { AiSettings } from "../ai/client.ts";
+import type { AiActivities } from "../ai/activities.ts";
+import { aiEnabled } from "../ai/settings.ts";
+import type { AiSettings } from "../ai/settings.ts";
 import { HttpClient, HttpRefusedError, HttpStatusError, ParseError } from "../net/http.ts";
-import { clip, fetchVenueEvents, MAX_DETAIL_CHARS } from "../venues/pipeline.ts";
 import type { VenueFetchSettings } from "../config/app.ts";
 import { boundEvents, VENUE_BUDGET_BYTES } from "../core/payload.ts";
 import { pacificToday } from "../core/time.ts";
-import { deployWithHeartbeats } from "./deploy_activity.ts";
 import type { DeployOutcome } from "./deploy_activity.ts";
 import { withHeartbeats } from "./heartbeat.ts";
 import { activityFetch } from "./cancellable_fetch.ts";
@@ -101,6 +93,23 @@ export function withSameDayHaiku(oldFiles: Record<string, string>, data: WebData
   return { ...data, haiku };
 }
 
+// Loaded at first use, not at worker start (issue 19: a worker's memory): the scraping pipeline
+// (cheerio, the venue parsers) at the first venue fetch; the page data (its JSON Schema
+// validator) and the deploy only for runs that publish; the Anthropic SDK only with a key.
+let pipelineModule: Promise<typeof import("../venues/pipeline.ts")> | undefined;
+const loadPipeline = () => pipelineModule ??= import("../venues/pipeline.ts");
+const loadWebData = () =>
+  Promise.all([import("../publish/data.ts"), import("../publish/freshness.ts")]).then(([d, f]) => ({
+    ...d,
+    ...f,
+  }));
+const loadDeploy = () =>
+  Promise.all([
+    import("../publish/preview.ts"),
+    import("../publish/freshness.ts"),
+    import("./deploy_activity.ts"),
+  ]).then(([p, f, d]) => ({ ...p, ...f, ...d }));
+
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
   // activityFetch: the worker's shutdown grace period also aborts requests in flight.
@@ -111,7 +120,9 @@ export function createActivities(options: ActivityOptions = {}) {
     maxBodyBytes: options.venueFetch?.maxBodyBytes,
   });
   const aiSettings = options.ai ?? { apiKey: undefined, model: "" };
-  const ai = createAiActivities(aiSettings);
+  let aiActivities: Promise<AiActivities> | undefined;
+  const ai = () =>
+    aiActivities ??= import("../ai/activities.ts").then((m) => m.createAiActivities(aiSettings));
   const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {
     /**
@@ -128,12 +139,12 @@ export function createActivities(options: ActivityOptions = {}) {
      * without an API key it returns the events unchanged, making no request.
      */
     extractTruckNames(events: FoodTruckEvent[]): Promise<FoodTruckEvent[]> {
-      return withHeartbeats(() => ai.extractTruckNames(events));
+      return withHeartbeats(async () => (await ai()).extractTruckNames(events));
     },
 
     /** The day's haiku (once per Pacific day, then reused), or null. Never throws. */
     generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
-      return withHeartbeats(() => ai.generateHaiku(events, today));
+      return withHeartbeats(async () => (await ai()).generateHaiku(events, today));
     },
 
     /**
@@ -142,22 +153,22 @@ export function createActivities(options: ActivityOptions = {}) {
      */
     fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
       return withHeartbeats(async () => {
+        const pipeline = await loadPipeline();
         try {
           return boundEvents(
-            await fetchVenueEvents(venue, today, until, http),
+            await pipeline.fetchVenueEvents(venue, today, until, http),
             VENUE_BUDGET_BYTES,
           );
         } catch (err) {
-          throw venueFailure(err);
+          throw venueFailure(err, pipeline);
         }
       });
     },
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
-    generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
-      return Promise.resolve(
-        toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) }),
-      );
+    async generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
+      const { toWebData, staleAfterHoursFor } = await loadWebData();
+      return toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) });
     },
 
     /**
@@ -176,6 +187,7 @@ export function createActivities(options: ActivityOptions = {}) {
           "DeployNotConfigured",
         );
       }
+      const { deployWithHeartbeats, planPublish, publishedFiles, staticFiles } = await loadDeploy();
       const statics = await staticFiles();
       try {
         const r = await deployWithHeartbeats({
@@ -209,7 +221,13 @@ export function createActivities(options: ActivityOptions = {}) {
 export type Activities = ReturnType<typeof createActivities>;
 
 /** A venue error as the activity's failure: refused or bad input never retried, else retryable. */
-function venueFailure(err: unknown): ApplicationFailure {
+function venueFailure(
+  err: unknown,
+  { clip, MAX_DETAIL_CHARS }: Pick<
+    typeof import("../venues/pipeline.ts"),
+    "clip" | "MAX_DETAIL_CHARS"
+  >,
+): ApplicationFailure {
   const e = err as Error;
   // Refused by the guard (scheme, internal address, body cap) or bad input: never retried.
   const permanent = err instanceof ParseError || err instanceof HttpRefusedError ||

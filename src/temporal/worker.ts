@@ -32,7 +32,7 @@ import { connectWorker } from "../config/connect_worker.ts";
 import { watchClientCert } from "../config/cert_watch.ts";
 import { createActivities } from "./activities.ts";
 import { removeStaleTempDirs } from "../publish/git_deploy.ts";
-import { aiSettingsFromApp } from "../ai/client.ts";
+import { aiSettingsFromApp } from "../ai/settings.ts";
 import type { Activities, ActivityOptions } from "./activities.ts";
 import { metricsTelemetry, metricsUrl } from "../ops/metrics.ts";
 import { startHealthServer } from "../ops/health.ts";

@@ -17,6 +17,7 @@ import { parser as urbanFamily } from "./urban_family.ts";
 import { parser as wheeliePop } from "./wheelie_pop.ts";
 import { parser as chucksGreenwood } from "./chucks_greenwood.ts";
 import { parser as salehsCorner } from "./salehs_corner.ts";
+import { VENUE_KEYS } from "./keys.ts";
 
 const PARSERS: readonly VenueParser[] = [
   stoupBallard,
@@ -31,8 +32,17 @@ const PARSERS: readonly VenueParser[] = [
 /** Every registered parser by key. */
 export const REGISTRY: ReadonlyMap<string, VenueParser> = new Map(PARSERS.map((p) => [p.key, p]));
 
-/** The registered venue keys, in registry order. */
-export const VENUE_KEYS: readonly string[] = PARSERS.map((p) => p.key);
+// The key list lives in keys.ts (loaded without the parsers): it must be this registry's.
+if (PARSERS.map((p) => p.key).join() !== VENUE_KEYS.join()) {
+  throw new Error(
+    `src/venues/keys.ts lists ${VENUE_KEYS.join(", ")} but the registry has ${
+      PARSERS.map((p) => p.key).join(", ")
+    }: make them the same`,
+  );
+}
+
+/** The registered venue keys, in registry order (see keys.ts). */
+export { VENUE_KEYS };
 
 /** The parser for `key`, or undefined when no parser has that key. */
 export function getParser(key: string): VenueParser | undefined {

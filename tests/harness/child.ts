@@ -50,6 +50,8 @@ export interface SpawnWatchedOptions {
   cwd?: string;
   /** What to call the child in error messages. Default `"child"`. */
   name?: string;
+  /** The executable to run instead of Deno (e.g. `node`). Default: this process's Deno. */
+  command?: string;
 }
 
 /** A running child started by {@link spawnWatched}. Disposing it calls `stop()`. */
@@ -75,12 +77,12 @@ export interface WatchedChild extends AsyncDisposable {
 }
 
 /**
- * Spawns `deno <args>` (this process's Deno executable) with exactly `options.env`, stdin
- * closed, and stdout and stderr collected.
+ * Spawns `deno <args>` (this process's Deno executable, or `options.command`) with exactly
+ * `options.env`, stdin closed, and stdout and stderr collected.
  */
 export function spawnWatched(args: string[], options: SpawnWatchedOptions): WatchedChild {
   const name = options.name ?? "child";
-  const child = new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(options.command ?? Deno.execPath(), {
     args,
     cwd: options.cwd,
     env: options.env,
