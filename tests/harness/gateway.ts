@@ -124,6 +124,7 @@
  */
 
 import type { TestCerts } from "./certs.ts";
+import { freePort } from "./ports.ts";
 import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./supervise.ts";
 
 /** Options of {@link startGateway}. */
@@ -483,15 +484,6 @@ async function probeApiKey(o: {
     try {
       conn?.close();
     } catch { /* closed by the timer */ }
-  }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  try {
-    return (listener.addr as Deno.NetAddr).port;
-  } finally {
-    listener.close();
   }
 }
 
