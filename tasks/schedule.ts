@@ -131,12 +131,98 @@ async function withClient<T>(
   }
 }
 
-await main("schedule", async () => {
-  const [first, ...rest] = Deno.args;
-  if (first === "--help" || first === "-h" || first === "help") {
-    console.log(USAGE);
-    return 0;
+/** One parsed command line: the schedule id, the flag values and how to print. */
+interface Run {
+  command: Command;
+  id: string;
+  values: Record<string, string | boolean | undefined>;
+  str(flag: string): string | undefined;
+  print(data: unknown, text: string): void;
+}
+
+/** What a command does once connected. */
+type Action = (client: Client, cfg: TemporalConfig) => Promise<void>;
+
+/** `--every`/`--cron`/`--timezone` as a timing (checked before connecting). */
+const timingOf = (r: Run) =>
+  timingFromFlags({ every: r.str("every"), cron: r.str("cron"), timezone: r.str("timezone") });
+
+function createAction(r: Run): Action {
+  const { id, values, str } = r;
+  if (values.deploy && values["no-deploy"]) {
+    throw new UsageError("give either --deploy or --no-deploy, not both");
   }
+  const options: CreateScheduleOptions = {
+    id,
+    timing: timingOf(r),
+    venuesPath: userPath(str("venues")),
+    deploy: values.deploy === true,
+    date: parseDateFlagOptional(str("date")),
+    note: str("note"),
+    paused: values.paused === true,
+    overlap: parseOverlap(str("overlap")),
+    update: values.update === true,
+  };
+  return async (client, cfg) => {
+    const verb = await createSchedule(client, cfg, options);
+    const info = await describeSchedule(client, cfg, id);
+    const next = info.paused ? "" : info.nextRuns[0] ? `; next run ${info.nextRuns[0]}` : "";
+    r.print(info, `${summarizeCreate(verb, cfg, options)}${next}`);
+  };
+}
+
+function updateAction(r: Run): Action {
+  const timing = timingOf(r);
+  return async (client, cfg) => {
+    await updateScheduleTiming(client, cfg, r.id, timing);
+    const info = await describeSchedule(client, cfg, r.id);
+    r.print(info, `updated schedule ${r.id}: ${info.spec}`);
+  };
+}
+
+function pauseAction(r: Run): Action {
+  const change = r.command === "pause" ? pauseSchedule : unpauseSchedule;
+  return async (client, cfg) => {
+    await change(client, cfg, r.id, r.str("note"));
+    const info = await describeSchedule(client, cfg, r.id);
+    r.print(info, `${r.command}d schedule ${r.id}${info.note ? ` (note: ${info.note})` : ""}`);
+  };
+}
+
+function triggerAction(r: Run): Action {
+  const overlap = r.str("overlap") === undefined ? "allow-all" : parseOverlap(r.str("overlap"));
+  return async (client, cfg) => {
+    await triggerSchedule(client, cfg, r.id, overlap);
+    r.print(
+      { id: r.id, triggered: true, overlap },
+      `triggered schedule ${r.id} (overlap ${overlap})`,
+    );
+  };
+}
+
+/** Per command: checks its flags (before connecting) and returns what to do once connected. */
+const ACTIONS: Record<Command, (r: Run) => Action> = {
+  create: createAction,
+  update: updateAction,
+  list: (r) => async (client, cfg) => {
+    const entries = await listSchedules(client, cfg);
+    r.print(entries, formatScheduleList(entries, cfg.namespace));
+  },
+  describe: (r) => async (client, cfg) => {
+    const info = await describeSchedule(client, cfg, r.id);
+    r.print(info, formatScheduleInfo(info));
+  },
+  pause: pauseAction,
+  unpause: pauseAction,
+  trigger: triggerAction,
+  delete: (r) => async (client, cfg) => {
+    await deleteSchedule(client, cfg, r.id);
+    r.print({ id: r.id, deleted: true }, `deleted schedule ${r.id}`);
+  },
+};
+
+/** The command named by the first argument. @throws {UsageError} missing or unknown. */
+function commandOf(first: string | undefined): Command {
   if (first === undefined || !Object.hasOwn(COMMANDS, first)) {
     throw new UsageError(
       `${first === undefined ? "missing command" : `unknown command "${first}"`} (expected ${
@@ -144,110 +230,29 @@ await main("schedule", async () => {
       }; see --help)`,
     );
   }
-  const command = first as Command;
+  return first as Command;
+}
+
+await main("schedule", async () => {
+  const [first, ...rest] = Deno.args;
+  if (first === "--help" || first === "-h" || first === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const command = commandOf(first);
   const { values: v, positionals } = parseFlags(rest, COMMANDS[command], USAGE, {
     positionals: true,
   });
   const values = v as Record<string, string | boolean | undefined>;
   const str = (k: string) => values[k] as string | undefined;
   const json = values.json === true;
-  const id = takeId(command, positionals);
-  const print = (data: unknown, text: string) =>
-    console.log(json ? JSON.stringify(data, null, 2) : text);
-
-  switch (command) {
-    case "create": {
-      if (values.deploy && values["no-deploy"]) {
-        throw new UsageError("give either --deploy or --no-deploy, not both");
-      }
-      const options: CreateScheduleOptions = {
-        id,
-        timing: timingFromFlags({
-          every: str("every"),
-          cron: str("cron"),
-          timezone: str("timezone"),
-        }),
-        venuesPath: userPath(str("venues")),
-        deploy: values.deploy === true,
-        date: parseDateFlagOptional(str("date")),
-        note: str("note"),
-        paused: values.paused === true,
-        overlap: parseOverlap(str("overlap")),
-        update: values.update === true,
-      };
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          const verb = await createSchedule(client, cfg, options);
-          const info = await describeSchedule(client, cfg, id);
-          const next = info.paused ? "" : info.nextRuns[0] ? `; next run ${info.nextRuns[0]}` : "";
-          print(info, `${summarizeCreate(verb, cfg, options)}${next}`);
-        },
-      );
-    }
-    case "update": {
-      const timing = timingFromFlags({
-        every: str("every"),
-        cron: str("cron"),
-        timezone: str("timezone"),
-      });
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          await updateScheduleTiming(client, cfg, id, timing);
-          const info = await describeSchedule(client, cfg, id);
-          print(info, `updated schedule ${id}: ${info.spec}`);
-        },
-      );
-    }
-    case "list":
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          const entries = await listSchedules(client, cfg);
-          print(entries, formatScheduleList(entries, cfg.namespace));
-        },
-      );
-    case "describe":
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          const info = await describeSchedule(client, cfg, id);
-          print(info, formatScheduleInfo(info));
-        },
-      );
-    case "pause":
-    case "unpause":
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          await (command === "pause" ? pauseSchedule : unpauseSchedule)(
-            client,
-            cfg,
-            id,
-            str("note"),
-          );
-          const info = await describeSchedule(client, cfg, id);
-          print(info, `${command}d schedule ${id}${info.note ? ` (note: ${info.note})` : ""}`);
-        },
-      );
-    case "trigger": {
-      const overlap = str("overlap") === undefined ? "allow-all" : parseOverlap(str("overlap"));
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          await triggerSchedule(client, cfg, id, overlap);
-          print({ id, triggered: true, overlap }, `triggered schedule ${id} (overlap ${overlap})`);
-        },
-      );
-    }
-    case "delete":
-      return await withClient(
-        { envFile: userPath(str("env-file")), profile: str("profile") },
-        async (client, cfg) => {
-          await deleteSchedule(client, cfg, id);
-          print({ id, deleted: true }, `deleted schedule ${id}`);
-        },
-      );
-  }
+  const run: Run = {
+    command,
+    id: takeId(command, positionals),
+    values,
+    str,
+    print: (data, text) => console.log(json ? JSON.stringify(data, null, 2) : text),
+  };
+  const action = ACTIONS[command](run);
+  await withClient({ envFile: userPath(str("env-file")), profile: str("profile") }, action);
 });

@@ -10,6 +10,7 @@
  */
 import { main, parseFlags, taskArgs, UsageError } from "../src/cli/main.ts";
 import { formatIssue, loadConfig, requireValid } from "../src/config/mod.ts";
+import type { TemporalConfig } from "../src/config/mod.ts";
 import { connectClient } from "../src/config/connect.ts";
 import { runFoodTruckWorkflow } from "../src/temporal/starter.ts";
 import { optionalValue, parseDateFlag, RESULT_FLAGS, userPath } from "../src/cli/flags.ts";
@@ -19,6 +20,7 @@ import { FIXTURE_DATE } from "../src/venues/fixture_server.ts";
 import {
   countPollers,
   followLines,
+  type FollowOutcome,
   NoWorkerError,
   noWorkerMessage,
   waitFollowing,
@@ -50,7 +52,8 @@ Exit codes: 0 all venues read, 2 some venues failed or the result was truncated,
 connect / no worker polling, 1 nothing found or a fatal error, 3 the run was cancelled
 (e.g. temporal workflow cancel), 130 interrupted.`;
 
-await main("start", async () => {
+/** The flags, checked: a real `--date`, a sane `--workflow-id`. */
+function startFlags() {
   const { values } = parseFlags(optionalValue(taskArgs(), "--preview", DEFAULT_PREVIEW_DIR), {
     preview: { type: "string" },
     deploy: { type: "boolean" },
@@ -60,11 +63,38 @@ await main("start", async () => {
     profile: { type: "string" },
     ...RESULT_FLAGS,
   }, USAGE);
-  const date = parseDateFlag(values.date);
   const workflowId = values["workflow-id"];
   if (workflowId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(workflowId)) {
     throw new UsageError("--workflow-id must be 1-200 visible ASCII characters without spaces");
   }
+  return { values, date: parseDateFlag(values.date), workflowId };
+}
+
+/** Exit code and lines for a wait that ended without a result: interrupted, or no worker. */
+function reportUnfinished(
+  cfg: TemporalConfig,
+  outcome: Exclude<FollowOutcome<unknown>, { kind: "done" }>,
+): number {
+  const id = outcome.workflowId;
+  if (!id) {
+    console.error(
+      `start: ${
+        outcome.kind === "interrupted" ? outcome.signal : "stopped"
+      }: stopped before the workflow was started`,
+    );
+    return 130;
+  }
+  console.error(
+    outcome.kind === "no worker"
+      ? `start: ${noWorkerMessage(cfg)}; workflow ${id} stays queued until one polls`
+      : `start: ${outcome.signal}: stopped waiting; workflow ${id} keeps running`,
+  );
+  for (const l of followLines(cfg, id)) console.error(`  ${l}`);
+  return outcome.kind === "no worker" ? 2 : 130;
+}
+
+await main("start", async () => {
+  const { values, date, workflowId } = startFlags();
   const cfg = requireValid(
     await loadConfig({ envFile: userPath(values["env-file"]), profile: values.profile }),
   );
@@ -98,33 +128,13 @@ await main("start", async () => {
       { waitForWorker: values["wait-for-worker"], polling },
     );
     pending = outcome.kind !== "done";
-    switch (outcome.kind) {
-      case "done":
-        return await reportResult(outcome.value, {
-          ...values,
-          preview: userPath(values.preview),
-          offlineHint:
-            `a worker started with \`deno task worker --offline\` (then start --date ${FIXTURE_DATE})`,
-        });
-      case "interrupted":
-        if (!outcome.workflowId) {
-          console.error(`start: ${outcome.signal}: stopped before the workflow was started`);
-          return 130;
-        }
-        console.error(
-          `start: ${outcome.signal}: stopped waiting; workflow ${outcome.workflowId} keeps running`,
-        );
-        for (const l of followLines(cfg, outcome.workflowId)) console.error(`  ${l}`);
-        return 130;
-      case "no worker":
-        console.error(
-          `start: ${
-            noWorkerMessage(cfg)
-          }; workflow ${outcome.workflowId} stays queued until one polls`,
-        );
-        for (const l of followLines(cfg, outcome.workflowId)) console.error(`  ${l}`);
-        return 2;
-    }
+    if (outcome.kind !== "done") return reportUnfinished(cfg, outcome);
+    return await reportResult(outcome.value, {
+      ...values,
+      preview: userPath(values.preview),
+      offlineHint:
+        `a worker started with \`deno task worker --offline\` (then start --date ${FIXTURE_DATE})`,
+    });
   } finally {
     if (!pending) await close();
   }

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startDevServer } from "./harness/dev_server.ts";
 import { startGateway } from "./harness/gateway.ts";
 import { makeTestCerts } from "./harness/certs.ts";
+import { freePort } from "./harness/ports.ts";
 import { runTask } from "./helpers/proc.ts";
 import { classifyGrpcError, plainMessage } from "../src/config/classify.ts";
 
@@ -40,9 +41,7 @@ Deno.test("every command names the same connection failure the same way (exit 2)
   try {
     const certs = await makeTestCerts(dir);
     await using mtls = await startGateway({ mode: "mtls", upstream: server.address, certs });
-    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const closedAddress = `127.0.0.1:${(closed.addr as Deno.NetAddr).port}`;
-    closed.close();
+    const closedAddress = `127.0.0.1:${freePort()}`;
     const httpApi = `127.0.0.1:${server.httpPort}`;
     const cases: { name: string; env: Record<string, string>; line: string; skip: string[] }[] = [
       {

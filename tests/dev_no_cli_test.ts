@@ -5,14 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { runTask } from "./helpers/proc.ts";
+import { freePort } from "./harness/ports.ts";
 
 Deno.test("dev without the temporal CLI tries the SDK's download, then names the install command", async () => {
   const bin = await Deno.makeTempDir({ prefix: "no-temporal-path-" });
   try {
     await Deno.symlink(Deno.execPath(), `${bin}/deno`);
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port;
-    l.close();
+    const port = freePort();
     // The download fails on every machine: an empty cache folder (TMPDIR) and a proxy on a
     // closed port, which both Deno and the SDK's native core honour.
     const proxy = `http://127.0.0.1:${port}`;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadVenueList } from "../src/venues/list.ts";
 import { runTask } from "./helpers/proc.ts";
-import { freeDevPort, listening } from "./helpers/stuck_venue.ts";
+import { freeDevPort, isListening } from "./harness/ports.ts";
 
 Deno.test("dev --offline: starts a dev server, reads all seven venues, and stops the server", async () => {
   const port = freeDevPort();
@@ -27,6 +27,10 @@ Deno.test("dev --offline: starts a dev server, reads all seven venues, and stops
     assert.ok(out.stdout.includes(` @ ${v.name}\n`), `no event of ${v.name}:\n${out.stdout}`);
   }
   assert.ok(!out.stdout.includes("failed"), out.stdout);
-  assert.equal(await listening(port), false, `something still listens on ${port}`);
-  assert.equal(await listening(port + 1000), false, `the Web UI still listens on ${port + 1000}`);
+  assert.equal(await isListening("127.0.0.1", port), false, `something still listens on ${port}`);
+  assert.equal(
+    await isListening("127.0.0.1", port + 1000),
+    false,
+    `the Web UI still listens on ${port + 1000}`,
+  );
 });

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { spawnTask } from "./helpers/proc.ts";
 import { FIXTURE_DATE } from "../src/venues/fixture_server.ts";
-import { freeDevPort, listening, stuckVenue } from "./helpers/stuck_venue.ts";
+import { stuckVenue } from "./helpers/stuck_venue.ts";
+import { freeDevPort, isListening } from "./harness/ports.ts";
 
 /** Every process as pid, parent pid and argv (read from /proc through `sh`: Deno reads /proc only with -A). */
 async function processes(): Promise<{ pid: number; ppid: number; argv: string[] }[]> {
@@ -91,7 +92,7 @@ for (const phase of PHASES) {
     assert.equal(lines.filter((l) => l.startsWith(`dev: ${phase.signal}`)).length, 1, out);
     assert.ok(!/^\s+at |Uncaught|IllegalState/m.test(out), `stack or uncaught error:\n${out}`);
     assert.deepEqual(await processesWith(["start-dev", String(port)]), [], "server left");
-    assert.equal(await listening(port), false, `something still listens on ${port}`);
+    assert.equal(await isListening("127.0.0.1", port), false, `something still listens on ${port}`);
   });
 }
 
@@ -120,5 +121,5 @@ Deno.test("dev: the same SIGINT delivered twice within a second stops everything
   assert.ok(!/again: forced exit/.test(out), out);
   assert.ok(!/^\s+at |Uncaught/m.test(out), `stack or uncaught error:\n${out}`);
   assert.deepEqual(await processesWith(["start-dev", String(port)]), [], "server left");
-  assert.equal(await listening(port), false, `something still listens on ${port}`);
+  assert.equal(await isListening("127.0.0.1", port), false, `something still listens on ${port}`);
 });

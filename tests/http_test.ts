@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { freePort } from "./harness/ports.ts";
 import {
   describeBody,
   HttpClient,
@@ -125,10 +126,7 @@ Deno.test("http: a server slower than the timeout gives HttpNetworkError 'no ans
 });
 
 Deno.test("http: a refused connection gives HttpNetworkError", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `http://127.0.0.1:${freePort()}/`;
   const err = await rejection(fast({ retries: 1 }).text(url));
   assert.ok(err instanceof HttpNetworkError, String(err));
   assert.match(err.message, /^network error: /);

@@ -10,18 +10,12 @@
  *
  * @example
  * ```ts
- * import { aiEnabled, aiSettingsFromApp, createAiClient, describeAiError } from "./client.ts";
+ * import { aiEnabled, aiSettingsFromApp, askModel, describeAiError } from "./client.ts";
  * declare const app: import("../config/app.ts").AppSettings;
  * const settings = aiSettingsFromApp(app); // app: AppSettings from src/config/app.ts
  * if (aiEnabled(settings)) {
- *   const client = createAiClient(settings);
  *   try {
- *     const content = "Say hi";
- *     await client.messages.create({
- *       model: settings.model,
- *       max_tokens: 50,
- *       messages: [{ role: "user", content }],
- *     });
+ *     console.log(await askModel(settings, 50, "Say hi"));
  *   } catch (err) {
  *     console.warn(`ai: ${describeAiError(err, settings)}`);
  *   }
@@ -131,6 +125,29 @@ export function describeAiError(err: unknown, settings: AiSettings): string {
  */
 export function isModelUnavailable(err: unknown): boolean {
   return err instanceof Anthropic.APIError && err.status !== 400 && err.status !== 413;
+}
+
+/**
+ * Sends one user message to `settings.model` and returns the answer's text.
+ *
+ * @param settings The AI settings (see {@link createAiClient}).
+ * @param maxTokens The answer's token budget.
+ * @param content The message: a prompt, or content blocks (e.g. an image and a question).
+ * @throws {AiAnswerError} when the answer was cut at `maxTokens`.
+ * @throws The SDK's errors (HTTP status, timeout) after its bounded retries, unchanged.
+ */
+export async function askModel(
+  settings: AiSettings,
+  maxTokens: number,
+  content: Anthropic.MessageParam["content"],
+): Promise<string> {
+  const message = await createAiClient(settings).messages.create({
+    model: settings.model,
+    max_tokens: maxTokens,
+    messages: [{ role: "user", content }],
+  });
+  if (message.stop_reason === "max_tokens") throw new AiAnswerError("answer cut at max_tokens");
+  return answerText(message);
 }
 
 /** The concatenated text blocks of a Messages API answer. */

@@ -26,12 +26,12 @@
  */
 import type { FoodTruckEvent } from "../core/model.ts";
 import { formatDay } from "../cli/format.ts";
+import { describeFsError, readSmallTextFile } from "../config/files.ts";
 import {
   AiAnswerError,
   aiEnabled,
   type AiSettings,
-  answerText,
-  createAiClient,
+  askModel,
   describeAiError,
   logLine,
 } from "./client.ts";
@@ -178,16 +178,9 @@ export async function loadHaikuPrompt(
   };
   let text: string;
   try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) return fallback("not a regular file");
-    if (info.size > MAX_HAIKU_PROMPT_BYTES) {
-      return fallback(`larger than ${MAX_HAIKU_PROMPT_BYTES} bytes`);
-    }
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(path));
+    text = await readSmallTextFile(path, { maxBytes: MAX_HAIKU_PROMPT_BYTES });
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return fallback("file not found");
-    if (err instanceof TypeError) return fallback("not UTF-8 text");
-    return fallback(err instanceof Error ? err.name : "unreadable");
+    return fallback(describeFsError(err));
   }
   if (text.trim() === "") return fallback("the file is empty");
   if (!text.includes("{truck}")) return fallback("it has no {truck} placeholder");
@@ -233,22 +226,11 @@ export async function generateHaiku(
   if (!aiEnabled(settings)) return null;
   const event = pickHaikuEvent(events, today);
   if (!event) return null;
-  const client = createAiClient(settings);
-  const message = await client.messages.create({
-    model: settings.model,
-    max_tokens: 200,
-    messages: [{
-      role: "user",
-      content: haikuPrompt(
-        event,
-        await loadHaikuPrompt(settings.haikuPromptFile, (l) => logLine(settings, l)),
-      ),
-    }],
-  });
+  const template = await loadHaikuPrompt(settings.haikuPromptFile, (l) => logLine(settings, l));
   try {
-    if (message.stop_reason === "max_tokens") throw new AiAnswerError("answer cut at max_tokens");
-    return parseHaikuAnswer(answerText(message));
+    return parseHaikuAnswer(await askModel(settings, 200, haikuPrompt(event, template)));
   } catch (err) {
+    if (!(err instanceof AiAnswerError)) throw err;
     logLine(settings, `haiku: skipped: ${describeAiError(err, settings)}`);
     return null;
   }

@@ -24,8 +24,7 @@ import {
   AiAnswerError,
   aiEnabled,
   type AiSettings,
-  answerText,
-  createAiClient,
+  askModel,
   DEFAULT_AI_TIMEOUT_MS,
   describeAiError,
   isModelUnavailable,
@@ -194,20 +193,15 @@ export async function extractTruckName(
   if (!aiEnabled(settings)) return null;
   const cached = cache.get(imageUrl);
   if (cached !== undefined) return cached;
-  const client = createAiClient(settings);
-  const message = await client.messages.create({
-    model: settings.model,
-    max_tokens: 50,
-    messages: [{
-      role: "user",
-      content: [await imageBlock(imageUrl, settings), { type: "text", text: VISION_PROMPT }],
-    }],
-  });
+  const content = [await imageBlock(imageUrl, settings), {
+    type: "text" as const,
+    text: VISION_PROMPT,
+  }];
   let name: string | null;
   try {
-    if (message.stop_reason === "max_tokens") throw new AiAnswerError("answer cut at max_tokens");
-    name = parseTruckNameAnswer(answerText(message));
+    name = parseTruckNameAnswer(await askModel(settings, 50, content));
   } catch (err) {
+    if (!(err instanceof AiAnswerError)) throw err;
     logLine(settings, `vision: ${describeAiError(err, settings)} for ${imageUrl}`);
     return null;
   }

@@ -14,7 +14,7 @@
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectClient } from "../config/connect.ts";
 import { classifyGrpcError, ConnectionFailedError } from "../config/classify.ts";
-import { withTimeout } from "../config/probe.ts";
+import { withConnectTimeout } from "../config/probe.ts";
 import { preflight } from "../config/preflight.ts";
 import type { FailureClass } from "../config/classify.ts";
 
@@ -42,14 +42,14 @@ export async function checkConnection(
   const timeoutMs = options.timeoutMs ?? 5000;
   try {
     await preflight(cfg, timeoutMs);
-    const conn = await withTimeout(
+    const conn = await withConnectTimeout(
       cfg.address,
       connectClient(cfg, { connectTimeoutMs: timeoutMs, preflight: false }),
       timeoutMs + 1000,
       "gRPC connect",
     );
     try {
-      const ns = await withTimeout(
+      const ns = await withConnectTimeout(
         cfg.address,
         conn.connection.workflowService.describeNamespace({ namespace: cfg.namespace }),
         timeoutMs,

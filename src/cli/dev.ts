@@ -27,13 +27,13 @@ import type { LocalServer } from "../temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../venues/fixture_server.ts";
 import type { FixtureServer } from "../venues/fixture_server.ts";
 import { loadVenueList } from "../venues/list.ts";
+import type { VenueEntry } from "../core/model.ts";
 import { runWorker } from "../temporal/worker.ts";
 import { createLog } from "../ops/log.ts";
 import { runFoodTruckWorkflow } from "../temporal/starter.ts";
 import { printResult } from "./format.ts";
 import { pacificToday } from "../core/time.ts";
 import { FatalError } from "./main.ts";
-import type { Client } from "@temporalio/client";
 
 /** Options of {@link runDev}. */
 export interface DevOptions {
@@ -149,7 +149,8 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   });
   const stopped: string[] = [];
   try {
-    return await runDevPhases(options, log, trap.signal, (kill) => (killServer = kill), stopped);
+    const onServerSpawn = (kill: () => void) => (killServer = kill);
+    return await runDevPhases(options, { log, interrupt: trap.signal, onServerSpawn, stopped });
   } catch (err) {
     const sig = trap.received();
     if (sig === undefined) throw err;
@@ -160,68 +161,173 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
   }
 }
 
-async function runDevPhases(
-  options: DevOptions,
+/** One dev run's plumbing, shared by its phases. */
+interface DevRun {
+  /** Where dev's own lines go. */
+  log: (line: string) => void;
+  /** Aborted by the first SIGINT/SIGTERM. */
+  interrupt: AbortSignal;
+  /** Hands the started server's kill to the second-signal handler. */
+  onServerSpawn: (kill: () => void) => void;
+  /** What an interrupt stopped, for the one line `runDev` prints. */
+  stopped: string[];
+}
+
+/**
+ * Phase 1: a Temporal server at `cfg.address`. Something listening there is checked and used;
+ * nothing on localhost starts `temporal server start-dev` (or the SDK's downloaded one); nothing
+ * elsewhere is a {@link FatalError} (exit 2). Returns the server dev started, if any (its
+ * namespace may not be ready yet).
+ */
+async function ensureServer(cfg: TemporalConfig, run: DevRun): Promise<LocalServer | undefined> {
+  const { log, interrupt, onServerSpawn, stopped } = run;
+  const hp = splitHostPort(cfg.address)!;
+  if (await isListening(hp.host, hp.port)) {
+    // Something listens: name at once what it is if it is not a Temporal server for us.
+    await preflight(cfg);
+    log(`dev: using the Temporal server at ${cfg.address}`);
+    return undefined;
+  }
+  if (!LOCAL_HOSTS.has(hp.host)) {
+    throw new FatalError(
+      `nothing is listening at ${cfg.address}, and dev only starts a server on localhost (check TEMPORAL_ADDRESS, or run check-env)`,
+      2,
+    );
+  }
+  const uiPort = hp.port + 1000 <= 65535 ? hp.port + 1000 : undefined;
+  const ui = uiPort ? ` (Web UI on http://localhost:${uiPort})` : "";
+  log(`dev: nothing at ${cfg.address}; starting \`temporal server start-dev\`${ui}`);
+  const where = { ip: hp.host === "localhost" ? "127.0.0.1" : hp.host, port: hp.port, uiPort };
+  let server: LocalServer;
+  try {
+    server = await startDevServer({ ...where, signal: interrupt, onSpawn: onServerSpawn });
+  } catch (err) {
+    if (err instanceof DevServerInterruptedError) {
+      stopped.push("the dev server it started");
+      throw new DevInterrupted();
+    }
+    if (!(err instanceof TemporalCliMissingError)) throw err;
+    server = await downloadedServer(where, log);
+  }
+  onServerSpawn(server.kill);
+  return server;
+}
+
+/** The SDK's downloaded dev server, when the `temporal` CLI is missing; else exit 2 naming why. */
+async function downloadedServer(
+  where: Parameters<typeof startDownloadedDevServer>[0],
   log: (line: string) => void,
+): Promise<LocalServer> {
+  log(
+    "dev: `temporal` is not on PATH; downloading the dev server with @temporalio/testing (cached for next time)",
+  );
+  try {
+    return await startDownloadedDevServer(where);
+  } catch (dl) {
+    // The SDK's message repeats the URL; its last clause is the cause ("dns error: …").
+    const why = (dl as Error).message.split("\n")[0].split(": ").slice(-2).join(": ");
+    throw new FatalError(
+      `the Temporal CLI is not installed and the dev server could not be downloaded (${why}); ${INSTALL_HINT}`,
+      2,
+    );
+  }
+}
+
+/**
+ * Phase 2: the worker, in this process. Offline, its venue fetches may reach exactly the
+ * fixture server. Resolves `ready` once it polls.
+ */
+function startWorkerPhase(
+  cfg: TemporalConfig,
+  options: DevOptions,
+  fixtures: FixtureServer | undefined,
+  signal: AbortSignal,
+  say: (line: string) => void,
+) {
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const worker = runWorker(cfg, {
+    signal,
+    handleSignals: false,
+    // The worker's and the SDK's log lines (failed attempts, core retries) only on --verbose.
+    logger: createLog({
+      level: options.verbose ? cfg.app.logLevel : "error",
+      format: cfg.app.logFormat,
+      component: "worker",
+    }),
+    shutdownGraceMs: 2000,
+    shutdownForceMs: 5000,
+    // Offline, the venues are our fixture server on loopback: allow exactly its origin.
+    ...(fixtures
+      ? {
+        activities: {
+          venueFetch: { ...cfg.app.venueFetch, allowPrivateNetworks: fixtures.allowList },
+        },
+      }
+      : {}),
+    onReady: (i) => {
+      say(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
+      ready();
+    },
+  });
+  return { worker, isReady };
+}
+
+/**
+ * Phase 3: run the workflow once and print the week; returns the exit code. Stopped while
+ * waiting on a server dev did not start (`ownServer` false), the run is cancelled, not left behind.
+ */
+async function workflowPhase(
+  cfg: TemporalConfig,
+  input: { venues: VenueEntry[]; date: string },
+  options: DevOptions,
   interrupt: AbortSignal,
-  onServerSpawn: (kill: () => void) => void,
-  stopped: string[],
+  ownServer: boolean,
+  onStarted: (workflowId: string) => void,
 ): Promise<number> {
+  const connected = await unlessInterrupted(connectClient(cfg), interrupt);
+  const client = connected.client;
+  let workflowId: string | undefined;
+  try {
+    const result = await unlessInterrupted(
+      runFoodTruckWorkflow(client, cfg, input, {
+        onStarted: (id) => {
+          workflowId = id;
+          onStarted(id);
+        },
+      }),
+      interrupt,
+    );
+    return printResult(result, { ...options, offlineHint: "`deno task dev --offline`" });
+  } catch (err) {
+    if (interrupt.aborted && workflowId && !ownServer) {
+      await client.workflow.getHandle(workflowId).cancel().catch(() => {});
+    }
+    throw err;
+  } finally {
+    // Interrupted: the result's long poll is still pending, and closing its channel under it
+    // makes grpc-js throw from a timer ("Channel has been shut down"). The exit closes it.
+    if (!interrupt.aborted) await connected.close().catch(() => {});
+  }
+}
+
+async function runDevPhases(options: DevOptions, run: DevRun): Promise<number> {
+  const { log, interrupt, stopped } = run;
   const cfg = requireValid(
     await loadConfig({ envFile: options.envFile, profile: options.profile }),
   );
-  const hp = splitHostPort(cfg.address)!;
   let server: LocalServer | undefined;
   let fixtures: FixtureServer | undefined;
   const stopWorker = new AbortController();
   let worker: Promise<void> | undefined;
   let workflowId: string | undefined;
-  let client: Client | undefined;
   // On a signal, stop quietly: the one line is printed by runDev.
   const say = (line: string) => {
     if (!interrupt.aborted) log(line);
   };
   try {
-    if (!(await isListening(hp.host, hp.port))) {
-      if (!LOCAL_HOSTS.has(hp.host)) {
-        throw new FatalError(
-          `nothing is listening at ${cfg.address}, and dev only starts a server on localhost (check TEMPORAL_ADDRESS, or run check-env)`,
-          2,
-        );
-      }
-      const uiPort = hp.port + 1000 <= 65535 ? hp.port + 1000 : undefined;
-      const ui = uiPort ? ` (Web UI on http://localhost:${uiPort})` : "";
-      log(`dev: nothing at ${cfg.address}; starting \`temporal server start-dev\`${ui}`);
-      const where = { ip: hp.host === "localhost" ? "127.0.0.1" : hp.host, port: hp.port, uiPort };
-      try {
-        server = await startDevServer({ ...where, signal: interrupt, onSpawn: onServerSpawn });
-      } catch (err) {
-        if (err instanceof DevServerInterruptedError) {
-          stopped.push("the dev server it started");
-          throw new DevInterrupted();
-        }
-        if (!(err instanceof TemporalCliMissingError)) throw err;
-        log(
-          "dev: `temporal` is not on PATH; downloading the dev server with @temporalio/testing (cached for next time)",
-        );
-        try {
-          server = await startDownloadedDevServer(where);
-        } catch (dl) {
-          // The SDK's message repeats the URL; its last clause is the cause ("dns error: …").
-          const why = (dl as Error).message.split("\n")[0].split(": ").slice(-2).join(": ");
-          throw new FatalError(
-            `the Temporal CLI is not installed and the dev server could not be downloaded (${why}); ${INSTALL_HINT}`,
-            2,
-          );
-        }
-      }
-      onServerSpawn(server.kill);
-      await waitForNamespace(cfg, 30_000, interrupt);
-    } else {
-      // Something listens: name at once what it is if it is not a Temporal server for us.
-      await preflight(cfg);
-      log(`dev: using the Temporal server at ${cfg.address}`);
-    }
+    server = await ensureServer(cfg, run);
+    if (server) await waitForNamespace(cfg, 30_000, interrupt);
     let venues = await loadVenueList(options.venuesPath);
     let date = options.date ?? pacificToday();
     if (options.offline) {
@@ -230,58 +336,20 @@ async function runDevPhases(
       date = options.date ?? FIXTURE_DATE;
       log(`dev: offline: venues served from our fixtures at ${fixtures.origin}, as of ${date}`);
     }
-    let ready!: () => void;
-    const isReady = new Promise<void>((r) => (ready = r));
     log(`dev: starting a worker on task queue ${cfg.taskQueue}`);
-    worker = runWorker(cfg, {
-      signal: AbortSignal.any([stopWorker.signal, interrupt]),
-      handleSignals: false,
-      // The worker's and the SDK's log lines (failed attempts, core retries) only on --verbose.
-      logger: createLog({
-        level: options.verbose ? cfg.app.logLevel : "error",
-        format: cfg.app.logFormat,
-        component: "worker",
-      }),
-      shutdownGraceMs: 2000,
-      shutdownForceMs: 5000,
-      // Offline, the venues are our fixture server on loopback: allow exactly its origin.
-      ...(fixtures
-        ? {
-          activities: {
-            venueFetch: { ...cfg.app.venueFetch, allowPrivateNetworks: fixtures.allowList },
-          },
-        }
-        : {}),
-      onReady: (i) => {
-        say(`dev: worker RUNNING on task queue ${i.taskQueue} (ready in ${i.startupMs} ms)`);
-        ready();
-      },
+    const started = startWorkerPhase(
+      cfg,
+      options,
+      fixtures,
+      AbortSignal.any([stopWorker.signal, interrupt]),
+      say,
+    );
+    worker = started.worker;
+    await unlessInterrupted(Promise.race([started.isReady, worker]), interrupt);
+    return await workflowPhase(cfg, { venues, date }, options, interrupt, !!server, (id) => {
+      workflowId = id;
+      say(`dev: workflow ${id} started`);
     });
-    await unlessInterrupted(Promise.race([isReady, worker]), interrupt);
-    const connected = await unlessInterrupted(connectClient(cfg), interrupt);
-    client = connected.client;
-    try {
-      const result = await unlessInterrupted(
-        runFoodTruckWorkflow(client, cfg, { venues, date }, {
-          onStarted: (id) => {
-            workflowId = id;
-            say(`dev: workflow ${id} started`);
-          },
-        }),
-        interrupt,
-      );
-      return printResult(result, { ...options, offlineHint: "`deno task dev --offline`" });
-    } catch (err) {
-      // Stopped while waiting: on a server dev did not start, do not leave the run behind.
-      if (interrupt.aborted && workflowId && !server) {
-        await client.workflow.getHandle(workflowId).cancel().catch(() => {});
-      }
-      throw err;
-    } finally {
-      // Interrupted: the result's long poll is still pending, and closing its channel under it
-      // makes grpc-js throw from a timer ("Channel has been shut down"). The exit closes it.
-      if (!interrupt.aborted) await connected.close().catch(() => {});
-    }
   } finally {
     stopWorker.abort();
     if (worker) {

@@ -16,19 +16,9 @@
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/mod.ts";
+import { FatalError, UsageError } from "../core/exit.ts";
 
-/** A usage error: bad flag or bad flag value. Exit code 1. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** A fatal error whose message is already the one line to print; `code` is the exit code (default 1). */
-export class FatalError extends Error {
-  override name = "FatalError";
-  constructor(message: string, readonly code = 1) {
-    super(message);
-  }
-}
+export { FatalError, UsageError };
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -103,7 +93,11 @@ export function parseFlagsOrExit<T extends Options>(
   }
 }
 
-/** Runs a task body; prints errors as one line `<task>: <message>` and exits with the right code. */
+/**
+ * Runs a task body; prints errors as one line `<task>: <message>` and exits with the right code:
+ * the body's return value (default 0), a {@link FatalError}'s `exitCode`, 1 for a
+ * {@link ConfigError} (one line per issue) or any other error.
+ */
 export async function main(task: string, body: () => Promise<number | void>): Promise<never> {
   let code: number;
   try {
@@ -112,15 +106,10 @@ export async function main(task: string, body: () => Promise<number | void>): Pr
     if (err instanceof ConfigError) {
       console.error(`${task}: invalid configuration:`);
       for (const i of err.issues) console.error(`  ✗ ${i.variable}: ${i.message}`);
-      code = 1;
+      code = err.exitCode;
     } else if (err instanceof FatalError) {
       console.error(`${task}: ${err.message}`);
-      code = err.code;
-    } else if (
-      err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === "number"
-    ) {
-      console.error(`${task}: ${err.message.split("\n")[0]}`);
-      code = (err as unknown as { exitCode: number }).exitCode;
+      code = err.exitCode;
     } else if (err instanceof Error) {
       console.error(`${task}: ${err.message.split("\n").join("\n  ")}`);
       code = 1;

@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import { FatalError } from "../core/exit.ts";
 
 /** The failure classes every connecting command names (check-env, start, worker, schedule, dev). */
 export type FailureClass =
@@ -25,13 +26,11 @@ export type FailureClass =
   | "not a Temporal server"
   | "connection failed";
 
-/** Connecting failed; `failure` names the class. Tasks exit with {@link ConnectionFailedError.exitCode} 2. */
-export class ConnectionFailedError extends Error {
+/** Connecting failed; `failure` names the class. Exit code 2 (cannot connect or not authorized). */
+export class ConnectionFailedError extends FatalError {
   override name = "ConnectionFailedError";
-  /** Exit code for tasks: 2 (cannot connect or not authorized). */
-  readonly exitCode = 2;
   constructor(readonly address: string, readonly failure: FailureClass, readonly detail: string) {
-    super(`cannot connect to ${address}: ${failure}: ${detail}`);
+    super(`cannot connect to ${address}: ${failure}: ${detail.split("\n")[0]}`, 2);
   }
 }
 

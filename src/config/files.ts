@@ -83,13 +83,16 @@ export async function readSmallFile(
   options: SmallFileOptions = {},
 ): Promise<Uint8Array> {
   const max = options.maxBytes ?? MAX_FILE_BYTES;
-  const tooBig = (n: number) =>
-    new SmallFileError(
+  const tooBig = (n: number) => {
+    // Sizes that round alike ("16.0 KiB, over the 16.0 KiB limit") are given in bytes.
+    const [size, limit] = sizeText(n) === sizeText(max)
+      ? [`${n} bytes`, `${max} bytes`]
+      : [sizeText(n), sizeText(max)];
+    return new SmallFileError(
       path,
-      `it is ${n > max ? `${sizeText(n)}` : "larger"}, over the ${
-        sizeText(max)
-      } limit for this file`,
+      `it is ${n > max ? size : "larger"}, over the ${limit} limit for this file`,
     );
+  };
   const info = await Deno.stat(path);
   const why = notRegular(info);
   if (why) throw new SmallFileError(path, why);

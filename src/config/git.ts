@@ -22,6 +22,7 @@
  */
 import { checkBranchName, GitDeployError, parseRepositoryUrl } from "../publish/git_deploy.ts";
 import type { ConfigIssue, EnvMap } from "./common.ts";
+import { describeFsError, readSmallTextFile } from "./files.ts";
 
 /** Variables of the deploy settings (all read only by the config module). */
 export const GIT_ENV_NAMES = [
@@ -146,43 +147,23 @@ export async function checkGitTokenFile(settings: GitSettings | undefined): Prom
 }
 
 /**
- * The token for one deploy: `GIT_TOKEN`, or `GIT_TOKEN_FILE` read now (a regular file of at most
- * {@link MAX_TOKEN_FILE_BYTES}, one trailing newline dropped), or `undefined`.
+ * The token for one deploy: `GIT_TOKEN`, or `GIT_TOKEN_FILE` read now with `readSmallTextFile`
+ * (a regular UTF-8 file of at most {@link MAX_TOKEN_FILE_BYTES}, one trailing newline dropped),
+ * or `undefined`.
  *
- * @throws {GitTokenFileError} when the file is missing, not a regular file, too big, empty, or
- *   holds whitespace inside the token.
+ * @throws {GitTokenFileError} when the file is missing, not a regular file, too big, not text,
+ *   empty, or holds whitespace inside the token.
  */
 export async function readGitToken(settings: GitSettings): Promise<string | undefined> {
   if (!settings.tokenFile) return settings.token;
   const path = settings.tokenFile;
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (err) {
-    throw new GitTokenFileError(
-      `${path}: ${
-        err instanceof Deno.errors.NotFound ? "not found" : (err as Error).name
-      } (point it at a readable file holding the token)`,
-    );
-  }
-  if (!info.isFile) {
-    throw new GitTokenFileError(`${path} is not a regular file (point it at the token file)`);
-  }
-  if (info.size > MAX_TOKEN_FILE_BYTES) {
-    throw new GitTokenFileError(
-      `${path} is ${info.size} bytes, more than a token (limit ${MAX_TOKEN_FILE_BYTES})`,
-    );
-  }
   let text: string;
   try {
-    const bytes = await Deno.readFile(path);
-    if (bytes.length > MAX_TOKEN_FILE_BYTES) {
-      throw new GitTokenFileError(`${path} grew beyond ${MAX_TOKEN_FILE_BYTES} bytes`);
-    }
-    text = new TextDecoder().decode(bytes);
+    text = await readSmallTextFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES });
   } catch (err) {
-    if (err instanceof GitTokenFileError) throw err;
-    throw new GitTokenFileError(`${path}: ${(err as Error).name} (make it readable)`);
+    throw new GitTokenFileError(
+      `${path}: ${describeFsError(err)} (point it at a readable file holding the token)`,
+    );
   }
   const token = text.replace(/\r?\n$/, "");
   if (!token) throw new GitTokenFileError(`${path} is empty (write the token into it)`);

@@ -43,6 +43,7 @@ import { unknownNameWarnings } from "./env_lint.ts";
 import { redactAddress } from "./rules.ts";
 import { checkGitTokenFile } from "./git.ts";
 import type { AppSettings } from "./app.ts";
+import { FatalError } from "../core/exit.ts";
 
 export type { AppSettings } from "./app.ts";
 export { APP_ENV_NAMES, DEFAULT_ANTHROPIC_MODEL } from "./app.ts";
@@ -103,11 +104,14 @@ export interface TemporalConfig {
   healthBind?: string;
 }
 
-/** The configuration is invalid; `issues` holds one line per problem. Its message has no secret. */
-export class ConfigError extends Error {
+/**
+ * The configuration is invalid; `issues` holds one line per problem. Its message has no secret.
+ * Exit code 1.
+ */
+export class ConfigError extends FatalError {
   override name = "ConfigError";
   constructor(readonly issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
+    super(issues.map(formatIssue).join("\n"), 1);
   }
 }
 
@@ -241,94 +245,101 @@ const SOURCE_LABEL: Record<Source, string> = {
   default: "default",
 };
 
-/** Human description of the configuration: one line per setting with its redacted value and source. */
-export function describeConfig(cfg: TemporalConfig): string[] {
+type Row = [name: string, value: string, source: string];
+
+/** `env`, `.env <path>`, `profile <name>`, `default`, or `-` when unset. */
+function sourceOf(x: { source?: Source; from?: string }): string {
+  return x.source
+    ? `${SOURCE_LABEL[x.source]}${x.from && x.source !== "default" ? ` ${x.from}` : ""}`
+    : "-";
+}
+
+/** A PEM setting: its path, or the length of inline PEM (`set` for a secret), or `(not set)`. */
+function pemValue(x: TemporalConfig["settings"]["clientCert"], secret: boolean): string {
+  if (!x.value) return "(not set)";
+  if ("path" in x.value) return x.value.path;
+  return `inline PEM (${secret ? "set, " : ""}${x.value.data.length} chars)`;
+}
+
+/** The API key row: its length only, and where it came from (the variable or the key file). */
+function apiKeyRow(cfg: TemporalConfig): Row {
   const s = cfg.settings;
-  const src = (x: { source?: Source; from?: string }) =>
-    x.source
-      ? `${SOURCE_LABEL[x.source]}${x.from && x.source !== "default" ? ` ${x.from}` : ""}`
-      : "-";
-  const pem = (x: typeof s.clientCert, secret: boolean) =>
-    !x.value
-      ? "(not set)"
-      : "path" in x.value
-      ? x.value.path
-      : secret
-      ? `inline PEM (set, ${x.value.data.length} chars)`
-      : `inline PEM (${x.value.data.length} chars)`;
   const key = cfg.material.apiKey;
-  const rows: [string, string, string][] = [
-    ["address", redactAddress(cfg.address), src(s.address)],
-    ["namespace", cfg.namespace, src(s.namespace)],
-    ["task queue", cfg.taskQueue, src(s.taskQueue)],
+  const value = key !== undefined
+    ? `set, ${key.length} chars`
+    : s.apiKey.value !== undefined
+    ? "set (unreadable)"
+    : "(not set)";
+  const from = s.apiKey.source
+    ? sourceOf(s.apiKey)
+    : s.apiKeyFile.source
+    ? `${sourceOf(s.apiKeyFile)} (file ${s.apiKeyFile.value})`
+    : "-";
+  return ["API key", value, from];
+}
+
+/** Rows for the settings that are only shown when set: host verification, codec endpoint. */
+function unsupportedRows(cfg: TemporalConfig): Row[] {
+  const s = cfg.settings;
+  const rows: Row[] = [];
+  const hv = s.disableHostVerification.value;
+  if (hv !== undefined) {
+    const disable = hv.trim().toLowerCase() === "true" || hv.trim() === "1";
+    const value = disable ? "disable requested (not supported)" : "on";
+    rows.push(["host verification", value, sourceOf(s.disableHostVerification)]);
+  }
+  if (s.codecEndpoint.value !== undefined) {
+    const value = `${s.codecEndpoint.value} (not supported)`;
+    rows.push(["codec endpoint", value, sourceOf(s.codecEndpoint)]);
+  }
+  return rows;
+}
+
+/** One row per connection setting: name, redacted value, source. */
+function settingRows(cfg: TemporalConfig): Row[] {
+  const s = cfg.settings;
+  return [
+    ["address", redactAddress(cfg.address), sourceOf(s.address)],
+    ["namespace", cfg.namespace, sourceOf(s.namespace)],
+    ["task queue", cfg.taskQueue, sourceOf(s.taskQueue)],
     ["auth mode", cfg.authMode, "derived"],
-    ["TLS", cfg.tlsEnabled ? "on" : "off", s.tls.source ? src(s.tls) : "derived"],
-    [
-      "API key",
-      key !== undefined
-        ? `set, ${key.length} chars`
-        : s.apiKey.value !== undefined
-        ? "set (unreadable)"
-        : "(not set)",
-      s.apiKey.source
-        ? src(s.apiKey)
-        : s.apiKeyFile.source
-        ? `${src(s.apiKeyFile)} (file ${s.apiKeyFile.value})`
-        : "-",
-    ],
-    ["client cert", pem(s.clientCert, false), src(s.clientCert)],
-    ["client key", pem(s.clientKey, true), src(s.clientKey)],
-    ["server CA", pem(s.serverCa, false), src(s.serverCa)],
-    ["server name", s.serverName.value ?? "(not set)", src(s.serverName)],
-    ...Object.entries(s.grpcMeta).map(([h, v]): [string, string, string] => [
+    ["TLS", cfg.tlsEnabled ? "on" : "off", s.tls.source ? sourceOf(s.tls) : "derived"],
+    apiKeyRow(cfg),
+    ["client cert", pemValue(s.clientCert, false), sourceOf(s.clientCert)],
+    ["client key", pemValue(s.clientKey, true), sourceOf(s.clientKey)],
+    ["server CA", pemValue(s.serverCa, false), sourceOf(s.serverCa)],
+    ["server name", s.serverName.value ?? "(not set)", sourceOf(s.serverName)],
+    ...Object.entries(s.grpcMeta).map(([h, v]): Row => [
       `gRPC header ${h}`,
       `set, ${v.value?.length ?? 0} chars`,
-      src(v),
+      sourceOf(v),
     ]),
-    ...(s.disableHostVerification.value !== undefined
-      ? [[
-        "host verification",
-        s.disableHostVerification.value.trim().toLowerCase() === "true" ||
-          s.disableHostVerification.value.trim() === "1"
-          ? "disable requested (not supported)"
-          : "on",
-        src(s.disableHostVerification),
-      ] as [string, string, string]]
-      : []),
-    ...(s.codecEndpoint.value !== undefined
-      ? [["codec endpoint", `${s.codecEndpoint.value} (not supported)`, src(s.codecEndpoint)] as [
-        string,
-        string,
-        string,
-      ]]
-      : []),
+    ...unsupportedRows(cfg),
   ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  const lines = rows.map(([k, v, from]) => `  ${k.padEnd(width)}  ${v}  [${from}]`);
-  lines.push(
-    `  ${".env file".padEnd(width)}  ${
-      cfg.envFile
-        ? `${cfg.envFile.path} (${cfg.envFile.found ? "read" : "not found"})`
-        : "(skipped)"
-    }`,
-  );
-  lines.push(
-    `  ${"profile".padEnd(width)}  ${cfg.profile.name} in ${cfg.profile.path ?? "(no path)"} (${
-      cfg.profile.found ? "read" : "not found"
-    })`,
-  );
-  for (const [k, v] of Object.entries(cfg.notes)) lines.push(`  ${k.padEnd(width)}  ${v}`);
+}
+
+/** The `name  value` lines after the settings: files read, notes, endpoints, the deploy target. */
+function contextLines(cfg: TemporalConfig): [string, string][] {
+  const out: [string, string][] = [];
+  const envFile = cfg.envFile;
+  out.push([
+    ".env file",
+    envFile ? `${envFile.path} (${envFile.found ? "read" : "not found"})` : "(skipped)",
+  ]);
+  const p = cfg.profile;
+  out.push([
+    "profile",
+    `${p.name} in ${p.path ?? "(no path)"} (${p.found ? "read" : "not found"})`,
+  ]);
+  out.push(...Object.entries(cfg.notes));
   if (!cfg.envListed) {
-    lines.push(
-      `  ${
-        "environment".padEnd(width)
-      }  not listable under a scoped --allow-env: TEMPORAL_GRPC_META_* are read from .env and the profile only`,
-    );
+    out.push([
+      "environment",
+      "not listable under a scoped --allow-env: TEMPORAL_GRPC_META_* are read from .env and the profile only",
+    ]);
   }
-  if (cfg.metricsBind) {
-    lines.push(`  ${"metrics".padEnd(width)}  http://${cfg.metricsBind}/metrics`);
-  }
-  if (cfg.healthBind) lines.push(`  ${"health".padEnd(width)}  http://${cfg.healthBind}/healthz`);
+  if (cfg.metricsBind) out.push(["metrics", `http://${cfg.metricsBind}/metrics`]);
+  if (cfg.healthBind) out.push(["health", `http://${cfg.healthBind}/healthz`]);
   const git = cfg.app.deploy;
   if (git) {
     const token = git.tokenFile
@@ -336,11 +347,18 @@ export function describeConfig(cfg: TemporalConfig): string[] {
       : git.token
       ? `token set, ${git.token.length} chars`
       : "no token";
-    lines.push(
-      `  ${"deploy".padEnd(width)}  ${git.repositoryUrl}, branch ${git.branch}, folder ${
-        git.subdir || "(root)"
-      }, ${token}`,
-    );
+    const folder = git.subdir || "(root)";
+    out.push(["deploy", `${git.repositoryUrl}, branch ${git.branch}, folder ${folder}, ${token}`]);
   }
-  return lines;
+  return out;
+}
+
+/** Human description of the configuration: one line per setting with its redacted value and source. */
+export function describeConfig(cfg: TemporalConfig): string[] {
+  const rows = settingRows(cfg);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return [
+    ...rows.map(([k, v, from]) => `  ${k.padEnd(width)}  ${v}  [${from}]`),
+    ...contextLines(cfg).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+  ];
 }

@@ -155,6 +155,91 @@ const EXAMPLE: Record<TomlType, string> = {
   "table of strings": 'a table of strings, e.g. [profile.x.grpc_meta] my-header = "v"',
 };
 
+/** Collects a profile's problems: `bad` for a wrong type (error), `unknown` for a key (warning). */
+interface ProfileReporter {
+  bad(key: string, type: TomlType, value: unknown): void;
+  unknown(key: string, known: string[]): void;
+}
+
+function profileReporter(
+  name: string,
+  file: string,
+  errors: ConfigIssue[],
+  warnings: ConfigIssue[],
+): ProfileReporter {
+  const where = `(in ${file}, profile "${name}")`;
+  return {
+    bad: (key, type, v) =>
+      errors.push({
+        variable: `profile.${key}`,
+        message: `expected ${EXAMPLE[type]}, got ${typeName(v)} ${where}`,
+      }),
+    unknown: (key, known) =>
+      warnings.push({
+        variable: `profile.${key}`,
+        message: `unknown key ignored${suggestion(key.split(".").at(-1)!, known)} ${where}`,
+      }),
+  };
+}
+
+/** Warnings for top-level keys other than `profile` (they are ignored). */
+function topLevelWarnings(doc: Record<string, unknown>, file: string): ConfigIssue[] {
+  return Object.keys(doc).filter((top) => top !== "profile").map((top) => ({
+    variable: `TEMPORAL_CONFIG_FILE`,
+    message: `${file}: unknown top-level key "${top}" ignored${
+      suggestion(top, ["profile"])
+    } (profiles are [profile.<name>] tables)`,
+  }));
+}
+
+/** Checks the table `k` of a profile (`grpc_meta`: any header, string values; `tls`: its keys). */
+function checkProfileTable(k: string, table: Record<string, unknown>, report: ProfileReporter) {
+  if (k === "grpc_meta") {
+    for (const [h, hv] of Object.entries(table)) {
+      if (typeof hv !== "string") {
+        report.bad(`grpc_meta.${h}`, "string", hv);
+        delete table[h];
+      }
+    }
+    return;
+  }
+  const subKnown = Object.keys(PROFILE_KEYS).filter((x) => x.startsWith(`${k}.`)).map((x) =>
+    x.slice(k.length + 1)
+  );
+  for (const [sk, sv] of Object.entries(table)) {
+    const type = PROFILE_KEYS[`${k}.${sk}`];
+    if (!type) {
+      report.unknown(`${k}.${sk}`, subKnown);
+      delete table[sk];
+    } else if (!hasType(sv, type)) {
+      report.bad(`${k}.${sk}`, type, sv);
+      delete table[sk];
+    }
+  }
+}
+
+/** Checks every key of one profile table; removes the bad and unknown ones from `profile`. */
+function checkProfileKeys(profile: Record<string, unknown>, report: ProfileReporter) {
+  for (const [k, v] of Object.entries(profile)) {
+    if (TABLES.includes(k)) {
+      if (isTable(v)) checkProfileTable(k, v, report);
+      else {
+        report.bad(k, "table of strings", v);
+        delete profile[k];
+      }
+      continue;
+    }
+    const type = PROFILE_KEYS[k];
+    if (!type) {
+      report.unknown(k, KNOWN_PROFILE_NAMES);
+      delete profile[k];
+    } else if (!hasType(v, type)) {
+      report.bad(k, type, v);
+      delete profile[k];
+    }
+  }
+}
+
 /**
  * Checks the types and names of the keys of `[profile.<name>]` in a parsed TOML document
  * (`data`, as parsed by the SDK's own TOML parser). Wrong types are errors naming the key and
@@ -166,18 +251,8 @@ export function checkTomlProfile(
   file: string,
 ): TomlCheck {
   const errors: ConfigIssue[] = [];
-  const warnings: ConfigIssue[] = [];
   const clean = structuredClone(data);
-  for (const top of Object.keys(clean)) {
-    if (top !== "profile") {
-      warnings.push({
-        variable: `TEMPORAL_CONFIG_FILE`,
-        message: `${file}: unknown top-level key "${top}" ignored${
-          suggestion(top, ["profile"])
-        } (profiles are [profile.<name>] tables)`,
-      });
-    }
-  }
+  const warnings = topLevelWarnings(clean, file);
   const profiles = clean.profile;
   if (profiles === undefined) return { errors, warnings, clean };
   if (!isTable(profiles)) {
@@ -198,57 +273,6 @@ export function checkTomlProfile(
     delete profiles[name];
     return { errors, warnings, clean };
   }
-  const bad = (key: string, type: TomlType, v: unknown) =>
-    errors.push({
-      variable: `profile.${key}`,
-      message: `expected ${EXAMPLE[type]}, got ${typeName(v)} (in ${file}, profile "${name}")`,
-    });
-  const unknown = (key: string, known: string[]) =>
-    warnings.push({
-      variable: `profile.${key}`,
-      message: `unknown key ignored${
-        suggestion(key.split(".").at(-1)!, known)
-      } (in ${file}, profile "${name}")`,
-    });
-  for (const [k, v] of Object.entries(p)) {
-    if (TABLES.includes(k)) {
-      if (!isTable(v)) {
-        bad(k, "table of strings", v);
-        delete p[k];
-        continue;
-      }
-      if (k === "grpc_meta") {
-        for (const [h, hv] of Object.entries(v)) {
-          if (typeof hv !== "string") {
-            bad(`grpc_meta.${h}`, "string", hv);
-            delete v[h];
-          }
-        }
-        continue;
-      }
-      const subKnown = Object.keys(PROFILE_KEYS).filter((x) => x.startsWith(`${k}.`)).map((x) =>
-        x.slice(k.length + 1)
-      );
-      for (const [sk, sv] of Object.entries(v)) {
-        const type = PROFILE_KEYS[`${k}.${sk}`];
-        if (!type) {
-          unknown(`${k}.${sk}`, subKnown);
-          delete v[sk];
-        } else if (!hasType(sv, type)) {
-          bad(`${k}.${sk}`, type, sv);
-          delete v[sk];
-        }
-      }
-      continue;
-    }
-    const type = PROFILE_KEYS[k];
-    if (!type) {
-      unknown(k, KNOWN_PROFILE_NAMES);
-      delete p[k];
-    } else if (!hasType(v, type)) {
-      bad(k, type, v);
-      delete p[k];
-    }
-  }
+  checkProfileKeys(p, profileReporter(name, file, errors, warnings));
   return { errors, warnings, clean };
 }

@@ -17,7 +17,7 @@
 import type { TemporalConfig } from "./mod.ts";
 import { splitHostPort } from "./validate.ts";
 import { ConnectionFailedError } from "./classify.ts";
-import { probeEndpoint, withTimeout } from "./probe.ts";
+import { probeEndpoint, withConnectTimeout } from "./probe.ts";
 
 /** The HTTP/2 client connection preface followed by an empty SETTINGS frame. */
 const H2_PREFACE = new Uint8Array([
@@ -101,7 +101,7 @@ async function probeGrpc(cfg: TemporalConfig, timeoutMs: number): Promise<void> 
         alpnProtocols: ["h2"],
       });
       conn = tls;
-      const hs = await withTimeout(cfg.address, tls.handshake(), timeoutMs, "TLS handshake");
+      const hs = await withConnectTimeout(cfg.address, tls.handshake(), timeoutMs, "TLS handshake");
       if (hs.alpnProtocol !== "h2") {
         throw new ConnectionFailedError(
           cfg.address,
@@ -110,8 +110,8 @@ async function probeGrpc(cfg: TemporalConfig, timeoutMs: number): Promise<void> 
         );
       }
     }
-    await withTimeout(cfg.address, conn.write(H2_PREFACE), timeoutMs, "HTTP/2 preface");
-    const head = await withTimeout(
+    await withConnectTimeout(cfg.address, conn.write(H2_PREFACE), timeoutMs, "HTTP/2 preface");
+    const head = await withConnectTimeout(
       cfg.address,
       readUpTo(conn, 9),
       timeoutMs,

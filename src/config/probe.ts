@@ -16,31 +16,23 @@
 import type { TemporalConfig } from "./mod.ts";
 import { splitHostPort } from "./validate.ts";
 import { ConnectionFailedError } from "./classify.ts";
+import { withTimeout } from "../core/timeout.ts";
 
-/** Rejects with a "timed out" {@link ConnectionFailedError} when `p` takes longer than `ms`. */
-export function withTimeout<T>(
+/**
+ * `p`, or a "timed out" {@link ConnectionFailedError} on `address` naming `what` when `p` takes
+ * longer than `ms` (see {@link withTimeout}).
+ */
+export function withConnectTimeout<T>(
   address: string,
   p: Promise<T>,
   ms: number,
   what: string,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
+  return withTimeout(
     p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ConnectionFailedError(
-              address,
-              "timed out",
-              `${what} did not finish within ${ms} ms`,
-            ),
-          ),
-        ms,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
+    ms,
+    () => new ConnectionFailedError(address, "timed out", `${what} did not finish within ${ms} ms`),
+  );
 }
 
 async function probeTcp(
@@ -51,7 +43,7 @@ async function probeTcp(
   timeoutMs: number,
 ): Promise<Deno.TcpConn> {
   try {
-    return await withTimeout(
+    return await withConnectTimeout(
       address,
       Deno.connect({ hostname: host, port }),
       timeoutMs,
@@ -118,7 +110,7 @@ async function probeTls(
   let tls: Deno.TlsConn | undefined;
   try {
     tls = await Deno.startTls(tcp, { hostname: name, caCerts, alpnProtocols: ["h2"] });
-    await withTimeout(address, tls.handshake(), timeoutMs, "TLS handshake");
+    await withConnectTimeout(address, tls.handshake(), timeoutMs, "TLS handshake");
   } catch (err) {
     if (err instanceof ConnectionFailedError) throw err;
     const msg = (err as Error).message;

@@ -172,6 +172,54 @@ export interface CloudFacts {
   certSet: boolean;
 }
 
+/** A warning when `ns` does not look like a Temporal Cloud namespace id (`<name>.<account-id>`). */
+function cloudNamespaceWarning(ns: string, nsVar: string): ConfigIssue | undefined {
+  if (!/^[^.]+\.[^.]+$/.test(ns)) {
+    return {
+      variable: nsVar,
+      message:
+        `"${ns}" has no .<account> suffix; Temporal Cloud namespaces look like <namespace>.<account-id>`,
+    };
+  }
+  if (!/^[a-z][a-z0-9-]{0,37}[a-z0-9]\.[a-z0-9]{5,6}$/.test(ns)) {
+    return {
+      variable: nsVar,
+      message:
+        `"${ns}" does not look like a Temporal Cloud namespace id (<name>.<account-id>: lower-case name, 5-6 character account id)`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * On a namespace endpoint (`<namespace>.<account>.tmprl.cloud`): the namespace must be the
+ * endpoint's, and an API key is warned about (API keys go to the regional endpoint).
+ */
+function checkNamespaceEndpoint(
+  endpoint: { host: string; namespace: string },
+  ns: string,
+  vars: { addrVar: string; nsVar: string },
+  facts: CloudFacts,
+  errors: ConfigIssue[],
+  warnings: ConfigIssue[],
+): void {
+  const { addrVar, nsVar } = vars;
+  if (/^[^.]+\.[^.]+$/.test(ns) && ns.toLowerCase() !== endpoint.namespace) {
+    errors.push({
+      variable: `${nsVar} / ${addrVar}`,
+      message:
+        `namespace "${ns}" does not match the namespace endpoint ${endpoint.host} (set ${nsVar} to ${endpoint.namespace}, or the address to ${ns}.tmprl.cloud:7233)`,
+    });
+  }
+  if (facts.apiKeySet) {
+    warnings.push({
+      variable: addrVar,
+      message:
+        `${endpoint.host} is a namespace endpoint; with an API key Temporal Cloud expects the regional endpoint <region>.<cloud>.api.temporal.io:7233 (unless the namespace has High Availability features)`,
+    });
+  }
+}
+
 /**
  * Temporal Cloud cross-checks, before any connection: endpoint form vs auth method vs namespace
  * form. From Temporal Cloud's documentation:
@@ -213,35 +261,11 @@ export function checkCloud(
       message: `Temporal Cloud endpoints listen on port 7233, not ${hp.port} (use ${hp.host}:7233)`,
     });
   }
-  if (!/^[^.]+\.[^.]+$/.test(ns)) {
-    warnings.push({
-      variable: nsVar,
-      message:
-        `"${ns}" has no .<account> suffix; Temporal Cloud namespaces look like <namespace>.<account-id>`,
-    });
-  } else if (!/^[a-z][a-z0-9-]{0,37}[a-z0-9]\.[a-z0-9]{5,6}$/.test(ns)) {
-    warnings.push({
-      variable: nsVar,
-      message:
-        `"${ns}" does not look like a Temporal Cloud namespace id (<name>.<account-id>: lower-case name, 5-6 character account id)`,
-    });
-  }
+  const cloudNs = cloudNamespaceWarning(ns, nsVar);
+  if (cloudNs) warnings.push(cloudNs);
   if (nsEndpoint && nsEndpoint[1] !== "region") {
-    const endpointNs = `${nsEndpoint[1]}.${nsEndpoint[2]}`;
-    if (/^[^.]+\.[^.]+$/.test(ns) && ns.toLowerCase() !== endpointNs) {
-      errors.push({
-        variable: `${nsVar} / ${addrVar}`,
-        message:
-          `namespace "${ns}" does not match the namespace endpoint ${hp.host} (set ${nsVar} to ${endpointNs}, or the address to ${ns}.tmprl.cloud:7233)`,
-      });
-    }
-    if (facts.apiKeySet) {
-      warnings.push({
-        variable: addrVar,
-        message:
-          `${hp.host} is a namespace endpoint; with an API key Temporal Cloud expects the regional endpoint <region>.<cloud>.api.temporal.io:7233 (unless the namespace has High Availability features)`,
-      });
-    }
+    const endpoint = { host: hp.host, namespace: `${nsEndpoint[1]}.${nsEndpoint[2]}` };
+    checkNamespaceEndpoint(endpoint, ns, { addrVar, nsVar }, facts, errors, warnings);
   }
   if (regional && facts.certSet && !facts.apiKeySet) {
     warnings.push({

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { withTimeout } from "./timeout.ts";
 
 /**
  * Resolves after `ms` milliseconds. When `signal` aborts first (or has already aborted), the timer
@@ -39,15 +40,11 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** True when `p` settles (resolves or rejects) within `ms` milliseconds; it is not cancelled. */
-export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * True when `p` settles (resolves or rejects) within `ms` milliseconds; it is not cancelled.
+ * The timer is the one of {@link withTimeout}.
+ */
+export function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = p.then(() => true, () => true);
+  return withTimeout(settled, ms, () => new Error("not settled")).catch(() => false);
 }

@@ -75,6 +75,52 @@ export interface AppMetrics {
 
 const seconds = (d: Date) => d.getTime() / 1000;
 
+/** The instruments behind {@link AppMetrics}, created on `meter` (names and help texts). */
+function createInstruments(meter: MetricMeter) {
+  const counter = (name: string, help: string) => meter.createCounter(name, "", help);
+  const gauge = (name: string, type: "int" | "float", help: string) =>
+    meter.createGauge(name, type, "", help);
+  return {
+    fetches: counter(
+      "atg_venue_fetches_total",
+      "Venue fetch attempts by venue and outcome (ok, http_error, parse_error, timeout, other).",
+    ),
+    events: gauge(
+      "atg_venue_events",
+      "int",
+      "Events read from each venue in the last finished run (0 when the venue failed).",
+    ),
+    lastSuccess: gauge(
+      "atg_last_successful_run_timestamp_seconds",
+      "float",
+      "Unix time of the last run that found events and whose deploy (when asked) did not fail.",
+    ),
+    lastPublish: gauge(
+      "atg_last_publish_timestamp_seconds",
+      "float",
+      "Unix time of the last run whose deploy committed a new version of the page.",
+    ),
+    deploys: counter(
+      "atg_deploys_total",
+      "Runs with a deploy step, by outcome (committed, unchanged, failed).",
+    ),
+    certExpiry: gauge(
+      "atg_client_certificate_expiry_timestamp_seconds",
+      "float",
+      "Unix time at which the configured Temporal client certificate expires (notAfter).",
+    ),
+    reloads: counter(
+      "atg_api_key_reloads_total",
+      "API keys applied from TEMPORAL_API_KEY_FILE after it changed.",
+    ),
+    startTime: gauge(
+      "atg_worker_start_time_seconds",
+      "float",
+      "Unix time at which this worker process started.",
+    ),
+  };
+}
+
 /**
  * Creates the metrics on `meter` (default: the no-op meter, for processes without `/metrics`)
  * and sets `atg_worker_start_time_seconds` to `startedAt` (default now).
@@ -83,51 +129,9 @@ export function createAppMetrics(
   meter: MetricMeter = noopMetricMeter,
   startedAt: Date = new Date(),
 ): AppMetrics {
-  const fetches = meter.createCounter(
-    "atg_venue_fetches_total",
-    "",
-    "Venue fetch attempts by venue and outcome (ok, http_error, parse_error, timeout, other).",
-  );
-  const events = meter.createGauge(
-    "atg_venue_events",
-    "int",
-    "",
-    "Events read from each venue in the last finished run (0 when the venue failed).",
-  );
-  const lastSuccess = meter.createGauge(
-    "atg_last_successful_run_timestamp_seconds",
-    "float",
-    "",
-    "Unix time of the last run that found events and whose deploy (when asked) did not fail.",
-  );
-  const lastPublish = meter.createGauge(
-    "atg_last_publish_timestamp_seconds",
-    "float",
-    "",
-    "Unix time of the last run whose deploy committed a new version of the page.",
-  );
-  const deploys = meter.createCounter(
-    "atg_deploys_total",
-    "",
-    "Runs with a deploy step, by outcome (committed, unchanged, failed).",
-  );
-  const certExpiry = meter.createGauge(
-    "atg_client_certificate_expiry_timestamp_seconds",
-    "float",
-    "",
-    "Unix time at which the configured Temporal client certificate expires (notAfter).",
-  );
-  const reloads = meter.createCounter(
-    "atg_api_key_reloads_total",
-    "",
-    "API keys applied from TEMPORAL_API_KEY_FILE after it changed.",
-  );
-  meter.createGauge(
-    "atg_worker_start_time_seconds",
-    "float",
-    "",
-    "Unix time at which this worker process started.",
-  ).set(seconds(startedAt));
+  const { fetches, events, lastSuccess, lastPublish, deploys, certExpiry, reloads, startTime } =
+    createInstruments(meter);
+  startTime.set(seconds(startedAt));
   const seenVenues = new Set<string>();
   const seeVenue = (venue: string) => {
     if (seenVenues.has(venue)) return;

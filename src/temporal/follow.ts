@@ -23,6 +23,7 @@
 import type { Client } from "@temporalio/client";
 import type { TemporalConfig } from "../config/mod.ts";
 import { splitHostPort } from "../config/mod.ts";
+import { FatalError } from "../core/exit.ts";
 
 /** `TASK_QUEUE_TYPE_WORKFLOW` of Temporal's API: the pollers that run workflow tasks. */
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
@@ -35,12 +36,11 @@ const TASK_QUEUE_KIND_NORMAL = 1;
 const POLLER_FRESH_MS = 90_000;
 
 /** No worker polls the task queue: the run would wait for nothing. Exit code 2. */
-export class NoWorkerError extends Error {
+export class NoWorkerError extends FatalError {
   override name = "NoWorkerError";
-  /** Exit code of the tasks: 2, the connection class. */
-  readonly exitCode = 2;
+  /** Exit code 2, the connection class. */
   constructor(cfg: Pick<TemporalConfig, "taskQueue" | "address" | "namespace">) {
-    super(noWorkerMessage(cfg));
+    super(noWorkerMessage(cfg), 2);
   }
 }
 

@@ -24,7 +24,7 @@ import type { Client } from "@temporalio/client";
 import { CancelledFailure, TerminatedFailure, TimeoutFailure } from "@temporalio/common";
 import type { TemporalConfig } from "../config/mod.ts";
 import type { FoodTruckWorkflowInput, FoodTruckWorkflowResult } from "../core/model.ts";
-import { FatalError } from "../cli/main.ts";
+import { FatalError } from "../core/exit.ts";
 import type { FoodTruckWorkflow } from "./workflows.ts";
 import { RUN_EXECUTION_TIMEOUT_MS } from "./budget.ts";
 

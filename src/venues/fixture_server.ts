@@ -2,7 +2,7 @@
  * A local HTTP server that plays the venues' sites from our fixtures, for tests, the offline
  * demo and benchmarks.
  *
- * Each venue folder `tests/fixtures/venues/<key>/` holds a `routes.json`:
+ * Each venue folder `fixtures/venues/<key>/` holds a `routes.json`:
  * ```json
  * [{ "method": "GET", "path": "/ballard/", "query": { "month": "March-2026" },
  *    "form": { "calendar_block[action]": "next_month" }, "headers": { "x-requested-with": "XMLHttpRequest" },
@@ -25,8 +25,7 @@
 import type { VenueEntry } from "../core/model.ts";
 
 /** Folder holding one sub-folder of fixtures per venue key. */
-export const FIXTURES_DIR: string =
-  new URL("../../tests/fixtures/venues/", import.meta.url).pathname;
+export const FIXTURES_DIR: string = new URL("../../fixtures/venues/", import.meta.url).pathname;
 
 /** The Pacific day the fixtures are written around; pass it as `--date` to see their week. */
 export const FIXTURE_DATE = "2026-03-05";

@@ -28,63 +28,73 @@ export interface VenueErrorClass {
   network: boolean;
 }
 
+/** One row of {@link VENUE_ERROR_CLASSES}: the `detail` it matches, and its class. */
+interface VenueErrorRule extends VenueErrorClass {
+  detail: RegExp;
+}
+
+/**
+ * The classes by `detail` (`<ErrorName>: <first line>`), first match wins; HTTP status errors
+ * are classed by {@link httpStatusClass}, anything else is `error`.
+ */
+const VENUE_ERROR_CLASSES: readonly VenueErrorRule[] = [
+  {
+    detail: /^HttpNetworkError: no answer within/,
+    label: "timed out",
+    hint: "the site did not answer in time; try again later",
+    network: true,
+  },
+  {
+    detail: /^HttpNetworkError/,
+    label: "network error",
+    hint: "the site could not be reached; check the internet connection",
+    network: true,
+  },
+  {
+    detail: /^HttpRefusedError: refused: body larger/,
+    label: "page too large",
+    hint: "the answer is larger than VENUE_MAX_BODY_BYTES allows",
+    network: false,
+  },
+  {
+    detail: /^HttpRefusedError/,
+    label: "refused",
+    hint: "the URL or a redirect leads to a non-http(s) or internal address " +
+      "(VENUE_ALLOW_PRIVATE_NETWORKS allows internal ones)",
+    network: false,
+  },
+  {
+    detail: /^VenueInputError/,
+    label: "bad venue entry",
+    hint: "the venue's URL or a URL option is not http(s); fix the venue list",
+    network: false,
+  },
+  {
+    detail: /^ParseError/,
+    label: "page changed",
+    hint: "the page no longer looks as its parser expects; the parser needs an update",
+    network: false,
+  },
+];
+
+/** `HTTP <status>`: a server error or 429 is worth a retry later, any other is the URL. */
+function httpStatusClass(status: string): VenueErrorClass {
+  const n = Number(status);
+  return {
+    label: `HTTP ${status}`,
+    hint: n >= 500 || n === 429
+      ? "the site had an error; try again later"
+      : "the site refused the request or moved the page; check the venue's URL",
+    network: false,
+  };
+}
+
 /** Classifies a {@link VenueError} from its `detail` (`<ErrorName>: <first line>`). */
 export function classifyVenueError(e: Pick<VenueError, "detail">): VenueErrorClass {
-  const d = e.detail;
-  if (/^HttpNetworkError: no answer within/.test(d)) {
-    return {
-      label: "timed out",
-      hint: "the site did not answer in time; try again later",
-      network: true,
-    };
-  }
-  if (/^HttpNetworkError/.test(d)) {
-    return {
-      label: "network error",
-      hint: "the site could not be reached; check the internet connection",
-      network: true,
-    };
-  }
-  const status = /^HttpStatusError: HTTP (\d{3})/.exec(d)?.[1];
-  if (status) {
-    const n = Number(status);
-    return {
-      label: `HTTP ${status}`,
-      hint: n >= 500 || n === 429
-        ? "the site had an error; try again later"
-        : "the site refused the request or moved the page; check the venue's URL",
-      network: false,
-    };
-  }
-  if (/^HttpRefusedError: refused: body larger/.test(d)) {
-    return {
-      label: "page too large",
-      hint: "the answer is larger than VENUE_MAX_BODY_BYTES allows",
-      network: false,
-    };
-  }
-  if (/^HttpRefusedError/.test(d)) {
-    return {
-      label: "refused",
-      hint: "the URL or a redirect leads to a non-http(s) or internal address " +
-        "(VENUE_ALLOW_PRIVATE_NETWORKS allows internal ones)",
-      network: false,
-    };
-  }
-  if (/^VenueInputError/.test(d)) {
-    return {
-      label: "bad venue entry",
-      hint: "the venue's URL or a URL option is not http(s); fix the venue list",
-      network: false,
-    };
-  }
-  if (/^ParseError/.test(d)) {
-    return {
-      label: "page changed",
-      hint: "the page no longer looks as its parser expects; the parser needs an update",
-      network: false,
-    };
-  }
+  const status = /^HttpStatusError: HTTP (\d{3})/.exec(e.detail)?.[1];
+  if (status) return httpStatusClass(status);
+  const rule = VENUE_ERROR_CLASSES.find((r) => r.detail.test(e.detail));
+  if (rule) return { label: rule.label, hint: rule.hint, network: rule.network };
   return { label: "error", hint: "run with --verbose for the details", network: false };
 }
 

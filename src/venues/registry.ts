@@ -1,6 +1,6 @@
 /**
  * The venue registry: venue key → parser. Adding a venue = a parser file, one line here,
- * a fixture folder under `tests/fixtures/venues/<key>/`, and its test.
+ * a fixture folder under `fixtures/venues/<key>/`, and its test.
  *
  * @example
  * ```ts

@@ -24,21 +24,13 @@ import { aiSettingsFromApp } from "../../src/ai/client.ts";
 import { readAppSettings } from "../../src/config/app.ts";
 import type { FoodTruckEvent } from "../../src/core/model.ts";
 import { KEY, withStandIn } from "./_standin.ts";
+import { ev as baseEvent } from "../helpers/events.ts";
 
 const HAIKU = "Brisket smoke at noon\nspring rain on the Stoup patio\nBallard lines grow long";
 
-function ev(over: Partial<FoodTruckEvent> = {}): FoodTruckEvent {
-  return {
-    venueKey: "stoup-ballard",
-    venueName: "Stoup Brewing - Ballard",
-    truckName: "Woodshop BBQ",
-    date: "2026-03-05",
-    start: "2026-03-05T13:00:00-08:00",
-    end: null,
-    description: "Texas-style brisket",
-    ...over,
-  };
-}
+/** The shared test event, with a description (the prompt's `{about}`). */
+const ev = (over: Partial<FoodTruckEvent> = {}) =>
+  baseEvent({ description: "Texas-style brisket", ...over });
 
 Deno.test("haiku prompt: names the date, the season, the time of day and the place", () => {
   const p = haikuPrompt(ev());
@@ -84,9 +76,9 @@ Deno.test("HAIKU_PROMPT_FILE: a template with placeholders is used; bad files fa
       [`${dir}/missing.txt`, /file not found/],
       [`${dir}/empty.txt`, /the file is empty/],
       [`${dir}/plain.txt`, /no \{truck\} placeholder/],
-      [`${dir}/big.txt`, /larger than 16384 bytes/],
-      [`${dir}/binary.txt`, /not UTF-8 text/],
-      [dir, /not a regular file/],
+      [`${dir}/big.txt`, /it is 16391 bytes, over the 16384 bytes limit/],
+      [`${dir}/binary.txt`, /not a text file \(not UTF-8\)/],
+      [dir, /it is a directory/],
     ];
     for (const [path, why] of cases) {
       lines.length = 0;

@@ -8,7 +8,7 @@ import { startDevServer } from "../harness/dev_server.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { KEY, startStandIn } from "./_standin.ts";
-import { stoupPageWithImage } from "../temporal/_kit.ts";
+import { stoupImageVenue } from "../temporal/_kit.ts";
 
 const HAIKU = "Smoke curls from the grill\nBrisket waits for the long line\nBallard rain holds off";
 
@@ -18,26 +18,10 @@ Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is
     const text = JSON.stringify(body);
     return { text: text.includes('"image"') ? "Rolling Risotto" : HAIKU };
   });
-  const page = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    () =>
-      new Response(stoupPageWithImage(`${standIn.url}/images/logo.png`), {
-        headers: { "content-type": "text/html" },
-      }),
-  );
   const tmp = await Deno.makeTempDir({ prefix: "ai-e2e-" });
   try {
-    const venues = `${tmp}/venues.json`;
-    await Deno.writeTextFile(
-      venues,
-      JSON.stringify({
-        venues: [{
-          key: "stoup-ballard",
-          name: "Stoup Brewing - Ballard",
-          url: `http://127.0.0.1:${page.addr.port}/ballard/`,
-        }],
-      }),
-    );
+    await using page = await stoupImageVenue(tmp, `${standIn.url}/images/logo.png`);
+    const venues = page.venuesFile;
     const args = [
       "--venues",
       venues,
@@ -99,7 +83,6 @@ Deno.test("AI touches in FoodTruckWorkflow: vision names a TBD truck, a haiku is
       await worker.stop();
     });
   } finally {
-    await page.shutdown();
     await standIn.close();
     await Deno.remove(tmp, { recursive: true });
   }

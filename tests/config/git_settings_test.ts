@@ -75,11 +75,14 @@ Deno.test("GIT_TOKEN_FILE: read on every call; missing, empty, a folder or overs
     await Deno.writeTextFile(file, "");
     await assert.rejects(readGitToken({ ...settings, tokenFile: file }), /is empty/);
     await Deno.writeFile(file, new Uint8Array(70 * 1024));
-    await assert.rejects(readGitToken({ ...settings, tokenFile: file }), /more than a token/);
-    await assert.rejects(readGitToken({ ...settings, tokenFile: dir }), /not a regular file/);
+    await assert.rejects(
+      readGitToken({ ...settings, tokenFile: file }),
+      /it is 70\.0 KiB, over the 64\.0 KiB limit/,
+    );
+    await assert.rejects(readGitToken({ ...settings, tokenFile: dir }), /it is a directory/);
     await assert.rejects(
       readGitToken({ ...settings, tokenFile: `${dir}/nope` }),
-      /nope: not found/,
+      /nope: file not found \(point it at a readable file holding the token\)/,
     );
     await assert.rejects(
       readGitToken({ ...settings, tokenFile: "/dev/zero" }),

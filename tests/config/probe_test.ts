@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config/mod.ts";
 import { probeEndpoint } from "../../src/config/probe.ts";
 import { ConnectionFailedError } from "../../src/config/classify.ts";
 import { makeTestCerts } from "../harness/certs.ts";
+import { freePort as closedPort } from "../harness/ports.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "probe-test-" });
 globalThis.addEventListener("unload", () => {
@@ -15,13 +16,6 @@ globalThis.addEventListener("unload", () => {
   } catch { /* gone */ }
 });
 const certs = await makeTestCerts(tmp);
-
-function closedPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 /** The message the probe throws for `env`, exactly. */
 async function probeLine(env: Record<string, string>, timeoutMs = 5000): Promise<string> {

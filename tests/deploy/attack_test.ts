@@ -229,7 +229,7 @@ Deno.test("bad git settings stop the worker and check-env: exit 1, one line each
     ],
     [
       { GIT_REPOSITORY_URL: "https://git.example.com/s.git", GIT_TOKEN_FILE: "/nonexistent/tok" },
-      /GIT_TOKEN_FILE: \/nonexistent\/tok: not found/m,
+      /GIT_TOKEN_FILE: \/nonexistent\/tok: file not found/m,
     ],
   ];
   const base = { TEMPORAL_ADDRESS: "127.0.0.1:9" }; // never reached: validation comes first

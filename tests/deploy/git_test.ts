@@ -16,6 +16,7 @@ import {
   GitDeployError,
 } from "../../src/publish/git_deploy.ts";
 import { makeTestCerts } from "../harness/certs.ts";
+import { freePort as closedPort } from "../harness/ports.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
 import { toWebData } from "../../src/publish/data.ts";
 
@@ -164,14 +165,6 @@ async function rejects(p: Promise<unknown>): Promise<GitDeployError> {
     return err;
   }
   assert.fail("expected the deploy to fail");
-}
-
-/** A port nothing listens on. */
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /**

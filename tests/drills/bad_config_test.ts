@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startDevServer } from "../harness/dev_server.ts";
+import { freePort as closedPort } from "../harness/ports.ts";
 import { startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { runTask } from "../helpers/proc.ts";
 
@@ -75,13 +76,6 @@ const hugeKeyFile = `${tmp}/huge-key.txt`;
 await Deno.writeTextFile(hugeKeyFile, "k".repeat(2 * 1024 * 1024));
 const garbageKeyPem =
   "-----BEGIN PRIVATE KEY-----\\nbm90IGEga2V5IGF0IGFsbA==\\n-----END PRIVATE KEY-----";
-
-function closedPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 interface Case {
   name: string;

@@ -6,17 +6,12 @@
  * non-idempotent deploy fails the same drill (two commits): the drill can tell them apart.
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../harness/dev_server.ts";
-import { startFixtureServer } from "../../src/venues/fixture_server.ts";
+import { drill } from "./_drill.ts";
 import { assertExactlyOnce, NON_IDEMPOTENT_WORKER, runDeployKillDrill } from "./_deploy_kill.ts";
 
-Deno.test({
-  name: "drill: SIGKILL inside the deploy after the push: one commit, heartbeat recovery",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: SIGKILL inside the deploy after the push: one commit, heartbeat recovery",
+  async ({ server, fixtures }) => {
     const o = await runDeployKillDrill({ address: server.address, fixtures });
     assertExactlyOnce(o);
     assert.equal(o.deployAttempt, 2, "the deploy completed on its second attempt");
@@ -25,15 +20,11 @@ Deno.test({
     assert.match(o.result.deploy!.message, /^Published [0-9a-f]{7} in an earlier attempt/);
     console.log(`  recovered ${(o.recoveredMs / 1000).toFixed(1)} s after SIGKILL during deploy`);
   },
-});
+);
 
-Deno.test({
-  name: "drill: a deliberately non-idempotent deploy fails the deploy-kill drill",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: a deliberately non-idempotent deploy fails the deploy-kill drill",
+  async ({ server, fixtures }) => {
     const o = await runDeployKillDrill({
       address: server.address,
       fixtures,
@@ -42,4 +33,4 @@ Deno.test({
     assert.equal(o.commitsAtKill, 1);
     assert.throws(() => assertExactlyOnce(o), /exactly one commit lands \(found 2\)/);
   },
-});
+);

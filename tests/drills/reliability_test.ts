@@ -12,7 +12,10 @@
  * so that signals hit the worker process itself.
  */
 import assert from "node:assert/strict";
-import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { withTimeout } from "../../src/core/timeout.ts";
+import { freePort, untilPortFree } from "../harness/ports.ts";
+import { drill } from "./_drill.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
@@ -101,14 +104,9 @@ async function configFor(address: string, taskQueue: string): Promise<TemporalCo
   );
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+/** `p`, or a failure naming `what` when it has not settled after `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(p, ms, () => new Error(`${what} did not finish in ${ms} ms`));
 }
 
 function assertStoupResult(result: FoodTruckWorkflowResult) {
@@ -117,13 +115,9 @@ function assertStoupResult(result: FoodTruckWorkflowResult) {
   assert.ok(result.events.every((e) => e.venueKey === "stoup-ballard"));
 }
 
-Deno.test({
-  name: "drill: SIGKILL during a venue activity; a new worker completes the same workflow",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: SIGKILL during a venue activity; a new worker completes the same workflow",
+  async ({ server, fixtures }) => {
     await using site = slowSite(fixtures, 4000);
     const queue = `drill-kill-${crypto.randomUUID().slice(0, 8)}`;
     const cfg = await configFor(server.address, queue);
@@ -161,7 +155,7 @@ Deno.test({
       await using second = await spawnWorker(env);
       await second.waitFor(/worker: RUNNING/);
       // The retry comes after the first attempt's startToClose timeout (15 s) + 1 s backoff.
-      const result = await withTimeout(
+      const result = await within(
         handle.result() as Promise<FoodTruckWorkflowResult>,
         120_000,
         "the workflow after the kill",
@@ -194,15 +188,11 @@ Deno.test({
       await close();
     }
   },
-});
+);
 
-Deno.test({
-  name: "drill: SIGTERM with an activity in flight drains it, exits 0, the workflow completes",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: SIGTERM with an activity in flight drains it, exits 0, the workflow completes",
+  async ({ server, fixtures }) => {
     await using site = slowSite(fixtures, 4000);
     const queue = `drill-term-${crypto.randomUUID().slice(0, 8)}`;
     const env = {
@@ -225,7 +215,7 @@ Deno.test({
       first.kill("SIGTERM");
       // A second worker takes the workflow task that follows the activity.
       await using second = await spawnWorker(env);
-      const status = await withTimeout(first.status, 40_000, "the draining worker");
+      const status = await within(first.status, 40_000, "the draining worker");
       assert.equal(status.code, 0, first.output());
       assert.match(
         first.output(),
@@ -234,7 +224,7 @@ Deno.test({
       assert.match(first.output(), /worker: stopped/);
       assert.equal(site.answered, 1, "the in-flight request was not answered before the exit");
       await second.waitFor(/worker: RUNNING/);
-      const result = await withTimeout(
+      const result = await within(
         handle.result() as Promise<FoodTruckWorkflowResult>,
         60_000,
         "the workflow after SIGTERM",
@@ -245,7 +235,7 @@ Deno.test({
       await close();
     }
   },
-});
+);
 
 Deno.test({
   name: "drill: dev server restart under a running worker; the next workflow completes",
@@ -277,7 +267,7 @@ Deno.test({
             args: [{ venues, date: FIXTURE_DATE }],
             workflowExecutionTimeout: 2 * 60_000,
           });
-          return await withTimeout(
+          return await within(
             handle.result() as Promise<FoodTruckWorkflowResult>,
             90_000,
             what,
@@ -303,17 +293,3 @@ Deno.test({
     }
   },
 });
-
-/** Waits (bounded) until `port` on 127.0.0.1 can be bound again, i.e. the stopped server let go. */
-async function untilPortFree(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      Deno.listen({ hostname: "127.0.0.1", port }).close();
-      return;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AddrInUse) || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}

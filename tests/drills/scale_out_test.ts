@@ -4,17 +4,12 @@
  * were spread over the workers (the split is printed).
  */
 import assert from "node:assert/strict";
-import { startDevServer } from "../harness/dev_server.ts";
-import { startFixtureServer } from "../../src/venues/fixture_server.ts";
+import { drill } from "./_drill.ts";
 import { formatSplit, runScaleOut } from "./_scale_out.ts";
 
-Deno.test({
-  name: "drill: 3 workers, 60 runs at once, one worker killed mid-way: all complete, spread",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await using server = await startDevServer();
-    await using fixtures = await startFixtureServer();
+drill(
+  "drill: 3 workers, 60 runs at once, one worker killed mid-way: all complete, spread",
+  async ({ server, fixtures }) => {
     const o = await runScaleOut({
       address: server.address,
       fixtures,
@@ -33,4 +28,4 @@ Deno.test({
     assert.ok(busy >= 2, `the runs were spread over the workers: ${formatSplit(o.split)}`);
     assert.equal(Object.values(o.split).reduce((a, b) => a + b, 0), 60);
   },
-});
+);

@@ -125,6 +125,7 @@
 
 import { delay } from "../../src/core/delay.ts";
 import type { TestCerts } from "./certs.ts";
+import { freePort } from "./ports.ts";
 import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./supervise.ts";
 
 /** Options of {@link startGateway}. */
@@ -484,15 +485,6 @@ async function probeApiKey(o: {
     try {
       conn?.close();
     } catch { /* closed by the timer */ }
-  }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  try {
-    return (listener.addr as Deno.NetAddr).port;
-  } finally {
-    listener.close();
   }
 }
 

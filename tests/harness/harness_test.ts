@@ -24,6 +24,7 @@ import assert from "node:assert/strict";
 import { Connection, type ConnectionOptions } from "@temporalio/client";
 import { NativeConnection, type NativeConnectionOptions } from "@temporalio/worker";
 import { makeTestCerts, type TestCerts } from "./certs.ts";
+import { freePort } from "./ports.ts";
 import { type DevServer, startDevServer, TemporalCliMissingError } from "./dev_server.ts";
 import {
   CLIENT_CERT_REJECTED_MESSAGE,
@@ -428,12 +429,7 @@ Deno.test("tls: plaintext client against the TLS port", async () => {
 });
 
 Deno.test("nothing listening", async () => {
-  const { port } = (() => {
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const addr = l.addr as Deno.NetAddr;
-    l.close();
-    return addr;
-  })();
+  const port = freePort();
   for (const tls of [undefined, { serverRootCACertificate: ca }]) {
     const options = { address: `localhost:${port}`, tls };
     assertFails(await viaClient(options), { name: "Error", message: DEADLINE });

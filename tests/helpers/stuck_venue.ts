@@ -75,33 +75,3 @@ export async function stuckVenue(): Promise<StuckVenue> {
     },
   };
 }
-
-function bindable(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A free port whose Web UI port (port + 1000, what `dev` asks for) is free too. */
-export function freeDevPort(): number {
-  for (let i = 0; i < 50; i++) {
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port;
-    l.close();
-    if (port + 1000 <= 65535 && bindable(port + 1000)) return port;
-  }
-  throw new Error("no free port pair found");
-}
-
-/** True when something accepts TCP connections on 127.0.0.1:`port`. */
-export async function listening(port: number): Promise<boolean> {
-  try {
-    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
-import { freePort, startDevServer } from "../harness/dev_server.ts";
+import { startDevServer } from "../harness/dev_server.ts";
+import { freePort } from "../harness/ports.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";

@@ -137,6 +137,31 @@ export function stoupPageWithImage(imageUrl: string): string {
     `</div></body></html>`;
 }
 
+/**
+ * Serves {@link stoupPageWithImage} on a local port and writes `<dir>/venues.json` listing it as
+ * Stoup Ballard (pass `venuesFile` to `start --venues`). Dispose to stop the page.
+ */
+export async function stoupImageVenue(dir: string, imageUrl: string) {
+  const ac = new AbortController();
+  const page = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
+    () => new Response(stoupPageWithImage(imageUrl), { headers: { "content-type": "text/html" } }),
+  );
+  const venuesFile = `${dir}/venues.json`;
+  const url = `http://127.0.0.1:${page.addr.port}/ballard/`;
+  await Deno.writeTextFile(
+    venuesFile,
+    JSON.stringify({ venues: [{ key: "stoup-ballard", name: "Stoup Brewing - Ballard", url }] }),
+  );
+  return {
+    venuesFile,
+    async [Symbol.asyncDispose]() {
+      ac.abort();
+      await page.finished;
+    },
+  };
+}
+
 /** Runs git, returns trimmed stdout ("" on failure). */
 export async function git(...args: string[]): Promise<string> {
   const out = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();

@@ -20,7 +20,7 @@ import {
   historyJson,
   historyText,
   scheduledActivities,
-  stoupPageWithImage,
+  stoupImageVenue,
   waitUntil,
 } from "./_kit.ts";
 
@@ -40,27 +40,10 @@ Deno.test({
         text: `Haiku number ${haikus}\nBrisket waits for the long line\nBallard rain holds off`,
       };
     });
-    const ac = new AbortController();
-    const page = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
-      () =>
-        new Response(stoupPageWithImage(`${standIn.url}/images/logo.png`), {
-          headers: { "content-type": "text/html" },
-        }),
-    );
     const tmp = await Deno.makeTempDir({ prefix: "history-secrets-" });
     try {
-      const venues = `${tmp}/venues.json`;
-      await Deno.writeTextFile(
-        venues,
-        JSON.stringify({
-          venues: [{
-            key: "stoup-ballard",
-            name: "Stoup Brewing - Ballard",
-            url: `http://127.0.0.1:${page.addr.port}/ballard/`,
-          }],
-        }),
-      );
+      await using venuePage = await stoupImageVenue(tmp, `${standIn.url}/images/logo.png`);
+      const venues = venuePage.venuesFile;
       const bare = await bareRepo(tmp);
       const queue = `secrets-${crypto.randomUUID().slice(0, 8)}`;
       const env = {
@@ -168,8 +151,6 @@ Deno.test({
         },
       );
     } finally {
-      ac.abort();
-      await page.finished;
       await standIn.close();
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }

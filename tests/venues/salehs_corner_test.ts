@@ -19,7 +19,7 @@ const venue: VenueEntry = {
   options: { locationId: 164 },
 };
 const FIXTURE = new URL(
-  "../fixtures/venues/salehs-corner/events.json",
+  "../../fixtures/venues/salehs-corner/events.json",
   import.meta.url,
 );
 const QUERY =

@@ -19,7 +19,7 @@ const venue: VenueEntry = {
   name: "Urban Family Brewing",
   url: "https://urbanfamilybrewing.com/home/calendar/",
 };
-const FIXTURES = new URL("../fixtures/venues/urban-family/", import.meta.url);
+const FIXTURES = new URL("../../fixtures/venues/urban-family/", import.meta.url);
 const pageHtml = () => Deno.readTextFile(new URL("calendar.html", FIXTURES));
 
 const brief = (e: FoodTruckEvent) => [e.date, e.truckName, e.start, e.end];

@@ -127,7 +127,7 @@ Deno.test("yonder: a page without a calendar collection is a ParseError", async 
 
 Deno.test("yonder: an API failure is the venue's error, not a placeholder", async () => {
   const page = await Deno.readTextFile(
-    new URL("../fixtures/venues/yonder-balebreaker/page.html", import.meta.url),
+    new URL("../../fixtures/venues/yonder-balebreaker/page.html", import.meta.url),
   );
   const fakeFetch = (input: string | URL | Request) => {
     const url = new URL(input instanceof Request ? input.url : input);
