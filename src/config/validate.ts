@@ -11,10 +11,9 @@
  * ```
  * @module
  */
-import { createPrivateKey, X509Certificate } from "node:crypto";
-import type { KeyObject } from "node:crypto";
-import type { AuthMode, ConfigIssue, LayeredConfig, PemSource, Setting } from "./resolve.ts";
+import type { AuthMode, ConfigIssue, LayeredConfig } from "./resolve.ts";
 import { describeFsError, readSmallTextFile } from "./files.ts";
+import { checkValidity, parseCert, parseKey, pemLabel, readPem } from "./pem.ts";
 import {
   checkAddressHygiene,
   checkCloud,
@@ -26,9 +25,7 @@ import {
 } from "./rules.ts";
 
 export { splitHostPort } from "./rules.ts";
-
-/** Certificates expiring within this many days produce a warning. Default 15. */
-export const EXPIRY_WARNING_DAYS = 15;
+export { checkValidity, EXPIRY_WARNING_DAYS, parseCert, parseKey, pemLabel } from "./pem.ts";
 
 /** Loaded connection material (never printed). */
 export interface Material {
@@ -56,134 +53,45 @@ export function isCloudAddress(address: string): boolean {
   return CLOUD_HOST.test(splitHostPort(address)?.host ?? address);
 }
 
-/** The name to print for a PEM setting. */
-export function pemLabel(s: Setting<PemSource>): string {
-  return s.from ?? "?";
-}
-
-async function readPem(
-  s: Setting<PemSource>,
-  errors: ConfigIssue[],
-): Promise<string | undefined> {
-  if (!s.value) return undefined;
-  if ("data" in s.value) return s.value.data.replace(/\\n/g, "\n");
-  const path = s.value.path;
-  try {
-    return await readSmallTextFile(path);
-  } catch (err) {
-    errors.push({
-      variable: pemLabel(s),
-      message: `${path}: ${describeFsError(err)} (point it at a readable PEM file)`,
-    });
-    return undefined;
-  }
-}
-
-function where(s: Setting<PemSource>): string {
-  return s.value && "path" in s.value ? `${s.value.path}` : "the inline value";
-}
-
-/** Parses a PEM certificate, reporting what is wrong with it to `errors`. */
-export function parseCert(
-  s: Setting<PemSource>,
-  pem: string,
-  errors: ConfigIssue[],
-): X509Certificate | undefined {
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    const looksKey = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem);
-    errors.push({
-      variable: pemLabel(s),
-      message: `${where(s)} is not a PEM certificate${
-        looksKey ? " (it holds a private key: swap the cert and key settings?)" : ""
-      } (expected -----BEGIN CERTIFICATE-----)`,
-    });
-    return undefined;
-  }
-  try {
-    return new X509Certificate(pem);
-  } catch {
-    errors.push({
-      variable: pemLabel(s),
-      message: `${where(s)} holds a damaged certificate (re-export it as PEM)`,
-    });
-    return undefined;
-  }
-}
-
-/** Parses an unencrypted PEM private key, reporting what is wrong with it to `errors`. */
-export function parseKey(
-  s: Setting<PemSource>,
-  pem: string,
-  errors: ConfigIssue[],
-): KeyObject | undefined {
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-    const looksCert = pem.includes("-----BEGIN CERTIFICATE-----");
-    errors.push({
-      variable: pemLabel(s),
-      message: `${where(s)} is not a PEM private key${
-        looksCert ? " (it holds a certificate: swap the cert and key settings?)" : ""
-      } (expected -----BEGIN PRIVATE KEY-----)`,
-    });
-    return undefined;
-  }
-  if (pem.includes("ENCRYPTED")) {
-    errors.push({
-      variable: pemLabel(s),
-      message: `${
-        where(s)
-      } is an encrypted private key; the SDK needs it unencrypted (openssl pkey -in key.pem -out plain.pem)`,
-    });
-    return undefined;
-  }
-  try {
-    return createPrivateKey(pem);
-  } catch {
-    errors.push({
-      variable: pemLabel(s),
-      message: `${where(s)} holds a damaged private key (re-export it as PEM)`,
-    });
-    return undefined;
-  }
-}
-
-/** Expired or not yet valid: an error; expiring within {@link EXPIRY_WARNING_DAYS}: a warning. */
-export function checkValidity(
-  s: Setting<PemSource>,
-  cert: X509Certificate,
-  now: Date,
-  errors: ConfigIssue[],
-  warnings: ConfigIssue[],
-): void {
-  const from = new Date(cert.validFrom);
-  const to = new Date(cert.validTo);
-  const day = (d: Date) => d.toISOString().slice(0, 10);
-  if (to.getTime() <= now.getTime()) {
-    errors.push({
-      variable: pemLabel(s),
-      message: `certificate ${where(s)} expired on ${day(to)} (issue a new one)`,
-    });
-  } else if (from.getTime() > now.getTime()) {
-    errors.push({
-      variable: pemLabel(s),
-      message: `certificate ${where(s)} is not valid until ${
-        day(from)
-      } (check the machine's clock or the certificate)`,
-    });
-  } else {
-    const days = Math.floor((to.getTime() - now.getTime()) / 86_400_000);
-    if (days < EXPIRY_WARNING_DAYS) {
-      warnings.push({
-        variable: pemLabel(s),
-        message: `certificate ${where(s)} expires in ${days} day(s), on ${day(to)} (renew it soon)`,
-      });
-    }
-  }
-}
-
 /** Reads the API key file, trimming one trailing newline. */
 export async function readApiKeyFile(path: string): Promise<string> {
   return (await readSmallTextFile(path)).replace(/\r?\n$/, "");
 }
+
+/** What the rules of {@link validateConfig} read and fill in, in order. */
+interface Check {
+  cfg: LayeredConfig;
+  now: Date;
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+  material: Material;
+  notes: Record<string, string>;
+  /** The API key (inline or read from its file), once {@link checkApiKey} ran. */
+  apiKey?: string;
+  /** The variable the API key came from. */
+  apiKeyVar: string;
+  /** `TEMPORAL_TLS` as a boolean (`undefined`: not set or not a boolean). */
+  tlsFlag?: boolean;
+  hasCert: boolean;
+  hasKey: boolean;
+  authMode: AuthMode;
+}
+
+/**
+ * The rules, run in this order (later ones read what earlier ones found); each reports to
+ * `errors`/`warnings` and never stops the others, so every problem is reported at once.
+ */
+const RULES: readonly ((c: Check) => void | Promise<void>)[] = [
+  checkAddress,
+  checkApiKey,
+  checkTlsFlag,
+  checkCertKeyPairing,
+  checkCertificates,
+  checkTlsOffWithCredentials,
+  deriveAuthMode,
+  (c) => checkGrpcMeta(c.cfg, c.apiKey !== undefined, c.errors),
+  checkCloudSettings,
+];
 
 /** Validates `cfg`, reading the files it names. `now` is injectable for expiry tests. */
 export async function validateConfig(
@@ -191,75 +99,94 @@ export async function validateConfig(
   now: Date = new Date(),
   profileProblem?: ConfigIssue,
 ): Promise<Validation> {
-  const errors: ConfigIssue[] = [...cfg.conflicts];
-  const warnings: ConfigIssue[] = [];
-  const material: Material = {};
-  const notes: Record<string, string> = {};
-  if (profileProblem) errors.push(profileProblem);
+  const c: Check = {
+    cfg,
+    now,
+    errors: [...cfg.conflicts, ...(profileProblem ? [profileProblem] : [])],
+    warnings: [],
+    material: {},
+    notes: {},
+    apiKeyVar: cfg.apiKey.from ?? "TEMPORAL_API_KEY",
+    hasCert: cfg.clientCert.value !== undefined,
+    hasKey: cfg.clientKey.value !== undefined,
+    authMode: "local",
+  };
+  for (const rule of RULES) await rule(c);
+  const { authMode, errors, warnings, material, notes } = c;
+  return {
+    authMode,
+    tlsEnabled: c.tlsFlag ?? authMode !== "local",
+    errors,
+    warnings,
+    material,
+    notes,
+  };
+}
 
-  // Address.
+/** The address: hygiene, then host:port; server-name verification; the payload codec. */
+function checkAddress({ cfg, errors, warnings }: Check): void {
   if (checkAddressHygiene(cfg, errors)) checkHostPort(cfg, errors);
-  const address = cfg.address.value ?? "";
   checkHostVerification(cfg, errors);
   checkCodec(cfg, warnings);
+}
 
-  // API key (inline or file).
+/** The API key, inline or from its file (one of the two), without whitespace. */
+async function checkApiKey(c: Check): Promise<void> {
+  const { cfg, errors } = c;
   if (cfg.apiKey.value !== undefined && cfg.apiKeyFile.value !== undefined) {
     errors.push({
       variable: "TEMPORAL_API_KEY / TEMPORAL_API_KEY_FILE",
       message: "both are set; keep only one (the file form allows rotation without restart)",
     });
   }
-  let apiKey = cfg.apiKey.value;
-  let apiKeyVar = cfg.apiKey.from ?? "TEMPORAL_API_KEY";
-  if (apiKey === undefined && cfg.apiKeyFile.value !== undefined) {
-    apiKeyVar = "TEMPORAL_API_KEY_FILE";
-    try {
-      apiKey = await readApiKeyFile(cfg.apiKeyFile.value);
-      if (apiKey === "") {
-        errors.push({
-          variable: apiKeyVar,
-          message: `${cfg.apiKeyFile.value} is empty (write the API key into it)`,
-        });
-        apiKey = undefined;
-      }
-    } catch (err) {
-      errors.push({
-        variable: apiKeyVar,
-        message: `${cfg.apiKeyFile.value}: ${
-          describeFsError(err)
-        } (point it at a readable file holding the API key)`,
-      });
-    }
+  c.apiKey = cfg.apiKey.value;
+  if (c.apiKey === undefined && cfg.apiKeyFile.value !== undefined) {
+    c.apiKeyVar = "TEMPORAL_API_KEY_FILE";
+    c.apiKey = await readApiKeyOf(cfg.apiKeyFile.value, errors);
   }
-  if (apiKey !== undefined) {
-    if (/\s/.test(apiKey)) {
-      errors.push({
-        variable: apiKeyVar,
-        message:
-          "the API key contains whitespace (a stray space, newline or quote? paste it again)",
-      });
-    }
-    material.apiKey = apiKey;
+  if (c.apiKey === undefined) return;
+  if (/\s/.test(c.apiKey)) {
+    errors.push({
+      variable: c.apiKeyVar,
+      message: "the API key contains whitespace (a stray space, newline or quote? paste it again)",
+    });
   }
+  c.material.apiKey = c.apiKey;
+}
 
-  // TLS flag.
-  let tlsFlag: boolean | undefined;
-  if (cfg.tls.value !== undefined) {
-    const v = cfg.tls.value.trim().toLowerCase();
-    if (["true", "1", "yes", "on"].includes(v)) tlsFlag = true;
-    else if (["false", "0", "no", "off"].includes(v)) tlsFlag = false;
-    else {
-      errors.push({
-        variable: cfg.tls.from ?? "TEMPORAL_TLS",
-        message: `"${cfg.tls.value}" is not true or false`,
-      });
-    }
+/** The key in `TEMPORAL_API_KEY_FILE`'s file `path`; `undefined` (reported) if unreadable/empty. */
+async function readApiKeyOf(path: string, errors: ConfigIssue[]): Promise<string | undefined> {
+  const variable = "TEMPORAL_API_KEY_FILE";
+  try {
+    const apiKey = await readApiKeyFile(path);
+    if (apiKey !== "") return apiKey;
+    errors.push({ variable, message: `${path} is empty (write the API key into it)` });
+  } catch (err) {
+    errors.push({
+      variable,
+      message: `${path}: ${describeFsError(err)} (point it at a readable file holding the API key)`,
+    });
   }
+  return undefined;
+}
 
-  // Certificates and key.
-  const hasCert = cfg.clientCert.value !== undefined;
-  const hasKey = cfg.clientKey.value !== undefined;
+/** `TEMPORAL_TLS` must be a boolean word. */
+function checkTlsFlag(c: Check): void {
+  const { tls } = c.cfg;
+  if (tls.value === undefined) return;
+  const v = tls.value.trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(v)) c.tlsFlag = true;
+  else if (["false", "0", "no", "off"].includes(v)) c.tlsFlag = false;
+  else {
+    c.errors.push({
+      variable: tls.from ?? "TEMPORAL_TLS",
+      message: `"${tls.value}" is not true or false`,
+    });
+  }
+}
+
+/** A client certificate needs its key and the other way round; not both with an API key. */
+function checkCertKeyPairing({ cfg, errors, hasCert, hasKey, apiKey, apiKeyVar }: Check): void {
   if (hasCert && !hasKey) {
     errors.push({
       variable: "TEMPORAL_TLS_KEY",
@@ -283,6 +210,14 @@ export async function validateConfig(
         "an API key and a client certificate are both set; use one auth method (unset one of them)",
     });
   }
+}
+
+/**
+ * The client certificate, its key and the server CA: readable, parseable, valid at `now`, and
+ * the certificate matching the key; loaded into `material`, described in `notes`.
+ */
+async function checkCertificates(c: Check): Promise<void> {
+  const { cfg, now, errors, warnings, material, notes } = c;
   const certPem = await readPem(cfg.clientCert, errors);
   const keyPem = await readPem(cfg.clientKey, errors);
   const caPem = await readPem(cfg.serverCa, errors);
@@ -301,44 +236,46 @@ export async function validateConfig(
         "the client certificate and key do not belong together (use the key the certificate was issued for)",
     });
   }
-  if (caPem !== undefined) {
-    const ca = parseCert(cfg.serverCa, caPem, errors);
-    if (ca) {
-      checkValidity(cfg.serverCa, ca, now, errors, warnings);
-      notes.serverCa = `subject "${ca.subject.replace(/\n/g, ", ")}"`;
-      material.serverCa = new TextEncoder().encode(caPem);
-    }
+  const ca = caPem !== undefined ? parseCert(cfg.serverCa, caPem, errors) : undefined;
+  if (ca) {
+    checkValidity(cfg.serverCa, ca, now, errors, warnings);
+    notes.serverCa = `subject "${ca.subject.replace(/\n/g, ", ")}"`;
+    material.serverCa = new TextEncoder().encode(caPem);
   }
   if (certPem !== undefined) material.clientCert = new TextEncoder().encode(certPem);
   if (keyPem !== undefined) material.clientKey = new TextEncoder().encode(keyPem);
+}
 
-  if (tlsFlag === false && (apiKey !== undefined || hasCert)) {
-    errors.push({
-      variable: cfg.tls.from ?? "TEMPORAL_TLS",
-      message: `TLS is turned off but ${
-        apiKey !== undefined ? "an API key" : "a client certificate"
-      } is set; credentials need TLS (unset TEMPORAL_TLS or set it to true)`,
-    });
-  }
+/** `TEMPORAL_TLS=false` with an API key or a client certificate: credentials need TLS. */
+function checkTlsOffWithCredentials({ cfg, errors, tlsFlag, apiKey, hasCert }: Check): void {
+  if (tlsFlag !== false || (apiKey === undefined && !hasCert)) return;
+  errors.push({
+    variable: cfg.tls.from ?? "TEMPORAL_TLS",
+    message: `TLS is turned off but ${
+      apiKey !== undefined ? "an API key" : "a client certificate"
+    } is set; credentials need TLS (unset TEMPORAL_TLS or set it to true)`,
+  });
+}
 
-  const authMode: AuthMode = apiKey !== undefined
+/** API key > client certificate > TLS (asked for, or implied by a CA/server name) > local. */
+function deriveAuthMode(c: Check): void {
+  const { cfg } = c;
+  c.authMode = c.apiKey !== undefined
     ? "api-key"
-    : hasCert
+    : c.hasCert
     ? "mtls"
-    : (tlsFlag ?? (cfg.serverCa.value !== undefined || cfg.serverName.value !== undefined))
+    : (c.tlsFlag ?? (cfg.serverCa.value !== undefined || cfg.serverName.value !== undefined))
     ? "tls"
     : "local";
-  const tlsEnabled = tlsFlag ?? authMode !== "local";
+}
 
-  checkGrpcMeta(cfg, apiKey !== undefined, errors);
-  // Temporal Cloud.
-  if (isCloudAddress(address)) {
-    checkCloud(
-      cfg,
-      { authMode, apiKeySet: apiKey !== undefined, certSet: hasCert },
-      errors,
-      warnings,
-    );
-  }
-  return { authMode, tlsEnabled, errors, warnings, material, notes };
+/** Temporal Cloud's own rules, for a Cloud address only. */
+function checkCloudSettings(c: Check): void {
+  if (!isCloudAddress(c.cfg.address.value ?? "")) return;
+  checkCloud(
+    c.cfg,
+    { authMode: c.authMode, apiKeySet: c.apiKey !== undefined, certSet: c.hasCert },
+    c.errors,
+    c.warnings,
+  );
 }

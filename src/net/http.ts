@@ -28,7 +28,17 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
+import { delay } from "../core/delay.ts";
 import { internalAddressReason, isIpLiteral } from "./address.ts";
+import {
+  describeBody,
+  HttpNetworkError,
+  HttpRefusedError,
+  HttpStatusError,
+  ParseError,
+} from "./http_errors.ts";
+
+export * from "./http_errors.ts";
 
 /** Largest response body read by default, in bytes (5 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -38,33 +48,6 @@ export const DEFAULT_MAX_REDIRECTS = 5;
 export const ALLOW_PRIVATE_ENV = "VENUE_ALLOW_PRIVATE_NETWORKS";
 /** The setting for the body cap in bytes. */
 export const MAX_BODY_ENV = "VENUE_MAX_BODY_BYTES";
-
-/** A response with a non-2xx status, after any retries. */
-export class HttpStatusError extends Error {
-  override name = "HttpStatusError";
-  constructor(readonly url: string, readonly status: number, readonly statusText: string) {
-    super(`HTTP ${status}${statusText ? ` ${statusText}` : ""} from ${url}`);
-  }
-}
-
-/** No response: refused, DNS failure, reset, or the per-request timeout. */
-export class HttpNetworkError extends Error {
-  override name = "HttpNetworkError";
-  constructor(readonly url: string, message: string) {
-    super(`${message} (${url})`);
-  }
-}
-
-/**
- * The guard refused the request or its body: a scheme other than http(s), an internal address,
- * too many redirects, a body over the cap. Never retried (the same input gives the same answer).
- */
-export class HttpRefusedError extends Error {
-  override name = "HttpRefusedError";
-  constructor(readonly url: string, readonly reason: string) {
-    super(`refused: ${reason} (${url})`);
-  }
-}
 
 /**
  * Reads the value of `VENUE_ALLOW_PRIVATE_NETWORKS`: unset, empty or `false` → false; `true` →
@@ -142,8 +125,6 @@ export const BROWSER_HEADERS: Record<string, string> = {
     "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.7",
   "Accept-Language": "en-US,en;q=0.9",
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -252,7 +233,7 @@ export class HttpClient {
             ? err
             : new HttpNetworkError(shown(url), networkMessage(err, o.timeoutMs));
         }
-        await sleep(o.backoffMs * 2 ** attempt);
+        await delay(o.backoffMs * 2 ** attempt);
         continue;
       }
       if (res.ok) return res;
@@ -263,7 +244,7 @@ export class HttpClient {
       const wait = retryAfterMs !== undefined
         ? Math.min(retryAfterMs, o.maxRetryAfterMs)
         : o.backoffMs * 2 ** attempt;
-      await sleep(wait);
+      await delay(wait);
     }
   }
 
@@ -401,20 +382,4 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (Number.isFinite(secs)) return secs > 0 ? secs * 1000 : undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** A page or API answered, but not in the shape the parser knows. Never retried. */
-export class ParseError extends Error {
-  override name = "ParseError";
-}
-
-/**
- * A short, safe description of a body for error details: its kind and size, never its content
- * (`an empty body`, `HTML of 5174 characters`, `JSON of 12 characters`, `text of 80 characters`).
- */
-export function describeBody(body: string): string {
-  const t = body.trimStart();
-  if (t.trimEnd() === "") return "an empty body";
-  const kind = t.startsWith("<") ? "HTML" : /^[[{"]/.test(t) ? "JSON" : "text";
-  return `${kind} of ${body.length} characters`;
 }

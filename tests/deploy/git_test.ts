@@ -90,6 +90,52 @@ async function sandbox() {
   };
 }
 
+/**
+ * Puts a `git` first on PATH (the deploy runs git by PATH) that stops at the first `push` under
+ * `root` until the test has done what "someone else" does in between; later pushes go through.
+ * Use: `await using pause = await pauseAtFirstPush(root)`, start the deploy, `await
+ * pause.reached(deploying)`, act, `await pause.release()`. PATH is restored on dispose.
+ */
+async function pauseAtFirstPush(root: string) {
+  const which = await new Deno.Command("sh", { args: ["-c", "command -v git"] }).output();
+  const realGit = new TextDecoder().decode(which.stdout).trim();
+  const bin = `${root}/pause-bin`;
+  await Deno.mkdir(bin);
+  // mkdir is atomic: only the first push makes `paused`; it then waits for `release`.
+  await Deno.writeTextFile(
+    `${bin}/git`,
+    `#!/bin/sh
+if [ "$1" = push ] && mkdir '${root}/paused' 2>/dev/null; then
+  while [ ! -e '${root}/release' ]; do sleep 0.05; done
+fi
+exec '${realGit}' "$@"
+`,
+    { mode: 0o755 },
+  );
+  const oldPath = Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+  Deno.env.set("PATH", `${bin}:${oldPath}`);
+  return {
+    /** Resolves once the deploy's first push is waiting; rejects if `deploying` ends first. */
+    async reached(deploying: Promise<unknown>) {
+      let ended = false;
+      const end = deploying.then(() => ended = true, () => ended = true);
+      while (!(await Deno.stat(`${root}/paused`).then(() => true, () => false))) {
+        if (ended) {
+          await deploying; // its error, if any
+          throw new Error("the deploy ended without pushing");
+        }
+        await Promise.race([end, new Promise((r) => setTimeout(r, 20))]);
+      }
+    },
+    /** Lets the waiting push go on. */
+    release: () => Deno.writeTextFile(`${root}/release`, ""),
+    async [Symbol.asyncDispose]() {
+      Deno.env.set("PATH", oldPath);
+      await Deno.writeTextFile(`${root}/release`, "");
+    },
+  };
+}
+
 /** The published files for `events`, stamped `updated`. */
 function site(
   events: string[],
@@ -317,22 +363,19 @@ Deno.test("a concurrent commit on the remote is rebased over, keeping history li
     repositoryUrl: box.bare,
     files: site(["A"]),
   });
-  let concurrent = "";
-  const result = await deployToGit({
-    repositoryUrl: box.bare,
-    files: site(["A", "B"]),
-    async beforePush({ attempt }) {
-      if (attempt !== 1) return;
-      // Someone else pushes between our clone and our push.
-      const other = `${box.root}/other`;
-      await git(["clone", "-q", box.bare, other]);
-      await Deno.writeTextFile(`${other}/README.md`, "# Food trucks\n");
-      await git(["add", "README.md"], other);
-      await git(["commit", "-q", "-m", "Add README"], other);
-      await git(["push", "-q", "origin", "main"], other);
-      concurrent = await git(["rev-parse", "HEAD"], other);
-    },
-  });
+  await using pause = await pauseAtFirstPush(box.root);
+  const deploying = deployToGit({ repositoryUrl: box.bare, files: site(["A", "B"]) });
+  await pause.reached(deploying);
+  // Someone else pushes between our clone and our push.
+  const other = `${box.root}/other`;
+  await git(["clone", "-q", box.bare, other]);
+  await Deno.writeTextFile(`${other}/README.md`, "# Food trucks\n");
+  await git(["add", "README.md"], other);
+  await git(["commit", "-q", "-m", "Add README"], other);
+  await git(["push", "-q", "origin", "main"], other);
+  const concurrent = await git(["rev-parse", "HEAD"], other);
+  await pause.release();
+  const result = await deploying;
   assert.equal(result.committed, true);
   assert.equal(result.pushAttempts, 2);
   const parents = (await git(["--git-dir", box.bare, "rev-list", "--parents", "main"]))
@@ -349,18 +392,14 @@ Deno.test("a concurrent commit on the remote is rebased over, keeping history li
 Deno.test("a rejected push whose data the remote already has commits nothing", async () => {
   await using box = await sandbox();
   const files = site(["A"]);
-  let pushedByOther = "";
-  const result = await deployToGit({
-    repositoryUrl: box.bare,
-    files,
-    async beforePush({ attempt }) {
-      // An earlier attempt of the same activity, still running, pushes the same data first.
-      if (attempt === 1) {
-        pushedByOther = (await deployToGit({ repositoryUrl: box.bare, files: site(["A"]) }))
-          .commit;
-      }
-    },
-  });
+  await using pause = await pauseAtFirstPush(box.root);
+  const deploying = deployToGit({ repositoryUrl: box.bare, files });
+  await pause.reached(deploying);
+  // An earlier attempt of the same activity, still running, pushes the same data first.
+  const pushedByOther = (await deployToGit({ repositoryUrl: box.bare, files: site(["A"]) }))
+    .commit;
+  await pause.release();
+  const result = await deploying;
   assert.equal(result.committed, false);
   assert.equal(result.commit, pushedByOther);
   assert.equal((await box.log()).split("\n").length, 1);

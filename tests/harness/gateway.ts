@@ -123,6 +123,7 @@
  * @module
  */
 
+import { delay } from "../../src/core/delay.ts";
 import type { TestCerts } from "./certs.ts";
 import { freePort } from "./ports.ts";
 import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./supervise.ts";
@@ -485,10 +486,6 @@ async function probeApiKey(o: {
       conn?.close();
     } catch { /* closed by the timer */ }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function nginxConfig(o: {

@@ -340,6 +340,23 @@ Deno.test({
         );
       });
 
+      await t.step("a namespace that does not exist: one line naming it, exit 2", async () => {
+        const missing = { ...env, TEMPORAL_NAMESPACE: "no-such-ns" };
+        const results = await Promise.all([
+          schedule(["list"], missing),
+          schedule(["describe", "s1"], missing),
+          schedule(["create", "s9", "--every", "1h"], missing),
+        ]);
+        for (const r of results) {
+          assert.equal(r.code, 2, r.stdout + r.stderr);
+          assert.equal(
+            err(r),
+            `schedule: cannot connect to ${server.address}: namespace not found: namespace ` +
+              `"no-such-ns" does not exist on ${server.address} (check TEMPORAL_NAMESPACE)`,
+          );
+        }
+      });
+
       await t.step("the worker stops cleanly", async () => {
         assert.equal(await worker.stop("SIGTERM"), 0, worker.output());
       });
