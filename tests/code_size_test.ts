@@ -43,7 +43,6 @@ const OWED: Record<string, number> = {
   "src/temporal/worker.ts:runWorker": 158,
   "src/temporal/workflows.ts:FoodTruckWorkflow": 97,
   "src/venues/chucks_greenwood.ts:parseChucksCsv": 64,
-  "src/venues/fixture_server.ts:startFixtureServer": 69,
 };
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
