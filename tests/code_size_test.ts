@@ -37,7 +37,6 @@ const OWED: Record<string, number> = {
   "src/config/probe.ts:probeTls": 65,
   "src/config/resolve.ts:layerConfig": 65,
   "src/publish/data.ts:toWebData": 61,
-  "src/temporal/activities.ts:createActivities": 105,
   "src/temporal/follow.ts:waitFollowing": 65,
   "src/temporal/worker.ts:runWorker": 158,
   "src/temporal/workflows.ts:FoodTruckWorkflow": 97,
