@@ -36,7 +36,6 @@ const OWED: Record<string, number> = {
   "src/config/mod.ts:loadConfig": 63,
   "src/config/probe.ts:probeTls": 65,
   "src/config/resolve.ts:layerConfig": 65,
-  "src/temporal/follow.ts:waitFollowing": 65,
   "src/temporal/worker.ts:runWorker": 158,
   "src/temporal/workflows.ts:FoodTruckWorkflow": 97,
   "src/venues/chucks_greenwood.ts:parseChucksCsv": 64,
