@@ -33,7 +33,6 @@ const ALLOWED: Record<string, string> = {};
  */
 const OWED: Record<string, number> = {
   "src/config/cert_watch.ts:watchClientCert": 62,
-  "src/config/mod.ts:loadConfig": 63,
   "src/temporal/worker.ts:runWorker": 158,
   "src/temporal/workflows.ts:FoodTruckWorkflow": 97,
   "src/venues/chucks_greenwood.ts:parseChucksCsv": 64,
