@@ -38,6 +38,28 @@ export interface CertWatchOptions {
   now?: () => Date;
 }
 
+/** Checks a new pair: both parse, the certificate is valid at `now`, and they belong together. */
+function checkNewPair(
+  cert: TemporalConfig["settings"]["clientCert"],
+  key: TemporalConfig["settings"]["clientKey"],
+  certPem: string,
+  keyPem: string,
+  now: Date,
+): { x509: ReturnType<typeof parseCert>; errors: ConfigIssue[] } {
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  const x509 = parseCert(cert, certPem, errors);
+  const k = parseKey(key, keyPem, errors);
+  if (x509) checkValidity(cert, x509, now, errors, warnings);
+  if (x509 && k && !x509.checkPrivateKey(k)) {
+    errors.push({
+      variable: `${cert.from} / ${key.from}`,
+      message: "the new client certificate and key do not belong together",
+    });
+  }
+  return { x509, errors };
+}
+
 /**
  * Polls the client certificate and key files of `cfg`; a no-op (returns a no-op stop) unless
  * both come from file paths.
@@ -62,17 +84,8 @@ export function watchClientCert(cfg: TemporalConfig, options: CertWatchOptions):
       const keyPem = await readSmallTextFile(keyPath);
       const both = `${certPem}\0${keyPem}`;
       if (both === current || both === rejected) return;
-      const errors: ConfigIssue[] = [];
-      const warnings: ConfigIssue[] = [];
-      const x509 = parseCert(cert, certPem, errors);
-      const k = parseKey(key, keyPem, errors);
-      if (x509) checkValidity(cert, x509, options.now?.() ?? new Date(), errors, warnings);
-      if (x509 && k && !x509.checkPrivateKey(k)) {
-        errors.push({
-          variable: `${cert.from} / ${key.from}`,
-          message: "the new client certificate and key do not belong together",
-        });
-      }
+      const now = options.now?.() ?? new Date();
+      const { x509, errors } = checkNewPair(cert, key, certPem, keyPem, now);
       if (errors.length) {
         rejected = both;
         options.onError?.(

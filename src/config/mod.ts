@@ -133,9 +133,13 @@ export function mergeVars(env: EnvMap, dotEnv: EnvMap): EnvMap {
   return out;
 }
 
-/** Reads every source, layers and validates. Never throws for invalid settings: see `errors`. */
-export async function loadConfig(options: LoadConfigOptions = {}): Promise<TemporalConfig> {
-  const env = options.env ?? readProcessEnv(ENV_NAMES);
+/** Reads the `.env` file (or `--env-file`) unless `noEnvFile`; its problems become issues. */
+async function loadEnvFile(options: LoadConfigOptions): Promise<{
+  dotEnv: EnvMap;
+  envFile: TemporalConfig["envFile"];
+  fileErrors: ConfigIssue[];
+  fileWarnings: ConfigIssue[];
+}> {
   let dotEnv: EnvMap = {};
   let envFile: TemporalConfig["envFile"];
   const fileErrors: ConfigIssue[] = [];
@@ -155,6 +159,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Tempo
       envFile = { path, found: false };
     }
   }
+  return { dotEnv, envFile, fileErrors, fileWarnings };
+}
+
+/** Reads every source, layers and validates. Never throws for invalid settings: see `errors`. */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<TemporalConfig> {
+  const env = options.env ?? readProcessEnv(ENV_NAMES);
+  const { dotEnv, envFile, fileErrors, fileWarnings } = await loadEnvFile(options);
   fileWarnings.push(...unknownNameWarnings(env, "the environment", ENV_NAMES));
   // The profile's location may itself come from .env.
   const merged = mergeVars(env, dotEnv);

@@ -95,6 +95,58 @@ function plaintextAdvice(cfg: TemporalConfig): string {
   return "set TEMPORAL_TLS=false for a plaintext server";
 }
 
+/** The one-line {@link ConnectionFailedError} for a failed TLS handshake with `host` as `name`. */
+function tlsFailure(
+  address: string,
+  cfg: TemporalConfig,
+  err: unknown,
+  host: string,
+  name: string,
+): ConnectionFailedError {
+  const caVar = cfg.settings.serverCa.from ?? "TEMPORAL_TLS_SERVER_CA_CERT_PATH";
+  const msg = (err as Error).message;
+  if (
+    /UnknownIssuer|unknown ?ca|self.signed|BadSignature|certificate verify|invalid peer certificate: (UnknownIssuer|BadEncoding|Other)/i
+      .test(msg)
+  ) {
+    return new ConnectionFailedError(
+      address,
+      "server certificate not trusted",
+      cfg.material.serverCa
+        ? `the server's certificate is not trusted by ${caVar} (set it to the CA that signed the server's certificate)`
+        : `the server's certificate is not trusted (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
+    );
+  }
+  if (/NotValidForName|not valid for name|CertNotValidForName|hostname/i.test(msg)) {
+    return new ConnectionFailedError(
+      address,
+      "server certificate not trusted",
+      `the server's certificate is not valid for "${name}" (set TEMPORAL_TLS_SERVER_NAME to a name on the certificate)`,
+    );
+  }
+  if (/Expired|NotValidYet/i.test(msg)) {
+    return new ConnectionFailedError(
+      address,
+      "server certificate not trusted",
+      `the server's certificate is expired or not yet valid`,
+    );
+  }
+  if (/InvalidContentType|corrupt message|wrong version|record|eof|reset/i.test(msg)) {
+    return new ConnectionFailedError(
+      address,
+      "TLS handshake failed",
+      `TLS handshake with ${host} failed: the server does not speak TLS here (${
+        plaintextAdvice(cfg)
+      })`,
+    );
+  }
+  return new ConnectionFailedError(
+    address,
+    "TLS handshake failed",
+    `TLS handshake with ${host} failed: ${msg.split("\n")[0]}`,
+  );
+}
+
 async function probeTls(
   address: string,
   cfg: TemporalConfig,
@@ -106,54 +158,13 @@ async function probeTls(
     ? [new TextDecoder().decode(cfg.material.serverCa)]
     : undefined;
   const name = cfg.serverName ?? host;
-  const caVar = cfg.settings.serverCa.from ?? "TEMPORAL_TLS_SERVER_CA_CERT_PATH";
   let tls: Deno.TlsConn | undefined;
   try {
     tls = await Deno.startTls(tcp, { hostname: name, caCerts, alpnProtocols: ["h2"] });
     await withConnectTimeout(address, tls.handshake(), timeoutMs, "TLS handshake");
   } catch (err) {
     if (err instanceof ConnectionFailedError) throw err;
-    const msg = (err as Error).message;
-    if (
-      /UnknownIssuer|unknown ?ca|self.signed|BadSignature|certificate verify|invalid peer certificate: (UnknownIssuer|BadEncoding|Other)/i
-        .test(msg)
-    ) {
-      throw new ConnectionFailedError(
-        address,
-        "server certificate not trusted",
-        caCerts
-          ? `the server's certificate is not trusted by ${caVar} (set it to the CA that signed the server's certificate)`
-          : `the server's certificate is not trusted (set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it)`,
-      );
-    }
-    if (/NotValidForName|not valid for name|CertNotValidForName|hostname/i.test(msg)) {
-      throw new ConnectionFailedError(
-        address,
-        "server certificate not trusted",
-        `the server's certificate is not valid for "${name}" (set TEMPORAL_TLS_SERVER_NAME to a name on the certificate)`,
-      );
-    }
-    if (/Expired|NotValidYet/i.test(msg)) {
-      throw new ConnectionFailedError(
-        address,
-        "server certificate not trusted",
-        `the server's certificate is expired or not yet valid`,
-      );
-    }
-    if (/InvalidContentType|corrupt message|wrong version|record|eof|reset/i.test(msg)) {
-      throw new ConnectionFailedError(
-        address,
-        "TLS handshake failed",
-        `TLS handshake with ${host} failed: the server does not speak TLS here (${
-          plaintextAdvice(cfg)
-        })`,
-      );
-    }
-    throw new ConnectionFailedError(
-      address,
-      "TLS handshake failed",
-      `TLS handshake with ${host} failed: ${msg.split("\n")[0]}`,
-    );
+    throw tlsFailure(address, cfg, err, host, name);
   } finally {
     try {
       (tls ?? tcp).close();

@@ -142,6 +142,40 @@ function pickPem(
   return { value: undefined, source: undefined };
 }
 
+/** The client certificate, its key and the server CA: each a path or inline PEM, by layer. */
+function layerPems(
+  layers: Layer[],
+  tls: ProfileSource["profile"]["tls"],
+  conflicts: ConfigIssue[],
+): Pick<LayeredConfig, "clientCert" | "clientKey" | "serverCa"> {
+  return {
+    clientCert: pickPem(
+      layers,
+      ["TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CLIENT_CERT_PATH"],
+      "TEMPORAL_TLS_CLIENT_CERT_DATA",
+      tls?.clientCert,
+      "profile.tls.client_cert",
+      conflicts,
+    ),
+    clientKey: pickPem(
+      layers,
+      ["TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CLIENT_KEY_PATH"],
+      "TEMPORAL_TLS_CLIENT_KEY_DATA",
+      tls?.clientKey,
+      "profile.tls.client_key",
+      conflicts,
+    ),
+    serverCa: pickPem(
+      layers,
+      ["TEMPORAL_TLS_SERVER_CA_CERT_PATH"],
+      "TEMPORAL_TLS_SERVER_CA_CERT_DATA",
+      tls?.serverCACert,
+      "profile.tls.server_ca_cert",
+      conflicts,
+    ),
+  };
+}
+
 /** Layers env → .env → profile → defaults. Pure: reads no file and no environment. */
 export function layerConfig(input: LayerInput): LayeredConfig {
   const layers: Layer[] = [
@@ -172,30 +206,7 @@ export function layerConfig(input: LayerInput): LayeredConfig {
     apiKey: str(["TEMPORAL_API_KEY"], p.apiKey, "profile.api_key"),
     apiKeyFile: str(["TEMPORAL_API_KEY_FILE"], undefined, ""),
     tls: str(["TEMPORAL_TLS"], tlsProfile, "profile.tls.disabled"),
-    clientCert: pickPem(
-      layers,
-      ["TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CLIENT_CERT_PATH"],
-      "TEMPORAL_TLS_CLIENT_CERT_DATA",
-      p.tls?.clientCert,
-      "profile.tls.client_cert",
-      conflicts,
-    ),
-    clientKey: pickPem(
-      layers,
-      ["TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CLIENT_KEY_PATH"],
-      "TEMPORAL_TLS_CLIENT_KEY_DATA",
-      p.tls?.clientKey,
-      "profile.tls.client_key",
-      conflicts,
-    ),
-    serverCa: pickPem(
-      layers,
-      ["TEMPORAL_TLS_SERVER_CA_CERT_PATH"],
-      "TEMPORAL_TLS_SERVER_CA_CERT_DATA",
-      p.tls?.serverCACert,
-      "profile.tls.server_ca_cert",
-      conflicts,
-    ),
+    ...layerPems(layers, p.tls, conflicts),
     serverName: str(["TEMPORAL_TLS_SERVER_NAME"], p.tls?.serverName, "profile.tls.server_name"),
     disableHostVerification: str(
       ["TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"],

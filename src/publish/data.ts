@@ -133,6 +133,50 @@ export interface WebDataExtra {
   staleAfterHours?: number;
 }
 
+/** The events as the page shows them: by date, then start, then truck name. */
+function webEvents(list: FoodTruckWorkflowResult["events"]): WebEvent[] {
+  const sorted = [...list].sort((a, b) =>
+    a.date < b.date ? -1 : a.date > b.date ? 1 : instantKey(a.start) - instantKey(b.start) ||
+      (a.truckName < b.truckName ? -1 : a.truckName > b.truckName ? 1 : 0)
+  );
+  return sorted.map((e) => ({
+    date: e.date,
+    vendor: e.truckName.trim() || "TBD",
+    location: e.venueName,
+    venue_key: safeKey(e.venueKey),
+    start_time: webTime(e.start),
+    end_time: webTime(e.end),
+    starts_at: pacificInstant(e.start),
+    ends_at: pacificInstant(e.end),
+    description: e.description ?? null,
+    ai_extracted: e.aiExtracted === true,
+  }));
+}
+
+/** One entry per venue (by safe key, in first-seen order): its event count, or its failure. */
+function webVenues(result: FoodTruckWorkflowResult, stamp: string): Map<string, WebVenue> {
+  const venues = new Map<string, WebVenue>();
+  for (const e of result.events) {
+    const key = safeKey(e.venueKey);
+    const v = venues.get(key) ??
+      { key, name: e.venueName, ok: true, events: 0, checked: stamp, changed: stamp };
+    v.events++;
+    venues.set(key, v);
+  }
+  for (const err of result.errors) {
+    const key = safeKey(err.venueKey);
+    venues.set(key, {
+      key,
+      name: err.venueName,
+      ok: false,
+      events: venues.get(key)?.events ?? 0,
+      checked: null,
+      changed: null,
+    });
+  }
+  return venues;
+}
+
 /**
  * Builds the `data.json` content from a workflow result.
  *
@@ -153,42 +197,9 @@ export function toWebData(
   now: Date = new Date(),
   extra: WebDataExtra = {},
 ): WebData {
-  const sorted = [...result.events].sort((a, b) =>
-    a.date < b.date ? -1 : a.date > b.date ? 1 : instantKey(a.start) - instantKey(b.start) ||
-      (a.truckName < b.truckName ? -1 : a.truckName > b.truckName ? 1 : 0)
-  );
-  const events: WebEvent[] = sorted.map((e) => ({
-    date: e.date,
-    vendor: e.truckName.trim() || "TBD",
-    location: e.venueName,
-    venue_key: safeKey(e.venueKey),
-    start_time: webTime(e.start),
-    end_time: webTime(e.end),
-    starts_at: pacificInstant(e.start),
-    ends_at: pacificInstant(e.end),
-    description: e.description ?? null,
-    ai_extracted: e.aiExtracted === true,
-  }));
+  const events = webEvents(result.events);
   const stamp = now.toISOString();
-  const venues = new Map<string, WebVenue>();
-  for (const e of result.events) {
-    const key = safeKey(e.venueKey);
-    const v = venues.get(key) ??
-      { key, name: e.venueName, ok: true, events: 0, checked: stamp, changed: stamp };
-    v.events++;
-    venues.set(key, v);
-  }
-  for (const err of result.errors) {
-    const key = safeKey(err.venueKey);
-    venues.set(key, {
-      key,
-      name: err.venueName,
-      ok: false,
-      events: venues.get(key)?.events ?? 0,
-      checked: null,
-      changed: null,
-    });
-  }
+  const venues = webVenues(result, stamp);
   const data: WebData = {
     schemaVersion: SCHEMA_VERSION,
     events,

@@ -110,6 +110,102 @@ const loadDeploy = () =>
     import("./deploy_activity.ts"),
   ]).then(([p, f, d]) => ({ ...p, ...f, ...d }));
 
+/** Which AI touches `settings` allow (the body of the `aiTouches` activity). */
+function aiTouchesOf(settings: AiSettings): Promise<{ vision: boolean; haiku: boolean }> {
+  const on = aiEnabled(settings);
+  return Promise.resolve({ vision: on && settings.visionEnabled !== false, haiku: on });
+}
+
+/** The body of the `extractTruckNames` activity. */
+function extractTruckNamesWith(
+  ai: () => Promise<AiActivities>,
+  events: FoodTruckEvent[],
+): Promise<FoodTruckEvent[]> {
+  return withHeartbeats(async () => (await ai()).extractTruckNames(events));
+}
+
+/** The body of the `generateHaiku` activity. */
+function generateHaikuWith(
+  ai: () => Promise<AiActivities>,
+  events: FoodTruckEvent[],
+  today: string,
+): Promise<string | null> {
+  return withHeartbeats(async () => (await ai()).generateHaiku(events, today));
+}
+
+/** The body of the `fetchVenue` activity: one venue's events through `http`, heartbeating. */
+function fetchVenueWith(
+  http: HttpClient,
+  venue: VenueEntry,
+  today: string,
+  until: string,
+): Promise<VenueFetch> {
+  return withHeartbeats(async () => {
+    const pipeline = await loadPipeline();
+    try {
+      return boundEvents(
+        await pipeline.fetchVenueEvents(venue, today, until, http),
+        VENUE_BUDGET_BYTES,
+      );
+    } catch (err) {
+      throw venueFailure(err, pipeline);
+    }
+  });
+}
+
+/** The body of the `generateWebData` activity. */
+async function generateWebDataWith(
+  refreshHours: number,
+  result: FoodTruckWorkflowResult,
+): Promise<WebData> {
+  const { toWebData, staleAfterHoursFor } = await loadWebData();
+  return toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) });
+}
+
+/** The body of the `deployWebData` activity: publishes to the worker's own `target`. */
+async function deployWebDataWith(
+  target: GitSettings | undefined,
+  refreshHours: number,
+  data: WebData,
+  request: DeployRequest,
+): Promise<DeployOutcome> {
+  const warning = request !== null && typeof request === "object"
+    ? LEGACY_TARGET_WARNING
+    : undefined;
+  if (!target) {
+    throw ApplicationFailure.nonRetryable(
+      "this worker has no GIT_REPOSITORY_URL: set it (and GIT_TOKEN or GIT_TOKEN_FILE) in the " +
+        "worker's environment to deploy",
+      "DeployNotConfigured",
+    );
+  }
+  const { deployWithHeartbeats, planPublish, publishedFiles, staticFiles } = await loadDeploy();
+  const statics = await staticFiles();
+  try {
+    const r = await deployWithHeartbeats({
+      repositoryUrl: target.repositoryUrl,
+      branch: target.branch,
+      subdir: target.subdir,
+      ...(target.authorName ? { authorName: target.authorName } : {}),
+      ...(target.authorEmail ? { authorEmail: target.authorEmail } : {}),
+      token: await readGitToken(target),
+      files: await publishedFiles(data),
+      // The day's published haiku is kept; the older stamps are kept; a stamp-only change
+      // is committed at most once per refreshHours.
+      prepare: (old) => planPublish(old, withSameDayHaiku(old, data), statics, { refreshHours }),
+    });
+    return { ...r, ...(warning ? { warning } : {}) };
+  } catch (err) {
+    if (err instanceof GitTokenFileError) {
+      throw ApplicationFailure.retryable(`GIT_TOKEN_FILE: ${err.message}`, err.name);
+    }
+    if (err instanceof GitDeployError && !err.retryable) {
+      throw ApplicationFailure.nonRetryable(err.message, err.name);
+    }
+    throw err;
+  }
+}
+
 /** The activity implementations, closed over their dependencies. */
 export function createActivities(options: ActivityOptions = {}) {
   // activityFetch: the worker's shutdown grace period also aborts requests in flight.
@@ -130,8 +226,7 @@ export function createActivities(options: ActivityOptions = {}) {
      * the workflow schedules the paid touches only when they can do something.
      */
     aiTouches(): Promise<{ vision: boolean; haiku: boolean }> {
-      const on = aiEnabled(aiSettings);
-      return Promise.resolve({ vision: on && aiSettings.visionEnabled !== false, haiku: on });
+      return aiTouchesOf(aiSettings);
     },
 
     /**
@@ -139,12 +234,12 @@ export function createActivities(options: ActivityOptions = {}) {
      * without an API key it returns the events unchanged, making no request.
      */
     extractTruckNames(events: FoodTruckEvent[]): Promise<FoodTruckEvent[]> {
-      return withHeartbeats(async () => (await ai()).extractTruckNames(events));
+      return extractTruckNamesWith(ai, events);
     },
 
     /** The day's haiku (once per Pacific day, then reused), or null. Never throws. */
     generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
-      return withHeartbeats(async () => (await ai()).generateHaiku(events, today));
+      return generateHaikuWith(ai, events, today);
     },
 
     /**
@@ -152,67 +247,20 @@ export function createActivities(options: ActivityOptions = {}) {
      * flight (a cancel arrives with a heartbeat response). Retryable on network errors, 5xx, 429.
      */
     fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
-      return withHeartbeats(async () => {
-        const pipeline = await loadPipeline();
-        try {
-          return boundEvents(
-            await pipeline.fetchVenueEvents(venue, today, until, http),
-            VENUE_BUDGET_BYTES,
-          );
-        } catch (err) {
-          throw venueFailure(err, pipeline);
-        }
-      });
+      return fetchVenueWith(http, venue, today, until);
     },
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
-    async generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
-      const { toWebData, staleAfterHoursFor } = await loadWebData();
-      return toWebData(result, new Date(), { staleAfterHours: staleAfterHoursFor(refreshHours) });
+    generateWebData(result: FoodTruckWorkflowResult): Promise<WebData> {
+      return generateWebDataWith(refreshHours, result);
     },
 
     /**
      * Publishes the page and `data` to the worker's own repository; idempotent, safe to retry.
      * `request` only says whether: a legacy target object in it is ignored (with a warning).
      */
-    async deployWebData(data: WebData, request: DeployRequest = true): Promise<DeployOutcome> {
-      const warning = request !== null && typeof request === "object"
-        ? LEGACY_TARGET_WARNING
-        : undefined;
-      const target = options.deploy;
-      if (!target) {
-        throw ApplicationFailure.nonRetryable(
-          "this worker has no GIT_REPOSITORY_URL: set it (and GIT_TOKEN or GIT_TOKEN_FILE) in the " +
-            "worker's environment to deploy",
-          "DeployNotConfigured",
-        );
-      }
-      const { deployWithHeartbeats, planPublish, publishedFiles, staticFiles } = await loadDeploy();
-      const statics = await staticFiles();
-      try {
-        const r = await deployWithHeartbeats({
-          repositoryUrl: target.repositoryUrl,
-          branch: target.branch,
-          subdir: target.subdir,
-          ...(target.authorName ? { authorName: target.authorName } : {}),
-          ...(target.authorEmail ? { authorEmail: target.authorEmail } : {}),
-          token: await readGitToken(target),
-          files: await publishedFiles(data),
-          // The day's published haiku is kept; the older stamps are kept; a stamp-only change
-          // is committed at most once per refreshHours.
-          prepare: (old) =>
-            planPublish(old, withSameDayHaiku(old, data), statics, { refreshHours }),
-        });
-        return { ...r, ...(warning ? { warning } : {}) };
-      } catch (err) {
-        if (err instanceof GitTokenFileError) {
-          throw ApplicationFailure.retryable(`GIT_TOKEN_FILE: ${err.message}`, err.name);
-        }
-        if (err instanceof GitDeployError && !err.retryable) {
-          throw ApplicationFailure.nonRetryable(err.message, err.name);
-        }
-        throw err;
-      }
+    deployWebData(data: WebData, request: DeployRequest = true): Promise<DeployOutcome> {
+      return deployWebDataWith(options.deploy, refreshHours, data, request);
     },
   };
 }

@@ -133,20 +133,20 @@ function bundlerLogger(log: (line: string) => void) {
 }
 
 /**
- * Bundles the workflow module with webpack (the SDK's `bundleWorkflowCode`), records every file
- * webpack included, and writes `workflow-bundle.js` and `workflow-bundle.json` to `outDir`.
+ * Runs the SDK's `bundleWorkflowCode` on the workflow module under `root`; returns the code and
+ * the path of every file webpack included.
  */
-export async function buildBundle(options: BuildBundleOptions = {}): Promise<BuiltBundle> {
-  const started = performance.now();
-  const root = options.root ?? PROJECT_ROOT;
-  const outDir = options.outDir ?? DEFAULT_DIST_DIR;
+async function runBundler(
+  root: string,
+  log: (line: string) => void,
+): Promise<{ code: string; included: Set<string> }> {
   const included = new Set<string>();
   const { bundleWorkflowCode } = await import("@temporalio/worker/lib/workflow/bundler.js");
   const { code } = await bundleWorkflowCode({
     workflowsPath: join(root, WORKFLOWS_MODULE),
     // Reports finished runs to the worker's metrics (src/temporal/run_observer.ts).
     workflowInterceptorModules: [join(root, RUN_OBSERVER_MODULE)],
-    logger: bundlerLogger(options.log ?? (() => {})),
+    logger: bundlerLogger(log),
     webpackConfigHook: (config) => {
       config.plugins = [...(config.plugins ?? []), {
         apply(compiler) {
@@ -161,6 +161,17 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
       return config;
     },
   });
+  return { code, included };
+}
+
+/**
+ * Sorts the files webpack included into npm packages (`name@version`) and project sources
+ * (paths relative to `root`); throws {@link BundleError} when the workflow module is not among them.
+ */
+async function classifyIncluded(
+  root: string,
+  included: Iterable<string>,
+): Promise<{ sources: string[]; packages: Set<string> }> {
   const sources: string[] = [];
   const packages = new Set<string>();
   for (const file of included) {
@@ -182,6 +193,19 @@ export async function buildBundle(options: BuildBundleOptions = {}): Promise<Bui
       "corrupt",
     );
   }
+  return { sources, packages };
+}
+
+/**
+ * Bundles the workflow module with webpack (the SDK's `bundleWorkflowCode`), records every file
+ * webpack included, and writes `workflow-bundle.js` and `workflow-bundle.json` to `outDir`.
+ */
+export async function buildBundle(options: BuildBundleOptions = {}): Promise<BuiltBundle> {
+  const started = performance.now();
+  const root = options.root ?? PROJECT_ROOT;
+  const outDir = options.outDir ?? DEFAULT_DIST_DIR;
+  const { code, included } = await runBundler(root, options.log ?? (() => {}));
+  const { sources, packages } = await classifyIncluded(root, included);
   const files = await hashFiles(root, sources);
   const bytes = new TextEncoder().encode(code);
   const manifest: BundleManifest = {

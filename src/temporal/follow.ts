@@ -152,6 +152,39 @@ export function stderrProgress(): ProgressLine {
 
 const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** Calls `onSignal` on SIGINT (and SIGTERM off Windows); returns what removes the listeners. */
+function listenForStop(onSignal: (signal: Deno.Signal) => void): () => void {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((signal) => {
+    const h = () => onSignal(signal);
+    Deno.addSignalListener(signal, h);
+    return [signal, h] as const;
+  });
+  return () => {
+    for (const [signal, h] of handlers) Deno.removeSignalListener(signal, h);
+  };
+}
+
+/** Shows the waiting line: the run and its elapsed time, or that no worker polls. */
+function showWaiting(
+  progress: ProgressLine,
+  task: string,
+  cfg: TemporalConfig,
+  workflowId: string,
+  startedAt: number,
+  polling: boolean,
+): void {
+  const elapsed = secs(Date.now() - startedAt);
+  if (polling) {
+    progress.show("run", `${task}: waiting for ${workflowId} on ${cfg.taskQueue} (${elapsed})`);
+  } else {
+    progress.show(
+      "no worker",
+      `${task}: ${noWorkerMessage(cfg)}; ${workflowId} waits for one (${elapsed})`,
+    );
+  }
+}
+
 /**
  * Runs `run` (which starts the workflow, calls `onStarted(id)`, and resolves with the result)
  * while watching: one progress line with the elapsed time; every `checkEveryMs` a poller check
@@ -172,23 +205,9 @@ export async function waitFollowing<T>(
   let polling = options.polling ?? true;
   let stop!: (o: FollowOutcome<T>) => void;
   const stopped = new Promise<FollowOutcome<T>>((r) => (stop = r));
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((signal) => {
-    const h = () => stop({ kind: "interrupted", workflowId, signal });
-    Deno.addSignalListener(signal, h);
-    return [signal, h] as const;
-  });
+  const unlisten = listenForStop((signal) => stop({ kind: "interrupted", workflowId, signal }));
   const render = () => {
-    if (!workflowId) return;
-    const elapsed = secs(Date.now() - startedAt);
-    if (polling) {
-      progress.show("run", `${task}: waiting for ${workflowId} on ${cfg.taskQueue} (${elapsed})`);
-    } else {
-      progress.show(
-        "no worker",
-        `${task}: ${noWorkerMessage(cfg)}; ${workflowId} waits for one (${elapsed})`,
-      );
-    }
+    if (workflowId) showWaiting(progress, task, cfg, workflowId, startedAt, polling);
   };
   let checking = false;
   const tick = setInterval(async () => {
@@ -220,6 +239,6 @@ export async function waitFollowing<T>(
   } finally {
     clearInterval(tick);
     progress.end();
-    for (const [signal, h] of handlers) Deno.removeSignalListener(signal, h);
+    unlisten();
   }
 }

@@ -109,6 +109,59 @@ function subset(
   return !want || Object.entries(want).every(([k, v]) => get(k) === v);
 }
 
+/** The request handler: records each request, then answers from the first matching route. */
+function fixtureHandler(
+  routes: LoadedRoute[],
+  requests: string[],
+  fail: Record<string, number> | undefined,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const url = new URL(req.url);
+    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    let form: URLSearchParams | undefined;
+    if (req.method === "POST") {
+      form = new URLSearchParams(await req.text());
+    }
+    const route = routes.find((r) =>
+      (r.method ?? "GET") === req.method && r.path === url.pathname &&
+      subset(r.query, (k) => url.searchParams.get(k)) &&
+      subset(r.form, (k) => form?.get(k) ?? null) &&
+      subset(r.headers, (k) => req.headers.get(k))
+    );
+    if (!route) return new Response("no fixture for this request", { status: 404 });
+    const failStatus = fail?.[route.venue];
+    if (failStatus) return new Response(`injected failure ${failStatus}`, { status: failStatus });
+    const headers: Record<string, string> = {
+      "content-type": route.contentType ?? "text/html; charset=utf-8",
+    };
+    if (route.location) headers.location = route.location;
+    const body = route.file ? await Deno.readFile(`${route.dir}/${route.file}`) : route.body ?? "";
+    return new Response(body, { status: route.status ?? 200, headers });
+  };
+}
+
+/** `venues` with every URL (and string options that are URLs) moved to `origin`. */
+function moveVenues(venues: VenueEntry[], origin: string): VenueEntry[] {
+  const move = (u: string) => {
+    const src = new URL(u);
+    return `${origin}${src.pathname}${src.search}`;
+  };
+  return venues.map((v) => ({
+    ...v,
+    url: move(v.url),
+    ...(v.options
+      ? {
+        options: Object.fromEntries(
+          Object.entries(v.options).map(([k, val]) => [
+            k,
+            typeof val === "string" && /^https?:\/\//.test(val) ? move(val) : val,
+          ]),
+        ),
+      }
+      : {}),
+  }));
+}
+
 /** Starts the fixture server on a free loopback port. */
 export async function startFixtureServer(
   options: FixtureServerOptions = {},
@@ -118,38 +171,10 @@ export async function startFixtureServer(
   const requests: string[] = [];
   const server = Deno.serve(
     { port: options.port ?? 0, hostname: options.hostname ?? "127.0.0.1", onListen() {} },
-    async (req) => {
-      const url = new URL(req.url);
-      requests.push(`${req.method} ${url.pathname}${url.search}`);
-      let form: URLSearchParams | undefined;
-      if (req.method === "POST") {
-        form = new URLSearchParams(await req.text());
-      }
-      const route = routes.find((r) =>
-        (r.method ?? "GET") === req.method && r.path === url.pathname &&
-        subset(r.query, (k) => url.searchParams.get(k)) &&
-        subset(r.form, (k) => form?.get(k) ?? null) &&
-        subset(r.headers, (k) => req.headers.get(k))
-      );
-      if (!route) return new Response("no fixture for this request", { status: 404 });
-      const failStatus = options.fail?.[route.venue];
-      if (failStatus) return new Response(`injected failure ${failStatus}`, { status: failStatus });
-      const headers: Record<string, string> = {
-        "content-type": route.contentType ?? "text/html; charset=utf-8",
-      };
-      if (route.location) headers.location = route.location;
-      const body = route.file
-        ? await Deno.readFile(`${route.dir}/${route.file}`)
-        : route.body ?? "";
-      return new Response(body, { status: route.status ?? 200, headers });
-    },
+    fixtureHandler(routes, requests, options.fail),
   );
   const port = server.addr.port;
   const origin = `http://127.0.0.1:${port}`;
-  const move = (u: string) => {
-    const src = new URL(u);
-    return `${origin}${src.pathname}${src.search}`;
-  };
   const close = async () => {
     await server.shutdown();
   };
@@ -160,21 +185,7 @@ export async function startFixtureServer(
     allowList: [host],
     allowEnv: { VENUE_ALLOW_PRIVATE_NETWORKS: host },
     requests,
-    venueList: (venues) =>
-      venues.map((v) => ({
-        ...v,
-        url: move(v.url),
-        ...(v.options
-          ? {
-            options: Object.fromEntries(
-              Object.entries(v.options).map(([k, val]) => [
-                k,
-                typeof val === "string" && /^https?:\/\//.test(val) ? move(val) : val,
-              ]),
-            ),
-          }
-          : {}),
-      })),
+    venueList: (venues) => moveVenues(venues, origin),
     close,
     [Symbol.asyncDispose]: close,
   };
