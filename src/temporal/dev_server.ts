@@ -20,6 +20,7 @@
  */
 import { Connection } from "@temporalio/client";
 import { delay } from "../core/delay.ts";
+import { retrying } from "../core/retry.ts";
 import {
   CommandNotFoundError,
   type ServerProcess,
@@ -178,17 +179,11 @@ export async function isListening(hostname: string, port: number): Promise<boole
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   // A port picked by freePorts() can be taken by someone else before the server binds it:
   // retry with fresh ports when that happens.
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await startOnce(options);
-    } catch (error) {
-      if (
-        attempt < 3 && error instanceof DevServerError &&
-        /address already in use/i.test(error.output)
-      ) continue;
-      throw error;
-    }
-  }
+  return await retrying(
+    3,
+    () => startOnce(options),
+    (error) => error instanceof DevServerError && /address already in use/i.test(error.output),
+  );
 }
 
 function devServerArgs(o: DevServerOptions, ip: string, ports: number[]): string[] {

@@ -124,6 +124,7 @@
  */
 
 import { delay } from "../../src/core/delay.ts";
+import { retrying } from "../../src/core/retry.ts";
 import type { TestCerts } from "./certs.ts";
 import { freePort } from "./ports.ts";
 import { CommandNotFoundError, spawnSupervised, type SupervisedProcess } from "./supervise.ts";
@@ -255,17 +256,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     );
   }
   if (opts.mode === "api-key") checkApiKey(opts.apiKey);
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await startOnce(opts);
-    } catch (error) {
-      if (
-        attempt < 3 && error instanceof GatewayError &&
-        /Address already in use/i.test(error.log)
-      ) continue;
-      throw error;
-    }
-  }
+  return await retrying(
+    3,
+    () => startOnce(opts),
+    (error) => error instanceof GatewayError && /Address already in use/i.test(error.log),
+  );
 }
 
 function checkApiKey(key: string | undefined): asserts key is string {
