@@ -11,7 +11,11 @@ import { startGateway } from "./harness/gateway.ts";
 import { makeTestCerts } from "./harness/certs.ts";
 import { freePort } from "./harness/ports.ts";
 import { runTask } from "./helpers/proc.ts";
-import { classifyGrpcError, plainMessage } from "../src/config/classify.ts";
+import {
+  classifyGrpcError,
+  namespaceMissingMessage,
+  plainMessage,
+} from "../src/config/classify.ts";
 
 const COMMANDS = [
   ["check-env", []],
@@ -129,4 +133,11 @@ Deno.test("the Rust core's transport errors are reduced to a class and a plain r
   const plain =
     `tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidMessage(InvalidContentType) }))`;
   assert.equal(classifyGrpcError(new Error(plain)).failure, "TLS handshake failed");
+});
+
+Deno.test("a missing namespace is named with its server and the setting to check", () => {
+  assert.equal(
+    namespaceMissingMessage("no-such-ns", "localhost:7233"),
+    `namespace "no-such-ns" does not exist on localhost:7233 (check TEMPORAL_NAMESPACE)`,
+  );
 });

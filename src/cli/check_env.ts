@@ -13,7 +13,11 @@
  */
 import type { TemporalConfig } from "../config/mod.ts";
 import { connectClient } from "../config/connect.ts";
-import { classifyGrpcError, ConnectionFailedError } from "../config/classify.ts";
+import {
+  classifyGrpcError,
+  ConnectionFailedError,
+  namespaceMissingMessage,
+} from "../config/classify.ts";
 import { withConnectTimeout } from "../config/probe.ts";
 import { preflight } from "../config/preflight.ts";
 import type { FailureClass } from "../config/classify.ts";
@@ -71,8 +75,7 @@ export async function checkConnection(
     }
     const c = classifyGrpcError(err);
     if (c.failure === "namespace not found") {
-      c.message =
-        `namespace "${cfg.namespace}" does not exist on ${cfg.address} (check TEMPORAL_NAMESPACE)`;
+      c.message = namespaceMissingMessage(cfg.namespace, cfg.address);
     }
     return { ok: false, ...c, ms: ms() };
   }

@@ -34,6 +34,19 @@ export class ConnectionFailedError extends FatalError {
   }
 }
 
+/**
+ * The message for the "namespace not found" class once the namespace is known (the gRPC error
+ * alone does not name it): which namespace, on which server, and the setting to check. The one
+ * wording check-env and the schedule commands print.
+ *
+ * @param namespace The namespace that was asked for (`TEMPORAL_NAMESPACE`).
+ * @param address The server's address (`TEMPORAL_ADDRESS`).
+ * @returns e.g. `namespace "prod" does not exist on localhost:7233 (check TEMPORAL_NAMESPACE)`.
+ */
+export function namespaceMissingMessage(namespace: string, address: string): string {
+  return `namespace "${namespace}" does not exist on ${address} (check TEMPORAL_NAMESPACE)`;
+}
+
 /** Wraps any connect-time error as a {@link ConnectionFailedError}. */
 export function connectionFailed(address: string, err: unknown): ConnectionFailedError {
   if (err instanceof ConnectionFailedError) return err;

@@ -22,6 +22,7 @@
  * ```
  * @module
  */
+import { canonicalJson } from "../core/canonical_json.ts";
 import type { FoodTruckWorkflowResult } from "../core/model.ts";
 import { formatTime12, toPacificIso } from "../core/time.ts";
 import { SCHEMA_VERSION, validateWebData } from "./schema.ts";
@@ -221,20 +222,6 @@ export function toWebData(
   return data;
 }
 
-/** A JSON value with object keys sorted and undefined members dropped (deep). */
-export function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = canonical(v);
-    }
-    return out;
-  }
-  return value;
-}
-
 /** The data without its time stamps (`updated`, `checked`, each venue's `checked`/`changed`). */
 export function withoutStamps(d: WebData): Omit<WebData, "updated" | "checked"> {
   const { updated: _u, checked: _c, ...rest } = d;
@@ -249,7 +236,10 @@ export function withoutStamps(d: WebData): Omit<WebData, "updated" | "checked"> 
  * `checked`, each venue's `checked` and `changed`) and, on request, `haiku`.
  *
  * Key order does not matter; event order, every event field, `total_events`, `timezone`,
- * `errors`, the venues' outcomes and `haiku` do.
+ * `errors`, the venues' outcomes and `haiku` do. This is the data contract's comparison (used to
+ * decide whether to publish); the deploy's own file comparison, `defaultCompare` in
+ * `./deploy_compare.ts`, works on any files and ignores only `data.json`'s top-level `updated`.
+ * Both compare through the same {@link canonicalJson}.
  *
  * @param a One data file (e.g. the one already published, parsed).
  * @param b The other (e.g. the freshly built one).
@@ -266,8 +256,7 @@ export function sameWebData(
     const { haiku, ...rest } = withoutStamps(d);
     return opts.ignoreHaiku ? rest : { ...rest, haiku };
   };
-  return JSON.stringify(canonical(strip(a))) ===
-    JSON.stringify(canonical(strip(b)));
+  return canonicalJson(strip(a)) === canonicalJson(strip(b));
 }
 
 /**

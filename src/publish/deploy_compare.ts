@@ -13,11 +13,17 @@
  *
  * @module
  */
+import { canonicalJson } from "../core/canonical_json.ts";
 
 /**
  * The default {@link DeployOptions.compare}: `true` when both sides have the same paths and
  * byte-equal contents, except that `data.json` (at any depth) is compared as JSON with its
  * top-level `updated` field ignored (byte-equal if either side is not a JSON object).
+ *
+ * It works on arbitrary files and knows nothing of the data contract: key order and `updated`
+ * aside, two `data.json` differ here as soon as any other member does (e.g. `checked`). The
+ * contract-aware comparison, which ignores every stamp, is `sameWebData` in `./data.ts`; both
+ * compare through the same {@link canonicalJson}.
  */
 export function defaultCompare(
   oldFiles: Record<string, string | Uint8Array>,
@@ -36,7 +42,7 @@ export function defaultCompare(
     if (!ja || !jb) return false;
     delete ja.updated;
     delete jb.updated;
-    if (stableStringify(ja) !== stableStringify(jb)) return false;
+    if (canonicalJson(ja) !== canonicalJson(jb)) return false;
   }
   return true;
 }
@@ -61,14 +67,4 @@ export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | un
   } catch {
     return undefined;
   }
-}
-
-function stableStringify(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v) =>
-      v && typeof v === "object" && !Array.isArray(v)
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-        : v,
-  );
 }

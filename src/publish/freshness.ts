@@ -30,7 +30,8 @@
  * ```
  * @module
  */
-import { canonical, parseWebData, sameWebData, type WebData } from "./data.ts";
+import { canonicalJson } from "../core/canonical_json.ts";
+import { parseWebData, sameWebData, type WebData } from "./data.ts";
 import { dataFiles } from "./files.ts";
 
 export {
@@ -43,7 +44,7 @@ import { DEFAULT_PAGE_CHECKED_REFRESH_HOURS } from "./refresh.ts";
 
 /** The events of one venue, as a comparable string. */
 function venueEvents(d: WebData, key: string): string {
-  return JSON.stringify(canonical(d.events.filter((e) => e.venue_key === key)));
+  return canonicalJson(d.events.filter((e) => e.venue_key === key));
 }
 
 /**

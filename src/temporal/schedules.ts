@@ -45,7 +45,11 @@ import type { TemporalConfig } from "../config/mod.ts";
 import { connectClient } from "../config/connect.ts";
 import type { ConnectedClient } from "../config/connect.ts";
 import { FatalError, UsageError } from "../cli/main.ts";
-import { connectionFailed, ConnectionFailedError } from "../config/classify.ts";
+import {
+  connectionFailed,
+  ConnectionFailedError,
+  namespaceMissingMessage,
+} from "../config/classify.ts";
 import { buildWorkflowInput } from "./input.ts";
 import { WORKFLOW_TYPE } from "./starter.ts";
 import { RUN_EXECUTION_TIMEOUT_MS } from "./budget.ts";
@@ -144,7 +148,7 @@ function mapError(err: unknown, cfg: TemporalConfig, id?: string): never {
     throw new ConnectionFailedError(
       cfg.address,
       "namespace not found",
-      `namespace "${cfg.namespace}" does not exist on ${cfg.address} (check TEMPORAL_NAMESPACE)`,
+      namespaceMissingMessage(cfg.namespace, cfg.address),
     );
   }
   if (err instanceof ServiceError || (err as { code?: unknown })?.code !== undefined) {

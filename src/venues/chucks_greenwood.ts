@@ -65,6 +65,29 @@ export function parseChucksCsv(
   csv: string,
   ctx: ParseContext,
 ): FoodTruckEvent[] {
+  const events: FoodTruckEvent[] = [];
+  let dated = 0, candidates = 0;
+  for (const row of readSheetRows(csv)) {
+    if (row.length < 7 || row.every((c) => c.trim() === "")) continue;
+    candidates++;
+    const { date, event } = readRow(row, ctx);
+    if (date !== null) dated++;
+    if (event) events.push(event);
+  }
+  if (candidates > 0 && dated === 0) {
+    throw new ParseError(
+      `no readable day (like "Aug 1") in column 2 of the Chuck's Greenwood CSV`,
+    );
+  }
+  return events;
+}
+
+/**
+ * The sheet's data rows (the header row dropped, rows as the CSV has them: ragged or blank
+ * included). Throws `ParseError` for an empty body, HTML, text that is not CSV, or a first row
+ * of fewer than 7 columns.
+ */
+function readSheetRows(csv: string): string[][] {
   if (csv.trim() === "") {
     throw new ParseError("the Chuck's Greenwood sheet is empty");
   }
@@ -92,38 +115,37 @@ export function parseChucksCsv(
       `the Chuck's Greenwood CSV has no header row of 7+ columns (got ${describeBody(csv)})`,
     );
   }
-  const events: FoodTruckEvent[] = [];
-  let dated = 0, candidates = 0;
-  for (const row of data) {
-    if (row.length < 7 || row.every((c) => c.trim() === "")) continue;
-    candidates++;
-    const md = readMonthDay(row[1]);
-    if (!md) continue;
-    let date: string;
-    try {
-      date = dateFromMonthDay(md.month, md.day, ctx.today);
-    } catch {
-      continue; // e.g. "Feb 30"
-    }
-    dated++;
-    if (row[5].trim().toLowerCase() !== "food truck") continue;
-    const { name, meal } = splitMealLabel(row[6]);
-    events.push({
-      venueKey: ctx.venue.key,
-      venueName: ctx.venue.name,
-      truckName: name === "" ? "TBD" : name,
-      date,
-      start: null,
-      end: null,
-      ...(meal ? { description: meal } : {}),
-    });
+  return data;
+}
+
+/**
+ * One data row of 7+ cells: its day (null when column 1 cannot be read or is no real day, e.g.
+ * `Feb 30`) and, when dated and of type `Food Truck`, its event.
+ */
+function readRow(
+  row: string[],
+  ctx: ParseContext,
+): { date: string | null; event?: FoodTruckEvent } {
+  const md = readMonthDay(row[1]);
+  if (!md) return { date: null };
+  let date: string;
+  try {
+    date = dateFromMonthDay(md.month, md.day, ctx.today);
+  } catch {
+    return { date: null }; // e.g. "Feb 30"
   }
-  if (candidates > 0 && dated === 0) {
-    throw new ParseError(
-      `no readable day (like "Aug 1") in column 2 of the Chuck's Greenwood CSV`,
-    );
-  }
-  return events;
+  if (row[5].trim().toLowerCase() !== "food truck") return { date };
+  const { name, meal } = splitMealLabel(row[6]);
+  const event: FoodTruckEvent = {
+    venueKey: ctx.venue.key,
+    venueName: ctx.venue.name,
+    truckName: name === "" ? "TBD" : name,
+    date,
+    start: null,
+    end: null,
+    ...(meal ? { description: meal } : {}),
+  };
+  return { date, event };
 }
 
 /** Reads `ctx.venue.url` (the published CSV; its redirect is followed). */
