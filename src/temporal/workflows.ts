@@ -36,8 +36,10 @@ import {
 } from "@temporalio/workflow";
 import type { Activities } from "./activities.ts";
 import type {
+  DeployRequest,
   FoodTruckWorkflowInput,
   FoodTruckWorkflowResult,
+  VenueEntry,
   VenueResult,
   VenueWarning,
 } from "../core/model.ts";
@@ -121,68 +123,126 @@ function failureDetail(err: unknown): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text;
 }
 
-/** Reads every venue (one activity each, bounded), merges, and never fails for a venue's failure. */
-export async function FoodTruckWorkflow(
-  input: FoodTruckWorkflowInput,
-): Promise<FoodTruckWorkflowResult> {
-  const root = CancellationScope.current();
-  const from = input.date ?? pacificToday(Date.now());
-  const to = addDays(from, input.days ?? DEFAULT_DAYS);
-  const warnings: VenueWarning[] = [];
-  let truncated = false;
+/**
+ * The venue phase's shared state: its two scopes, its deadline, and what its venues report
+ * (venue-level truncation warnings, in the order the venues finished).
+ */
+interface VenuePhase {
+  /** The run's root scope: a cancel of the run is never turned into a timed-out venue. */
+  readonly root: CancellationScope;
+  readonly from: string;
+  readonly to: string;
+  /** The scope of the venue activities; the deadline cancels it. */
+  readonly venues: CancellationScope;
+  /** The scope of the deadline timer; cancelled when the venues finish first. */
+  readonly deadline: CancellationScope;
+  readonly deadlineMs: number;
+  deadlineHit: boolean;
+  truncated: boolean;
+  readonly warnings: VenueWarning[];
+}
 
-  // The venue phase, under a deadline: a timer in its own scope cancels the venue scope.
-  const venues = new CancellationScope();
-  const deadline = new CancellationScope();
-  let deadlineHit = false;
-  const asked = input.venueDeadlineMs;
-  const deadlineMs = typeof asked === "number" && asked > 0 && asked < VENUE_PHASE_DEADLINE_MS
+/** The run's venue deadline: the input may shorten {@link VENUE_PHASE_DEADLINE_MS}, not extend. */
+function venueDeadlineMs(asked: number | undefined): number {
+  return typeof asked === "number" && asked > 0 && asked < VENUE_PHASE_DEADLINE_MS
     ? asked
     : VENUE_PHASE_DEADLINE_MS;
+}
+
+/**
+ * Starts the venue phase under its deadline: a timer in its own scope cancels the venue scope.
+ * Not async on purpose: the caller awaits the venue scope's own promise and ends the phase
+ * ({@link endVenuePhase}) in the same synchronous step that schedules the next command, so the
+ * commands (and the deadline timer's cancel among them) keep the order of recorded histories.
+ */
+function readVenues(
+  input: FoodTruckWorkflowInput,
+  root: CancellationScope,
+  from: string,
+  to: string,
+): { phase: VenuePhase; results: Promise<VenueResult[]> } {
+  const venues = new CancellationScope();
+  const deadline = new CancellationScope();
+  const deadlineMs = venueDeadlineMs(input.venueDeadlineMs);
+  const phase: VenuePhase = {
+    root,
+    from,
+    to,
+    venues,
+    deadline,
+    deadlineMs,
+    deadlineHit: false,
+    truncated: false,
+    warnings: [],
+  };
   deadline.run(() => sleep(deadlineMs)).then(() => {
-    deadlineHit = true;
+    phase.deadlineHit = true;
     venues.cancel();
   }, () => {/* cancelled: the venues finished first, or the run was cancelled */});
-  const results = await venues.run(() =>
-    mapBounded(input.venues, VENUE_PARALLELISM, async (venue): Promise<VenueResult> => {
-      try {
-        const r = await fetchVenue(venue, from, to);
-        if (r.dropped > 0) {
-          truncated = true;
-          warnings.push(truncationWarning(r.dropped, venue));
-        }
-        return { venueKey: venue.key, venueName: venue.name, events: r.events };
-      } catch (err) {
-        if (isCancellation(err)) {
-          if (root.consideredCancelled || !deadlineHit) throw err;
-          return failedVenue(
-            venue,
-            `timed out: still pending at the venue deadline (${deadlineMs / 1000} s)`,
-          );
-        }
-        return failedVenue(venue, failureDetail(err));
-      }
-    })
+  const results = venues.run(() =>
+    mapBounded(input.venues, VENUE_PARALLELISM, (venue) => readVenue(venue, phase))
   );
-  if (!deadlineHit) deadline.cancel();
+  return { phase, results };
+}
+
+/** One venue's activity: its failure, or its timeout at the deadline, becomes a failed venue. */
+async function readVenue(venue: VenueEntry, phase: VenuePhase): Promise<VenueResult> {
+  try {
+    const r = await fetchVenue(venue, phase.from, phase.to);
+    if (r.dropped > 0) {
+      phase.truncated = true;
+      phase.warnings.push(truncationWarning(r.dropped, venue));
+    }
+    return { venueKey: venue.key, venueName: venue.name, events: r.events };
+  } catch (err) {
+    if (isCancellation(err)) {
+      if (phase.root.consideredCancelled || !phase.deadlineHit) throw err;
+      return failedVenue(
+        venue,
+        `timed out: still pending at the venue deadline (${phase.deadlineMs / 1000} s)`,
+      );
+    }
+    return failedVenue(venue, failureDetail(err));
+  }
+}
+
+/**
+ * Ends the venue phase (synchronously, see {@link readVenues}): stops the deadline timer unless it
+ * fired, warns about venues still pending at the deadline, and returns the merged, bounded result.
+ */
+function endVenuePhase(phase: VenuePhase, results: VenueResult[]): FoodTruckWorkflowResult {
+  if (!phase.deadlineHit) phase.deadline.cancel();
   const timedOut = results.filter((r) => r.error?.detail.startsWith("timed out")).length;
   if (timedOut) {
-    warnings.push({
+    phase.warnings.push({
       ...{ venueKey: WHOLE_WEEK.key, venueName: WHOLE_WEEK.name },
       message: `timed out: ${timedOut} venue(s) still pending at the deadline`,
     });
   }
+  return boundResult(mergeResults(results, phase.from, phase.to), phase);
+}
 
-  const result = mergeResults(results, from, to);
+/**
+ * Keeps the result within the payload budget (32 KiB below {@link RESULT_BUDGET_BYTES} for the
+ * rest of the result); marks it `truncated` and adds the phase's warnings after its own.
+ */
+function boundResult(result: FoodTruckWorkflowResult, phase: VenuePhase): FoodTruckWorkflowResult {
   const bounded = boundEvents(result.events, RESULT_BUDGET_BYTES - 32 * 1024);
   if (bounded.dropped > 0) {
-    truncated = true;
-    warnings.push(truncationWarning(bounded.dropped, WHOLE_WEEK));
+    phase.truncated = true;
+    phase.warnings.push(truncationWarning(bounded.dropped, WHOLE_WEEK));
     result.events = bounded.events;
   }
-  if (truncated) result.truncated = true;
-  if (warnings.length) result.warnings = [...(result.warnings ?? []), ...warnings];
+  if (phase.truncated) result.truncated = true;
+  if (phase.warnings.length) result.warnings = [...(result.warnings ?? []), ...phase.warnings];
+  return result;
+}
 
+/**
+ * The AI touches, when on for this worker: names the image-only ("TBD") trucks, writes a haiku
+ * about the first day. They never break a run; a cancel still goes through.
+ */
+async function addAiTouches(result: FoodTruckWorkflowResult, from: string): Promise<void> {
   try {
     // Only what each AI touch needs crosses the payload boundary; none needed, no activity.
     const touches = await aiTouches();
@@ -202,19 +262,34 @@ export async function FoodTruckWorkflow(
     if (isCancellation(err)) throw err;
     // The AI touches never break a run.
   }
-  if (input.deploy) {
-    try {
-      const data = await generateWebData(result);
-      result.deploy = await deployWebData(data, input.deploy);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      result.deploy = {
-        committed: false,
-        message: `deploy failed: ${failureDetail(err)}`,
-        failed: true,
-      };
-    }
+}
+
+/** Publishes the result; a deploy that fails after its retries is reported, a cancel rethrown. */
+async function deploy(
+  result: FoodTruckWorkflowResult,
+  request: DeployRequest,
+): Promise<NonNullable<FoodTruckWorkflowResult["deploy"]>> {
+  try {
+    const data = await generateWebData(result);
+    return await deployWebData(data, request);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return { committed: false, message: `deploy failed: ${failureDetail(err)}`, failed: true };
   }
+}
+
+/** Reads every venue (one activity each, bounded), merges, and never fails for a venue's failure. */
+export async function FoodTruckWorkflow(
+  input: FoodTruckWorkflowInput,
+): Promise<FoodTruckWorkflowResult> {
+  const root = CancellationScope.current();
+  const from = input.date ?? pacificToday(Date.now());
+  const to = addDays(from, input.days ?? DEFAULT_DAYS);
+  const { phase, results } = readVenues(input, root, from, to);
+  // From here on, no await between the end of the venue phase and the first AI command.
+  const result = endVenuePhase(phase, await results);
+  await addAiTouches(result, from);
+  if (input.deploy) result.deploy = await deploy(result, input.deploy);
   // A cancel that arrived while the last activity was completing still ends the run CANCELLED.
   if (root.consideredCancelled) await CancellationScope.current().cancelRequested;
   return result;
