@@ -32,7 +32,6 @@ const ALLOWED: Record<string, string> = {};
  * fails when one grows, and when one is split (then remove its line), so the list only shrinks.
  */
 const OWED: Record<string, number> = {
-  "src/temporal/worker.ts:runWorker": 158,
   "src/temporal/workflows.ts:FoodTruckWorkflow": 97,
   "src/venues/chucks_greenwood.ts:parseChucksCsv": 64,
 };
