@@ -27,14 +27,6 @@ export const MAX_FUNCTION_LINES = 60;
  */
 const ALLOWED: Record<string, string> = {};
 
-/**
- * Functions issue 16 has not split yet, with their size today: debt, not an exception. The test
- * fails when one grows, and when one is split (then remove its line), so the list only shrinks.
- */
-const OWED: Record<string, number> = {
-  "src/temporal/worker.ts:runWorker": 158,
-};
-
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const SRC = join(ROOT, "src");
 
@@ -133,7 +125,7 @@ Deno.test(`no module in src/ is over ${MAX_MODULE_LINES} lines`, async () => {
   assert.deepEqual(long, [], `split these modules by concern:\n${long.join("\n")}`);
 });
 
-Deno.test(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (except the allowed tables and the listed debt)`, async () => {
+Deno.test(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (except the allowed tables)`, async () => {
   const long: string[] = [];
   const seen = new Set<string>();
   for (const file of await tsFiles(SRC)) {
@@ -145,14 +137,10 @@ Deno.test(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (except the a
         seen.add(key);
         continue;
       }
-      if (key in OWED && f.lines <= OWED[key]) {
-        seen.add(key);
-        continue;
-      }
       long.push(`${path}:${f.line} ${f.name}: ${f.lines} lines`);
     }
   }
   assert.deepEqual(long, [], `split these functions:\n${long.join("\n")}`);
-  const stale = [...Object.keys(ALLOWED), ...Object.keys(OWED)].filter((key) => !seen.has(key));
+  const stale = Object.keys(ALLOWED).filter((key) => !seen.has(key));
   assert.deepEqual(stale, [], "allow-list entries that are no longer needed: remove them");
 });

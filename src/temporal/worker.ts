@@ -8,7 +8,8 @@
  * - one log line per state change after RUNNING (STOPPING, DRAINING, ...) with the number of
  *   activities still in flight, so a drain is visible in the journal;
  * - a repeated SIGINT/SIGTERM during the drain is logged and ignored instead of killing the
- *   process (the SDK Runtime only listens for the first one);
+ *   process (the SDK Runtime only listens for the first one; the stop and signal helpers are in
+ *   `worker_signals.ts`);
  * - one logger (`LOG_LEVEL`, `LOG_FORMAT`, see `ops/log.ts`) for the worker's lines, the SDK's and
  *   the native core's, with one line per failed activity attempt (`ops/activity_observer.ts`);
  * - the project's metrics beside the SDK's on `/metrics` (`ops/app_metrics.ts`): venue fetch
@@ -24,7 +25,7 @@
  * @module
  */
 import { Worker } from "@temporalio/worker";
-import type { State } from "@temporalio/worker";
+import type { NativeConnection, WorkerOptions } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
 import { readGitToken } from "../config/git.ts";
 import { connectWorker } from "../config/connect_worker.ts";
@@ -39,7 +40,9 @@ import { createLog } from "../ops/log.ts";
 import type { Log } from "../ops/log.ts";
 import { activityObserver } from "../ops/activity_observer.ts";
 import type { HealthServer, HealthState } from "../ops/health.ts";
+import type { AppMetrics } from "../ops/app_metrics.ts";
 import { installRuntime, recordCertificateExpiry, runObserverSinks } from "./runtime.ts";
+import { shutdownWhenRunning, waitRunning, WorkerRunState } from "./worker_signals.ts";
 
 export { installRuntime, runObserverSinks, RuntimeSetupError } from "./runtime.ts";
 
@@ -111,12 +114,52 @@ export interface RunWorkerOptions {
   healthBind?: string;
 }
 
-/** Runs a worker until SIGINT/SIGTERM (or `signal`), then drains and returns. */
+/** What the worker generations of one {@link runWorker} call share. */
+interface Run {
+  options: RunWorkerOptions;
+  logger: Log;
+  log: (line: string) => void;
+  metrics: AppMetrics;
+  grace: number;
+  started: number;
+  metricsBind?: string;
+  health?: HealthServer;
+  state: WorkerRunState;
+}
+
+/**
+ * Runs a worker until SIGINT/SIGTERM (or `signal`), then drains and returns. A changed client
+ * certificate/key file recycles the worker: drain, reconnect, start again (the SDK cannot swap a
+ * connection's TLS identity; see src/config/cert_watch.ts), each time as a new generation.
+ */
 export async function runWorker(
   cfg: TemporalConfig,
   options: RunWorkerOptions = {},
 ): Promise<void> {
   const started = performance.now();
+  const logger = await workerLogger(cfg, options);
+  const log = (line: string) => logger.info(line);
+  const metricsBind = options.metricsBind ?? cfg.metricsBind;
+  const grace = options.shutdownGraceMs ?? 10_000;
+  const metrics = await startOps(cfg, options, logger, metricsBind);
+  const state = new WorkerRunState();
+  const health = await startHealth(options.healthBind ?? cfg.healthBind, cfg, state);
+  state.listen(options, grace, log);
+  const run: Run = { options, logger, log, metrics, grace, started, metricsBind, health, state };
+  try {
+    for (let first = true;; first = false) {
+      if (!await runGeneration(run, cfg, first)) return;
+      if (!state.rotated || state.stopped) break;
+      [cfg, state.rotated] = [state.rotated, undefined];
+    }
+  } finally {
+    state.close();
+    await health?.close();
+  }
+}
+
+/** `options.logger`, else one from `cfg.app`; either way with the configured secrets redacted. */
+async function workerLogger(cfg: TemporalConfig, options: RunWorkerOptions): Promise<Log> {
   const logger = options.logger ?? createLog({
     level: cfg.app.logLevel,
     format: cfg.app.logFormat,
@@ -130,10 +173,19 @@ export async function runWorker(
   if (cfg.app.deploy?.tokenFile) {
     logger.addSecret(await readGitToken(cfg.app.deploy).catch(() => ""));
   }
-  const log = (line: string) => logger.info(line);
-  const metricsBind = options.metricsBind ?? cfg.metricsBind;
-  const healthBind = options.healthBind ?? cfg.healthBind;
-  const grace = options.shutdownGraceMs ?? 10_000;
+  return logger;
+}
+
+/**
+ * Installs the SDK Runtime (metrics on `metricsBind` when set), records the certificate expiry
+ * and removes stale deploy temp dirs. Returns the project's metrics.
+ */
+async function startOps(
+  cfg: TemporalConfig,
+  options: RunWorkerOptions,
+  logger: Log,
+  metricsBind: string | undefined,
+): Promise<AppMetrics> {
   const metrics = installRuntime(logger, metricsBind);
   recordCertificateExpiry(cfg, metrics, logger);
   if (options.workflowBundleCode && !options.workflowBundleCode.includes("runObserver")) {
@@ -144,198 +196,146 @@ export async function runWorker(
   if (cfg.apiKeyFile) metrics.apiKeyFileWatched();
   // Clones and git HOMEs left by a deploy that died with its process (kill -9).
   for (const dir of await removeStaleTempDirs()) {
-    log(`removed stale deploy temp dir ${dir}`);
+    logger.info(`removed stale deploy temp dir ${dir}`);
   }
-  let worker: Worker | undefined;
-  let health: HealthServer | undefined;
-  if (healthBind) {
-    health = await startHealthServer(
-      healthBind,
-      () => (worker?.getState() ?? "STARTING") as HealthState,
-      () => ({
-        taskQueue: cfg.taskQueue,
-        ...(worker ? { identity: worker.options.identity, buildId: worker.options.buildId } : {}),
-      }),
-    );
-  }
-  let watch: ReturnType<typeof setInterval> | undefined;
-  const stopSignals = options.handleSignals === false
-    ? () => {}
-    : absorbRepeatedSignals(() => worker, grace, log);
-  // A changed client certificate/key file recycles the worker: drain, reconnect, start again
-  // (the SDK cannot swap a connection's TLS identity; see src/config/cert_watch.ts).
-  let rotated: TemporalConfig | undefined;
-  let stopped = false;
-  const stop = () => {
-    stopped = true;
-  };
-  options.signal?.addEventListener("abort", stop, { once: true });
-  const stopOn: Deno.Signal[] = options.handleSignals === false
-    ? []
-    : Deno.build.os === "windows"
-    ? ["SIGINT"]
-    : ["SIGINT", "SIGTERM"];
-  for (const sig of stopOn) Deno.addSignalListener(sig, stop);
-  try {
-    for (let first = true;; first = false) {
-      if (rotated) [cfg, rotated] = [rotated, undefined];
-      const current = cfg;
-      let onAbort: (() => void) | undefined;
-      const { connection, close } = await connectWorker(cfg, {
-        onRotate: (n) => {
-          metrics.apiKeyReloaded();
-          log(`API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`);
-        },
-        onError: (m) => logger.warn(m),
-      });
-      const stopCertWatch = watchClientCert(cfg, {
-        onChange: (material, about) => {
-          if (stopped || rotated || worker?.getState() !== "RUNNING") return;
-          rotated = { ...current, material: { ...current.material, ...material } };
-          log(`client certificate changed (${about}): recycling the worker`);
-          worker.shutdown();
-        },
-        onError: (m) => logger.warn(m),
-      });
-      try {
-        worker = await Worker.create({
-          connection,
-          namespace: cfg.namespace,
-          taskQueue: cfg.taskQueue,
-          ...(options.workflowBundleCode
-            ? { workflowBundle: { code: options.workflowBundleCode } }
-            : { workflowsPath: WORKFLOWS_PATH }),
-          interceptors: {
-            activity: [activityObserver(logger, metrics)],
-            // A prebuilt bundle has the run observer inside (see bundle.ts).
-            ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
-          },
-          sinks: runObserverSinks(metrics),
-          activities: {
-            ...createActivities({
-              deploy: cfg.app.deploy,
-              ai: aiSettingsFromApp(cfg.app),
-              venueFetch: cfg.app.venueFetch,
-              pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
-              ...options.activities,
-            }),
-            ...options.activityOverrides,
-          },
-          shutdownGraceTime: grace,
-          shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
-        });
-        const w = worker;
-        // Stopped while connecting or creating: never run (the connection is closed below).
-        if (options.signal?.aborted) return;
-        onAbort = () => {
-          // A programmatic stop (deno task dev) is not an operational event: no state lines.
-          if (watch !== undefined) clearInterval(watch);
-          shutdownWhenRunning(w);
-        };
-        options.signal?.addEventListener("abort", onAbort, { once: true });
-        const info: WorkerInfo = {
-          identity: w.options.identity,
-          taskQueue: cfg.taskQueue,
-          namespace: cfg.namespace,
-          address: cfg.address,
-          bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
-          buildId: w.options.buildId ?? "",
-          startupMs: Math.round(performance.now() - started),
-          ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
-          ...(health ? { healthUrl: health.url } : {}),
-        };
-        const running = w.run();
-        await waitRunning(w);
-        if (w.getState() === "RUNNING") {
-          if (first) {
-            info.startupMs = Math.round(performance.now() - started);
-            options.onReady?.(info);
-          } else log("RUNNING again with the new client certificate");
-          if (watch !== undefined) clearInterval(watch);
-          watch = watchState(w, grace, log);
-        }
-        await running;
-      } finally {
-        // This worker is done: a later abort concerns the next one.
-        if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-        stopCertWatch();
-        await close();
-      }
-      if (!rotated || stopped) break;
-    }
-  } finally {
-    for (const sig of stopOn) Deno.removeSignalListener(sig, stop);
-    if (watch !== undefined) clearInterval(watch);
-    stopSignals();
-    await health?.close();
-  }
+  return metrics;
 }
 
-const inFlight = (n: number) => `${n} activit${n === 1 ? "y" : "ies"} in flight`;
+/** Starts `/healthz` on `bind` (none when unset), reporting the current worker of `state`. */
+function startHealth(
+  bind: string | undefined,
+  cfg: TemporalConfig,
+  state: WorkerRunState,
+): Promise<HealthServer | undefined> {
+  if (!bind) return Promise.resolve(undefined);
+  return startHealthServer(
+    bind,
+    () => (state.worker?.getState() ?? "STARTING") as HealthState,
+    () => ({
+      taskQueue: cfg.taskQueue,
+      ...(state.worker
+        ? { identity: state.worker.options.identity, buildId: state.worker.options.buildId }
+        : {}),
+    }),
+  );
+}
 
 /**
- * The SDK Runtime handles the first SIGINT/SIGTERM (starts the drain) and then stops listening,
- * so a second signal (systemd and `deno task` may both deliver one) would kill the process and
- * abandon the activities in flight. While a worker runs, this keeps a listener: the first signal
- * is logged, later ones are logged and ignored (SIGKILL still stops at once). Returns the remover.
+ * One worker generation: connects, watches the client certificate (a change sets
+ * `state.rotated` and shuts this worker down), creates and runs the worker until it stops, then
+ * closes the connection. Returns false when `options.signal` stopped it before it could run.
  */
-function absorbRepeatedSignals(
-  worker: () => Worker | undefined,
-  graceMs: number,
-  log: (line: string) => void,
-): () => void {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let count = 0;
-  const handlers = signals.map((sig) => {
-    const handler = () => {
-      count++;
-      const n = worker()?.getStatus().numInFlightActivities ?? 0;
-      log(
-        count === 1
-          ? `${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
-          : `${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
-      );
-    };
-    Deno.addSignalListener(sig, handler);
-    return [sig, handler] as const;
+async function runGeneration(run: Run, cfg: TemporalConfig, first: boolean): Promise<boolean> {
+  const { logger, metrics, options, state } = run;
+  const { connection, close } = await connectWorker(cfg, {
+    onRotate: (n) => {
+      metrics.apiKeyReloaded();
+      run.log(`API key rotated from TEMPORAL_API_KEY_FILE (set, ${n} chars)`);
+    },
+    onError: (m) => logger.warn(m),
   });
-  return () => {
-    for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
+  const stopCertWatch = watchClientCert(cfg, {
+    onChange: (material, about) => {
+      const worker = state.worker;
+      if (state.stopped || state.rotated || worker?.getState() !== "RUNNING") return;
+      state.rotated = { ...cfg, material: { ...cfg.material, ...material } };
+      run.log(`client certificate changed (${about}): recycling the worker`);
+      worker.shutdown();
+    },
+    onError: (m) => logger.warn(m),
+  });
+  let onAbort: (() => void) | undefined;
+  try {
+    const w = await Worker.create(workerOptions(run, cfg, connection));
+    state.worker = w;
+    // Stopped while connecting or creating: never run (the connection is closed below).
+    if (options.signal?.aborted) return false;
+    onAbort = () => {
+      // A programmatic stop (deno task dev) is not an operational event: no state lines.
+      state.unwatch();
+      shutdownWhenRunning(w);
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    await runUntilStopped(run, cfg, w, first);
+  } finally {
+    // This worker is done: a later abort concerns the next one.
+    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
+    stopCertWatch();
+    await close();
+  }
+  return true;
+}
+
+/** The `Worker.create` options of one generation, on `connection`. */
+function workerOptions(
+  run: Run,
+  cfg: TemporalConfig,
+  connection: NativeConnection,
+): WorkerOptions {
+  const { options, logger, metrics, grace } = run;
+  return {
+    connection,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    ...(options.workflowBundleCode
+      ? { workflowBundle: { code: options.workflowBundleCode } }
+      : { workflowsPath: WORKFLOWS_PATH }),
+    interceptors: {
+      activity: [activityObserver(logger, metrics)],
+      // A prebuilt bundle has the run observer inside (see bundle.ts).
+      ...(options.workflowBundleCode ? {} : { workflowModules: [RUN_OBSERVER_PATH] }),
+    },
+    sinks: runObserverSinks(metrics),
+    activities: {
+      ...createActivities({
+        deploy: cfg.app.deploy,
+        ai: aiSettingsFromApp(cfg.app),
+        venueFetch: cfg.app.venueFetch,
+        pageCheckedRefreshHours: cfg.app.pageCheckedRefreshHours,
+        ...options.activities,
+      }),
+      ...options.activityOverrides,
+    },
+    shutdownGraceTime: grace,
+    shutdownForceTime: options.shutdownForceMs ?? grace + 5_000,
   };
 }
 
 /**
- * `worker.shutdown()` throws unless the worker is RUNNING: a stop asked for before `run()` got
- * going waits for it; one asked for while already stopping is a no-op.
+ * Runs a created worker until it stops. Once RUNNING: `onReady` for the first generation, a
+ * "RUNNING again" line for a later one, then a line per state change.
  */
-function shutdownWhenRunning(worker: Worker): void {
-  const state = worker.getState();
-  if (state === "INITIALIZED") setTimeout(() => shutdownWhenRunning(worker), 10);
-  else if (state === "RUNNING") worker.shutdown();
+async function runUntilStopped(
+  run: Run,
+  cfg: TemporalConfig,
+  w: Worker,
+  first: boolean,
+): Promise<void> {
+  const info = workerInfo(run, cfg, w);
+  const running = w.run();
+  await waitRunning(w);
+  if (w.getState() === "RUNNING") {
+    if (first) {
+      info.startupMs = Math.round(performance.now() - run.started);
+      run.options.onReady?.(info);
+    } else run.log("RUNNING again with the new client certificate");
+    run.state.watch(w, run.grace, run.log);
+  }
+  await running;
 }
 
-/** Resolves once the worker is RUNNING, or has already left for a stopping state. */
-async function waitRunning(worker: Worker): Promise<void> {
-  while (worker.getState() === "INITIALIZED") await new Promise((r) => setTimeout(r, 5));
-}
-
-/** Logs each state change after RUNNING, with the activities still in flight. */
-function watchState(
-  worker: Worker,
-  graceMs: number,
-  log: (line: string) => void,
-): ReturnType<typeof setInterval> {
-  let last: State = worker.getState();
-  return setInterval(() => {
-    const now = worker.getState();
-    if (now === last) return;
-    last = now;
-    const n = worker.getStatus().numInFlightActivities;
-    const detail = now === "STOPPING" || now === "DRAINING"
-      ? ` (shutdown requested; ${inFlight(n)}, grace ${graceMs} ms)`
-      : n
-      ? ` (${inFlight(n)})`
-      : "";
-    log(`${now}${detail}`);
-  }, 50);
+/** The facts `onReady` reports about `w`. */
+function workerInfo(run: Run, cfg: TemporalConfig, w: Worker): WorkerInfo {
+  const { options, metricsBind, health } = run;
+  return {
+    identity: w.options.identity,
+    taskQueue: cfg.taskQueue,
+    namespace: cfg.namespace,
+    address: cfg.address,
+    bundle: options.workflowBundleCode ? "prebuilt" : "bundled at start",
+    buildId: w.options.buildId ?? "",
+    startupMs: Math.round(performance.now() - run.started),
+    ...(metricsBind ? { metricsUrl: metricsUrl(metricsBind) } : {}),
+    ...(health ? { healthUrl: health.url } : {}),
+  };
 }
