@@ -60,12 +60,23 @@ export interface ActivityOptions {
   pageCheckedRefreshHours?: number;
 }
 
-/** What `fetchVenue` returns: the venue's events within the payload budget, and how many were cut. */
+/** Which AI touches a worker offers: an API key is set, and vision is not switched off. */
+export interface AiTouches {
+  vision: boolean;
+  haiku: boolean;
+}
+
+/**
+ * What `fetchVenue` returns: the venue's events within the payload budget, how many were cut,
+ * and the AI touches of the worker that read it (so the workflow needs no extra step to ask).
+ */
 export interface VenueFetch {
   /** The events, at most {@link VENUE_BUDGET_BYTES} as JSON. */
   events: FoodTruckEvent[];
   /** Events dropped to stay within the budget (0 normally). */
   dropped: number;
+  /** The AI touches of this worker (absent in histories recorded before it was added). */
+  touches?: AiTouches;
 }
 
 /** Longest published haiku that {@link withSameDayHaiku} keeps (the pages repo is not trusted). */
@@ -110,10 +121,10 @@ const loadDeploy = () =>
     import("./deploy_activity.ts"),
   ]).then(([p, f, d]) => ({ ...p, ...f, ...d }));
 
-/** Which AI touches `settings` allow (the body of the `aiTouches` activity). */
-function aiTouchesOf(settings: AiSettings): Promise<{ vision: boolean; haiku: boolean }> {
+/** Which AI touches `settings` allow. */
+function aiTouchesOf(settings: AiSettings): AiTouches {
   const on = aiEnabled(settings);
-  return Promise.resolve({ vision: on && settings.visionEnabled !== false, haiku: on });
+  return { vision: on && settings.visionEnabled !== false, haiku: on };
 }
 
 /** The body of the `extractTruckNames` activity. */
@@ -136,6 +147,7 @@ function generateHaikuWith(
 /** The body of the `fetchVenue` activity: one venue's events through `http`, heartbeating. */
 function fetchVenueWith(
   http: HttpClient,
+  touches: AiTouches,
   venue: VenueEntry,
   today: string,
   until: string,
@@ -143,10 +155,8 @@ function fetchVenueWith(
   return withHeartbeats(async () => {
     const pipeline = await loadPipeline();
     try {
-      return boundEvents(
-        await pipeline.fetchVenueEvents(venue, today, until, http),
-        VENUE_BUDGET_BYTES,
-      );
+      const events = await pipeline.fetchVenueEvents(venue, today, until, http);
+      return { ...boundEvents(events, VENUE_BUDGET_BYTES), touches };
     } catch (err) {
       throw venueFailure(err, pipeline);
     }
@@ -222,11 +232,11 @@ export function createActivities(options: ActivityOptions = {}) {
   const refreshHours = options.pageCheckedRefreshHours ?? DEFAULT_PAGE_CHECKED_REFRESH_HOURS;
   return {
     /**
-     * Which AI touches this worker has (an API key; vision not switched off). A local activity:
-     * the workflow schedules the paid touches only when they can do something.
+     * Which AI touches this worker has (an API key; vision not switched off). Runs called this
+     * local activity before `fetchVenue` carried the answer; kept so their histories replay.
      */
-    aiTouches(): Promise<{ vision: boolean; haiku: boolean }> {
-      return aiTouchesOf(aiSettings);
+    aiTouches(): Promise<AiTouches> {
+      return Promise.resolve(aiTouchesOf(aiSettings));
     },
 
     /**
@@ -247,7 +257,7 @@ export function createActivities(options: ActivityOptions = {}) {
      * flight (a cancel arrives with a heartbeat response). Retryable on network errors, 5xx, 429.
      */
     fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
-      return fetchVenueWith(http, venue, today, until);
+      return fetchVenueWith(http, aiTouchesOf(aiSettings), venue, today, until);
     },
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */

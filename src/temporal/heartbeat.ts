@@ -31,6 +31,9 @@ export function activityContext(): Context | undefined {
 
 /**
  * Runs `fn(signal)` while heartbeating every `intervalMs` (default {@link HEARTBEAT_INTERVAL_MS}).
+ * The first heartbeat comes after one interval, not at once: the server counts the heartbeat
+ * timeout from the activity's start anyway, and a venue read that ends in milliseconds (the usual
+ * case) costs no heartbeat call to the server.
  * `signal` is the activity's cancellation signal (undefined outside an activity). When the
  * activity was cancelled and `fn` fails, the activity's `CancelledFailure` is thrown, so the
  * workflow sees a cancelled activity, not a failed one.
@@ -41,7 +44,6 @@ export async function withHeartbeats<T>(
 ): Promise<T> {
   const ctx = activityContext();
   if (!ctx) return await fn(undefined);
-  ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), intervalMs);
   try {
     return await fn(ctx.cancellationSignal);

@@ -30,11 +30,12 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
 } from "@temporalio/workflow";
-import type { Activities } from "./activities.ts";
+import type { Activities, AiTouches } from "./activities.ts";
 import type {
   DeployRequest,
   FoodTruckWorkflowInput,
@@ -88,7 +89,8 @@ const { extractTruckNames, generateHaiku } = proxyActivities<Activities>({
   retry: { maximumAttempts: 2 },
 });
 
-// A cheap check in the same workflow task (no server round trip): is AI on for this worker?
+// Runs recorded before LIGHT_RUN_PATCH asked this local activity whether AI is on; later runs
+// read it from the venue results. Kept so those histories replay.
 const { aiTouches } = proxyLocalActivities<Activities>({
   startToCloseTimeout: "5 seconds",
   retry: { maximumAttempts: 3 },
@@ -124,6 +126,20 @@ function failureDetail(err: unknown): string {
 }
 
 /**
+ * The patch that made a run lighter on the server (fewer history events, one activation less):
+ * - the AI touches of the worker come with the venue results, not from the `aiTouches` local
+ *   activity;
+ * - a run of at most {@link VENUE_PARALLELISM} venues, whose deadline is longer than a venue's
+ *   whole budget ({@link VENUE_TIMEOUT_MS}, schedule-to-close), starts no deadline timer: every
+ *   venue is scheduled at once and ends by its own timeout before the deadline could fire.
+ *
+ * Histories recorded before it (no marker) replay the old way.
+ */
+export const LIGHT_RUN_PATCH = "light-run-1";
+
+const NO_TOUCHES: AiTouches = { vision: false, haiku: false };
+
+/**
  * The venue phase's shared state: its two scopes, its deadline, and what its venues report
  * (venue-level truncation warnings, in the order the venues finished).
  */
@@ -137,6 +153,10 @@ interface VenuePhase {
   /** The scope of the deadline timer; cancelled when the venues finish first. */
   readonly deadline: CancellationScope;
   readonly deadlineMs: number;
+  /** {@link LIGHT_RUN_PATCH} applies to this run. */
+  readonly light: boolean;
+  /** The AI touches reported by the first venue read (light runs). */
+  touches?: AiTouches;
   deadlineHit: boolean;
   truncated: boolean;
   readonly warnings: VenueWarning[];
@@ -164,6 +184,7 @@ function readVenues(
   const venues = new CancellationScope();
   const deadline = new CancellationScope();
   const deadlineMs = venueDeadlineMs(input.venueDeadlineMs);
+  const light = patched(LIGHT_RUN_PATCH);
   const phase: VenuePhase = {
     root,
     from,
@@ -171,14 +192,19 @@ function readVenues(
     venues,
     deadline,
     deadlineMs,
+    light,
     deadlineHit: false,
     truncated: false,
     warnings: [],
   };
-  deadline.run(() => sleep(deadlineMs)).then(() => {
-    phase.deadlineHit = true;
-    venues.cancel();
-  }, () => {/* cancelled: the venues finished first, or the run was cancelled */});
+  const deadlineCanFire = input.venues.length > VENUE_PARALLELISM ||
+    deadlineMs <= VENUE_TIMEOUT_MS;
+  if (!light || deadlineCanFire) {
+    deadline.run(() => sleep(deadlineMs)).then(() => {
+      phase.deadlineHit = true;
+      venues.cancel();
+    }, () => {/* cancelled: the venues finished first, or the run was cancelled */});
+  }
   const results = venues.run(() =>
     mapBounded(input.venues, VENUE_PARALLELISM, (venue) => readVenue(venue, phase))
   );
@@ -189,6 +215,7 @@ function readVenues(
 async function readVenue(venue: VenueEntry, phase: VenuePhase): Promise<VenueResult> {
   try {
     const r = await fetchVenue(venue, phase.from, phase.to);
+    phase.touches ??= r.touches;
     if (r.dropped > 0) {
       phase.truncated = true;
       phase.warnings.push(truncationWarning(r.dropped, venue));
@@ -242,10 +269,14 @@ function boundResult(result: FoodTruckWorkflowResult, phase: VenuePhase): FoodTr
  * The AI touches, when on for this worker: names the image-only ("TBD") trucks, writes a haiku
  * about the first day. They never break a run; a cancel still goes through.
  */
-async function addAiTouches(result: FoodTruckWorkflowResult, from: string): Promise<void> {
+async function addAiTouches(
+  result: FoodTruckWorkflowResult,
+  from: string,
+  phase: VenuePhase,
+): Promise<void> {
   try {
     // Only what each AI touch needs crosses the payload boundary; none needed, no activity.
-    const touches = await aiTouches();
+    const touches = phase.light ? phase.touches ?? NO_TOUCHES : await aiTouches();
     const tbd = result.events.flatMap((e, i) => e.truckName === "TBD" && e.imageUrl ? [i] : []);
     if (touches.vision && tbd.length) {
       const named = await extractTruckNames(tbd.map((i) => result.events[i]));
@@ -288,7 +319,7 @@ export async function FoodTruckWorkflow(
   const { phase, results } = readVenues(input, root, from, to);
   // From here on, no await between the end of the venue phase and the first AI command.
   const result = endVenuePhase(phase, await results);
-  await addAiTouches(result, from);
+  await addAiTouches(result, from, phase);
   if (input.deploy) result.deploy = await deploy(result, input.deploy);
   // A cancel that arrived while the last activity was completing still ends the run CANCELLED.
   if (root.consideredCancelled) await CancellationScope.current().cancelRequested;

@@ -30,6 +30,7 @@ import type { FoodTruckEvent } from "../core/model.ts";
 import { describeBody } from "../net/http.ts";
 import { dateFromMonthDay, MONTH_NAMES } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
+import { parseOnce } from "./parse_memo.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */
 export type ParseContext = Pick<VenueContext, "venue" | "today">;
@@ -152,6 +153,6 @@ function readRow(
 export const parser: VenueParser = {
   key: "chucks-greenwood",
   async fetchEvents(ctx) {
-    return parseChucksCsv(await ctx.http.text(ctx.venue.url), ctx);
+    return parseOnce(parseChucksCsv, await ctx.http.text(ctx.venue.url), ctx);
   },
 };

@@ -28,6 +28,7 @@ import type { FoodTruckEvent } from "../core/model.ts";
 import { describeBody } from "../net/http.ts";
 import { pacificIso } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
+import { parseOnce } from "./parse_memo.ts";
 
 /** What the pure parse functions need from a {@link VenueContext}. */
 export type ParseContext = Pick<VenueContext, "venue" | "today">;
@@ -144,6 +145,6 @@ export function parseObecHtml(
 export const parser: VenueParser = {
   key: "obec-brewing",
   async fetchEvents(ctx) {
-    return parseObecHtml(await ctx.http.text(ctx.venue.url), ctx);
+    return parseOnce(parseObecHtml, await ctx.http.text(ctx.venue.url), ctx);
   },
 };

@@ -27,6 +27,7 @@ import type { FoodTruckEvent } from "../core/model.ts";
 import { describeBody } from "../net/http.ts";
 import { addDays, dateFromMonthDay, pacificIso } from "../core/time.ts";
 import { ParseError, type VenueContext, type VenueParser } from "./types.ts";
+import { parseOnce } from "./parse_memo.ts";
 
 /** Re-exported from `../core/time.ts`, where the year inference now lives. */
 export { dateFromMonthDay } from "../core/time.ts";
@@ -213,7 +214,6 @@ function stoupTruckName(
 export const parser: VenueParser = {
   key: "stoup-ballard",
   async fetchEvents(ctx) {
-    const html = await ctx.http.text(ctx.venue.url);
-    return parseStoupHtml(html, ctx);
+    return parseOnce(parseStoupHtml, await ctx.http.text(ctx.venue.url), ctx);
   },
 };

@@ -24,6 +24,7 @@ import type { FoodTruckEvent, VenueEntry } from "../core/model.ts";
 import { BROWSER_HEADERS, describeBody } from "../net/http.ts";
 import { localOrOffsetIsoToPacific } from "../core/time.ts";
 import { ParseError, type VenueParser } from "./types.ts";
+import { parseOnce } from "./parse_memo.ts";
 
 /** What the pure parse functions need to know about the venue. */
 export interface ParseOptions {
@@ -153,7 +154,7 @@ export const parser: VenueParser = {
       const html = await http.text(myCalendarUrl(venue, m.year, m.month), {
         headers,
       });
-      events.push(...parseMyCalendarList(html, ctx));
+      events.push(...parseOnce(parseMyCalendarList, html, ctx));
     }
     return dedupeEvents(events);
   },

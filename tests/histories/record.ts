@@ -10,7 +10,10 @@
  * ```
  *
  * Re-record after an intentional, patched change only to add a scenario: the point of the
- * fixtures is that histories recorded by OLD code still replay on NEW code.
+ * fixtures is that histories recorded by OLD code still replay on NEW code. When a patch changes
+ * the commands, first move the recorded files into a folder named after it (as
+ * `before-light-run-1/` holds the runs from before `LIGHT_RUN_PATCH`), then record the new path;
+ * the replay test replays both.
  * @module
  */
 import { historyToJSON } from "@temporalio/common/lib/proto-utils.js";
