@@ -22,7 +22,8 @@ import os from "node:os";
 import { startDevServer } from "../src/temporal/dev_server.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../src/venues/fixture_server.ts";
 import { loadVenueList } from "../src/venues/list.ts";
-import { scrapeAll, scrapeVenue } from "../src/venues/pipeline.ts";
+import { fetchVenueEvents, scrapeAll, scrapeVenue } from "../src/venues/pipeline.ts";
+import { forgetParses } from "../src/venues/parse_memo.ts";
 import * as cheerio from "cheerio";
 import { addDays } from "../src/core/time.ts";
 import { loadConfig, requireValid } from "../src/config/mod.ts";
@@ -598,6 +599,25 @@ row(
   ms(median(viaTemporal)),
 );
 row("orchestration overhead (difference of medians)", ms(overhead), "≤ 150 ms", overhead <= 150);
+
+// (a2) What the parse memo saves on one venue read (the page is fetched either way).
+const readStoup = async (forget: boolean) => {
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES + 5; i++) {
+    if (forget) forgetParses();
+    const t = performance.now();
+    await fetchVenueEvents(stoup[0], FIXTURE_DATE, addDays(FIXTURE_DATE, 7), benchHttp);
+    if (i >= 5) times.push(performance.now() - t);
+  }
+  return median(times);
+};
+const parsedEachTime = await readStoup(true);
+const remembered = await readStoup(false);
+row(
+  `one venue read in process, Stoup fixture page (median of ${SAMPLES}): parsed each time vs ` +
+    "parse remembered (src/venues/parse_memo.ts)",
+  `${parsedEachTime.toFixed(1)} ms vs ${remembered.toFixed(1)} ms`,
+);
 stopInProc.abort();
 await inProcWorker;
 await closeClient();
