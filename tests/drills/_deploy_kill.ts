@@ -95,14 +95,9 @@ export async function runDeployKillDrill(o: {
       }],
       workflowExecutionTimeout: 5 * 60_000,
     });
-    await waitUntil("the first push to land", async () => {
-      try {
-        await Deno.stat(mark);
-        return true;
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: 90_000 });
+    await waitUntil("the first push to land", () => Deno.stat(mark).then(() => true, () => false), {
+      timeoutMs: 90_000,
+    });
     const killedAt = Date.now();
     first.kill("SIGKILL");
     await first.status;

@@ -120,14 +120,11 @@ Deno.test({
           ["--venues", venues, "--date", FIXTURE_DATE, "--deploy", "--workflow-id", id],
           { env: denv },
         );
-        await waitUntil("the push to reach the remote", async () => {
-          try {
-            await Deno.stat(mark);
-            return true;
-          } catch {
-            return false;
-          }
-        }, { timeoutMs: 60_000 });
+        await waitUntil(
+          "the push to reach the remote",
+          () => Deno.stat(mark).then(() => true, () => false),
+          { timeoutMs: 60_000 },
+        );
         await client.workflow.getHandle(id).cancel();
         const r = await start;
         assert.equal(r.code, 3, r.stdout + r.stderr + dworker.output());
