@@ -11,6 +11,7 @@ import { loadVenueList } from "../../src/venues/list.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startGateway } from "../harness/gateway.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 /** Issues a client certificate `CN=<cn>` signed by the test CA (reusing the harness's openssl.cnf). */
 async function issueClientCert(dir: string, cn: string, cert: string, key: string) {
@@ -47,15 +48,8 @@ async function issueClientCert(dir: string, cn: string, cert: string, key: strin
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
 }
 
-/** Polls `probe` until it returns true (the gateway writes a log line when a request ends). */
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 90_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** How the test polls the gateway's log (it writes a line when a request ends). */
+const POLL = { timeoutMs: 90_000, intervalMs: 200 };
 
 Deno.test("client certificate rotation under a running worker behind the mTLS gateway", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "cert-rotation-" });
@@ -95,7 +89,11 @@ Deno.test("client certificate rotation under a running worker behind the mTLS ga
   await worker.waitFor(/RUNNING on /, 60_000);
   const first = await runTask("start", startArgs, { env: starter });
   assert.equal(first.code, 0, first.stdout + first.stderr + worker.output());
-  await until(async () => (await workerCalls("worker-one")) > 0, "the first certificate's calls");
+  await waitUntil(
+    "the first certificate's calls",
+    async () => (await workerCalls("worker-one")) > 0,
+    POLL,
+  );
 
   // A half-written pair (new certificate, old key) is refused; the worker keeps running.
   await Deno.copyFile(`${tmp}/two.crt`, `${certPath}.tmp`);
@@ -116,7 +114,11 @@ Deno.test("client certificate rotation under a running worker behind the mTLS ga
   const second = await runTask("start", startArgs, { env: starter });
   assert.equal(second.code, 0, second.stdout + second.stderr + worker.output());
   assert.ok(JSON.parse(second.stdout).events.length >= 5);
-  await until(async () => (await workerCalls("worker-two")) > 0, "the new certificate's calls");
+  await waitUntil(
+    "the new certificate's calls",
+    async () => (await workerCalls("worker-two")) > 0,
+    POLL,
+  );
   assert.equal(await workerCalls("worker-one"), oneBefore, "the old certificate was still used");
   assert.equal(await worker.stop(), 0, worker.output());
   assert.equal(worker.output().match(/RUNNING on /g)?.length, 1, "the worker restarted");

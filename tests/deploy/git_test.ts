@@ -16,6 +16,7 @@ import {
   GitDeployError,
 } from "../../src/publish/git_deploy.ts";
 import { makeTestCerts } from "../harness/certs.ts";
+import { waitUntil } from "../harness/wait.ts";
 import { freePort as closedPort } from "../harness/ports.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
 import { toWebData } from "../../src/publish/data.ts";
@@ -928,13 +929,12 @@ Deno.test({
       assert.equal((await deploy).kind, "aborted");
       // Wait (bounded) for the processes to go; on a kill of git alone the helper stays for the
       // whole 60 s timeout, holding the token header in its environment.
-      const deadline = Date.now() + 20_000;
-      let left = await processesMentioning(server.url);
-      while (left.length > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        left = await processesMentioning(server.url);
-      }
-      assert.deepEqual(left, [], "git processes left behind");
+      let left: string[] = [];
+      await waitUntil(
+        () => `the git processes to go; left behind:\n${left.join("\n")}`,
+        async () => (left = await processesMentioning(server.url)).length === 0,
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
     } finally {
       resolve(new Response("bye", { status: 503 }));
     }

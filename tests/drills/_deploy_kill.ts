@@ -20,8 +20,8 @@ import {
   configFor,
   fixtureVenues,
   historyEvents,
-  waitUntil,
 } from "../temporal/_kit.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -95,18 +95,9 @@ export async function runDeployKillDrill(o: {
       }],
       workflowExecutionTimeout: 5 * 60_000,
     });
-    await waitUntil(
-      async () => {
-        try {
-          await Deno.stat(mark);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      "the first push to land",
-      90_000,
-    );
+    await waitUntil("the first push to land", () => Deno.stat(mark).then(() => true, () => false), {
+      timeoutMs: 90_000,
+    });
     const killedAt = Date.now();
     first.kill("SIGKILL");
     await first.status;

@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { startDevServer } from "../harness/dev_server.ts";
 import { withTimeout } from "../../src/core/timeout.ts";
 import { freePort, untilPortFree } from "../harness/ports.ts";
+import { waitUntil } from "../harness/wait.ts";
 import { drill } from "./_drill.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import type { FixtureServer } from "../../src/venues/fixture_server.ts";
@@ -74,11 +75,10 @@ function slowSite(fixtures: FixtureServer, delayMs: number) {
       return list.map((v) => ({ ...v, url: v.url.replace(fixtures.origin, origin) }));
     },
     async waitArrived(n: number, timeoutMs: number) {
-      const deadline = Date.now() + timeoutMs;
-      while (arrived < n) {
-        if (Date.now() > deadline) throw new Error(`only ${arrived} request(s) arrived`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitUntil(() => `${n} request(s); only ${arrived} arrived`, () => arrived >= n, {
+        timeoutMs,
+        intervalMs: 20,
+      });
     },
     async [Symbol.asyncDispose]() {
       ac.abort();

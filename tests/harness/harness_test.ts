@@ -25,6 +25,7 @@ import { Connection, type ConnectionOptions } from "@temporalio/client";
 import { NativeConnection, type NativeConnectionOptions } from "@temporalio/worker";
 import { makeTestCerts, type TestCerts } from "./certs.ts";
 import { freePort } from "./ports.ts";
+import { waitUntil } from "./wait.ts";
 import { type DevServer, startDevServer, TemporalCliMissingError } from "./dev_server.ts";
 import {
   CLIENT_CERT_REJECTED_MESSAGE,
@@ -341,10 +342,13 @@ await new Promise(() => {}); // never ends by itself
       assert.equal(await processExists(pid, 6000), false, `process ${pid} survived`);
     }
     // …and remove the gateway's temp dir.
-    for (let i = 0; i < 40 && await exists(gatewayDir); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(await exists(gatewayDir), false, "gateway dir left behind");
+    await waitUntil(
+      `the removal of the gateway dir ${gatewayDir}`,
+      async () => !(await exists(gatewayDir)),
+      {
+        timeoutMs: 2_000,
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -29,6 +29,7 @@ import { WORKFLOW_TYPE } from "../../src/temporal/starter.ts";
 import type { FoodTruckWorkflowInput, VenueEntry } from "../../src/core/model.ts";
 import { KEY, startStandIn } from "../ai/_standin.ts";
 import { stoupPageWithImage } from "../temporal/_kit.ts";
+import { waitUntil } from "../harness/wait.ts";
 import { main, parseFlags, UsageError } from "../../src/cli/main.ts";
 
 /** Where the recorded histories live. */
@@ -94,11 +95,10 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<WorkflowHandle>> = {
       date: FIXTURE_DATE,
     }, async (h) => {
       // Cancel once the fetch activity is waiting on the slow page.
-      const deadline = Date.now() + 60_000;
-      while (ctx.slowHits() === before) {
-        if (Date.now() > deadline) throw new Error("cancelled: the slow page was never fetched");
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitUntil("the fetch of the slow page (cancelled)", () => ctx.slowHits() !== before, {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+      });
       await h.cancel();
     });
   },

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Client, Connection } from "@temporalio/client";
 import { startDevServer } from "../harness/dev_server.ts";
+import { waitUntil } from "../harness/wait.ts";
 import {
   buildMinimalBundle,
   median,
@@ -60,12 +61,12 @@ Deno.test("treeCpuMs counts the CPU of a process's descendants, not only its own
     stderr: "null",
   }).spawn();
   try {
-    const deadline = Date.now() + 60_000;
     let tree = 0;
-    while ((tree = await treeCpuMs(parent.pid)) < 100) {
-      assert.ok(Date.now() < deadline, `descendants' CPU never reached 100 ms (${tree} ms)`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil(
+      () => `the descendants' CPU to reach 100 ms (${tree} ms)`,
+      async () => (tree = await treeCpuMs(parent.pid)) >= 100,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
     const own = await readProc(`/proc/${parent.pid}/stat`);
     const f = own.slice(own.lastIndexOf(")") + 2).split(" ");
     const ownMs = (Number(f[11]) + Number(f[12])) * 10;

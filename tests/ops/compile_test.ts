@@ -19,6 +19,7 @@ import { permissionSetFlags, readPermissionSet } from "../../src/ops/permission_
 import { taskRunArgs } from "../../src/ops/tasks.ts";
 import { PROJECT_ROOT } from "../../src/temporal/bundle.ts";
 import { startDevServer } from "../harness/dev_server.ts";
+import { waitUntil } from "../harness/wait.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
@@ -274,11 +275,11 @@ Deno.test({
       })();
       worker.stdout.cancel();
       try {
-        const deadline = Date.now() + 60_000;
-        while (!/worker: RUNNING/.test(out)) {
-          if (Date.now() > deadline) throw new Error(`compiled worker not RUNNING:\n${out}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await waitUntil(
+          () => `the compiled worker's RUNNING line:\n${out}`,
+          () => /worker: RUNNING/.test(out),
+          { timeoutMs: 60_000 },
+        );
         assert.match(out, /workflows=prebuilt bundle=\S+ sources=[0-9a-f]{12}/);
         const start = await run(
           bin,

@@ -26,6 +26,7 @@ import type { FoodTruckWorkflowResult, VenueEntry } from "../../src/core/model.t
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import { makeTestCerts } from "../harness/certs.ts";
 import { startGateway } from "../harness/gateway.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const GIT_TOKEN = "ghp_FAKEtokenNEVERprinted_0123456789";
 const KEY = "tk_SECRET_monitor_key_0123456789abcdef";
@@ -308,17 +309,19 @@ Deno.test("a real worker behind a TLS gateway: certificate expiry, API key reloa
             workflowId: `wtf-${crypto.randomUUID()}`,
             args: [],
           });
-          const series = () =>
-            [...m.keys()].find((k) => k.startsWith("temporal_workflow_task_execution_failed{"));
-          let m = await scrape(port);
-          const deadline = Date.now() + 30_000;
-          while (!series() && Date.now() < deadline) {
-            await new Promise((r) => setTimeout(r, 200));
-            m = await scrape(port);
-          }
-          assert.ok(series(), "no temporal_workflow_task_execution_failed series");
-          assert.match(series()!, /workflow_type="NoSuchWorkflow"/);
-          assert.ok(m.get(series()!)! >= 1);
+          let m = new Map<string, number>();
+          const series = await waitUntil(
+            "a temporal_workflow_task_execution_failed series",
+            async () => {
+              m = await scrape(port);
+              return [...m.keys()].find((k) =>
+                k.startsWith("temporal_workflow_task_execution_failed{")
+              );
+            },
+            { timeoutMs: 30_000, intervalMs: 200 },
+          );
+          assert.match(series, /workflow_type="NoSuchWorkflow"/);
+          assert.ok(m.get(series)! >= 1);
           await handle.terminate("test done");
         } finally {
           await connection.close();

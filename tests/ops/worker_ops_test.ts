@@ -11,6 +11,7 @@ import { Client, Connection } from "@temporalio/client";
 import { buildBundle } from "../../src/temporal/bundle.ts";
 import { startDevServer } from "../harness/dev_server.ts";
 import { freePort } from "../harness/ports.ts";
+import { waitUntil } from "../harness/wait.ts";
 import { FIXTURE_DATE, startFixtureServer } from "../../src/venues/fixture_server.ts";
 import { loadVenueList } from "../../src/venues/list.ts";
 import type { FoodTruckWorkflowResult } from "../../src/core/model.ts";
@@ -37,14 +38,6 @@ function slowProxy(target: string, delayMs: number) {
     answered,
     close: () => server.shutdown(),
   };
-}
-
-async function waitUntil(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function get(url: string): Promise<{ status: number; body: string } | undefined> {
@@ -128,13 +121,15 @@ Deno.test("worker with a prebuilt bundle: runs the workflow, serves /healthz and
           workflowId: `drain-${crypto.randomUUID()}`,
           args: [{ venues: slowStoup, date: FIXTURE_DATE }],
         });
-        await waitUntil("the slow venue request", () => slow.received.length === 1);
+        await waitUntil("the slow venue request", () => slow.received.length === 1, {
+          timeoutMs: 15_000,
+        });
         const stopped = worker.stop("SIGTERM");
         // While draining, the endpoint says not ready (or is already closed); never 200.
         await waitUntil(
           "/healthz to leave 200",
           async () => (await get(healthz))?.status !== 200,
-          2000,
+          { timeoutMs: 2000 },
         );
         assert.equal(
           slow.answered.length,

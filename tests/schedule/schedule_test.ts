@@ -14,6 +14,7 @@ import type { ScheduleInfo, ScheduleListEntry } from "../../src/temporal/schedul
 import { formatEvery, parseEvery } from "../../src/temporal/schedules.ts";
 import { runTask, spawnTask } from "../helpers/proc.ts";
 import type { TaskOutput } from "../helpers/proc.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 /** Runs `deno task schedule …` with the clean environment of tests/helpers/proc.ts. */
 function schedule(args: string[], env: Record<string, string>): Promise<TaskOutput> {
@@ -30,19 +31,8 @@ function ok(r: TaskOutput): string {
   return r.stdout;
 }
 
-async function waitUntil<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+/** How the test polls the schedules (the dev server's describe and list are not free). */
+const POLL = { timeoutMs: 30_000, intervalMs: 300 };
 
 Deno.test("interval parsing accepts h/m/s forms and rejects the rest", () => {
   assert.equal(parseEvery("30m"), 1_800_000);
@@ -129,7 +119,7 @@ Deno.test({
         const info = await waitUntil("a completed scheduled run", async () => {
           const d = await describe("s1");
           return d.recentRuns.some((r) => r.status === "COMPLETED") ? d : undefined;
-        });
+        }, POLL);
         assert.equal(info.spec, "every 2s");
         assert.equal(info.note, "from the test");
         assert.equal(info.venues.length, 7);
@@ -164,7 +154,7 @@ Deno.test({
         const after = await waitUntil("the triggered run", async () => {
           const d = await describe("s1");
           return d.actionsTaken > before.actionsTaken ? d : undefined;
-        });
+        }, POLL);
         const known = new Set(before.recentRuns.map((r) => r.workflowId));
         const fresh = after.recentRuns.filter((r) => !known.has(r.workflowId));
         assert.equal(fresh.length, 1, JSON.stringify(after.recentRuns));
@@ -297,7 +287,7 @@ Deno.test({
         const entries = await waitUntil("both schedules listed", async () => {
           const l: ScheduleListEntry[] = JSON.parse(ok(await schedule(["list", "--json"], env)));
           return l.length === 2 ? l : undefined;
-        });
+        }, POLL);
         assert.deepEqual(entries.map((e) => [e.id, e.spec, e.paused]), [
           ["s1", "every 5m", true],
           ["s2", "every 1h", true],

@@ -38,19 +38,6 @@ export async function fixtureVenues(
   return fixtures.venueList(await loadVenueList()).filter((v) => keys.includes(v.key));
 }
 
-/** Waits until `check()` is true (polling every 50 ms), or throws after `timeoutMs`. */
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /**
  * A venue site that forwards to the fixture server after `delayMs` (or holds the request until
  * closed when `delayMs` is Infinity), counting requests that arrived.

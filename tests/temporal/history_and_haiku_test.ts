@@ -21,8 +21,8 @@ import {
   historyText,
   scheduledActivities,
   stoupImageVenue,
-  waitUntil,
 } from "./_kit.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const TOKEN = "ghp_TEST_token_never_in_history_5d1e";
 
@@ -133,12 +133,10 @@ Deno.test({
           const trig = await runTask("schedule", ["trigger", id], { env });
           assert.equal(trig.code, 0, trig.stdout + trig.stderr);
           const schedule = c.client.schedule.getHandle(id);
-          let workflowId = "";
-          await waitUntil(async () => {
+          const workflowId = await waitUntil("the scheduled run", async () => {
             const d = await schedule.describe();
-            workflowId = d.info.recentActions[0]?.action.workflow.workflowId ?? "";
-            return workflowId !== "";
-          }, "the scheduled run");
+            return d.info.recentActions[0]?.action.workflow.workflowId;
+          }, { timeoutMs: 60_000 });
           const handle = c.client.workflow.getHandle(workflowId);
           await handle.result();
           const history = await historyText(handle);

@@ -29,8 +29,8 @@ import {
   hugeSalehsSite,
   scheduledActivities,
   slowSite,
-  waitUntil,
 } from "./_kit.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 Deno.test({
   name: "Temporal semantics: cancel, deadline, payload budget, workflow ids",
@@ -83,7 +83,7 @@ Deno.test({
           ["--venues", venues, "--date", FIXTURE_DATE, "--deploy", "--workflow-id", id],
           { env: denv },
         );
-        await waitUntil(() => site.arrived >= 1, "the venue request");
+        await waitUntil("the venue request", () => site.arrived >= 1, { timeoutMs: 60_000 });
         await client.workflow.getHandle(id).cancel();
         const r = await start;
         assert.equal(r.code, 3, r.stdout + r.stderr);
@@ -98,7 +98,9 @@ Deno.test({
         // The venue request in flight (its site never answers) ends by the cancel, which the
         // attempt hears through its heartbeat, not by its own 10 s HTTP timeout.
         const failed = /venue fetch failed venue=stoup-ballard error=(\S+)/;
-        await waitUntil(() => failed.test(dworker.output()), "the venue attempt to end");
+        await waitUntil("the venue attempt to end", () => failed.test(dworker.output()), {
+          timeoutMs: 60_000,
+        });
         assert.equal(dworker.output().match(failed)?.[1], "CancelledFailure", dworker.output());
       },
     );
@@ -118,14 +120,11 @@ Deno.test({
           ["--venues", venues, "--date", FIXTURE_DATE, "--deploy", "--workflow-id", id],
           { env: denv },
         );
-        await waitUntil(async () => {
-          try {
-            await Deno.stat(mark);
-            return true;
-          } catch {
-            return false;
-          }
-        }, "the push to reach the remote");
+        await waitUntil(
+          "the push to reach the remote",
+          () => Deno.stat(mark).then(() => true, () => false),
+          { timeoutMs: 60_000 },
+        );
         await client.workflow.getHandle(id).cancel();
         const r = await start;
         assert.equal(r.code, 3, r.stdout + r.stderr + dworker.output());
@@ -249,7 +248,9 @@ Deno.test({
         const venues = await writeVenues("attach", site.venues(stoup));
         const args = ["--venues", venues, "--date", FIXTURE_DATE, "--json"];
         const first = runTask("start", args, { env });
-        await waitUntil(() => site.arrived >= 1, "the first run's venue request");
+        await waitUntil("the first run's venue request", () => site.arrived >= 1, {
+          timeoutMs: 60_000,
+        });
         const second = await runTask("start", args, { env });
         const one = await first;
         assert.equal(one.code, 0, one.stderr);
