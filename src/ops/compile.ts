@@ -22,7 +22,7 @@
 import { join, relative, resolve } from "node:path";
 import { DEFAULT_DIST_DIR, PROJECT_ROOT } from "../temporal/bundle.ts";
 import { permissionSetFlags, readPermissionSet } from "./permission_sets.ts";
-import { DENO_JSON } from "./tasks.ts";
+import { DENO_JSON, taskRunArgs } from "./tasks.ts";
 
 /** Name of the compiled binary. */
 export const BINARY_NAME = "around-the-grounds";
@@ -76,6 +76,8 @@ export interface CompilePlan {
   output: string;
   target: string;
   permissions: string[];
+  /** The `worker` task's `--v8-flags=…` (the same heap settings as `deno task worker`), if any. */
+  v8Flags: string[];
   includes: string[];
   excludes: string[];
 }
@@ -103,7 +105,7 @@ async function isDir(path: string): Promise<boolean> {
 
 /**
  * The full `deno compile` argument list: `--frozen` lockfile, `--target`, `--output`, the
- * {@link BINARY_PERMISSION_SET} as scoped flags, `--include` for {@link INCLUDES}, `--exclude` for the
+ * {@link BINARY_PERMISSION_SET} as scoped flags, the `worker` task's `--v8-flags`, `--include` for {@link INCLUDES}, `--exclude` for the
  * other targets' native cores, and the entry point. Never `--env-file`, never `-A`.
  */
 export async function compilePlan(options: CompilePlanOptions = {}): Promise<CompilePlan> {
@@ -117,6 +119,9 @@ export async function compilePlan(options: CompilePlanOptions = {}): Promise<Com
   const configPath = options.configPath ?? (options.root ? join(root, "deno.json") : DENO_JSON);
   const permissions = permissionSetFlags(
     await readPermissionSet(BINARY_PERMISSION_SET, configPath),
+  );
+  const v8Flags = (await taskRunArgs("worker", { configPath })).filter((a) =>
+    a.startsWith("--v8-flags=")
   );
   const releases = await coreBridgeReleasesDir(root);
   if (!releases) {
@@ -141,12 +146,13 @@ export async function compilePlan(options: CompilePlanOptions = {}): Promise<Com
     "--output",
     output,
     ...permissions,
+    ...v8Flags,
     ...includes.flatMap((i) => ["--include", i]),
     ...excludes.flatMap((x) => ["--exclude", x]),
     ENTRY_POINT,
   ];
   assertNoSecrets(args);
-  return { args, root, output, target, permissions, includes, excludes };
+  return { args, root, output, target, permissions, v8Flags, includes, excludes };
 }
 
 /** Refuses argument lists that would bake configuration or secrets into the binary. */

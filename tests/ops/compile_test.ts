@@ -56,6 +56,10 @@ Deno.test("compile plan: the worker's permission set as scoped flags, the embedd
   assert.deepEqual(plan.permissions, permissionSetFlags(await readPermissionSet("worker")));
   const perms = args.filter((a) => a.startsWith("--allow-"));
   assert.deepEqual(perms, plan.permissions);
+  // The binary's worker gets the heap settings of `deno task worker`.
+  const v8 = args.filter((a) => a.startsWith("--v8-flags="));
+  assert.deepEqual(v8, ["--v8-flags=--max-semi-space-size=1"]);
+  assert.deepEqual(plan.v8Flags, v8);
   const env = perms.find((p) => p.startsWith("--allow-env="));
   assert.ok(env, "--allow-env must be scoped");
   assert.ok(env.includes("TEMPORAL_*"));
