@@ -4,9 +4,10 @@
  * cheerio costs ~14 ms of CPU. {@link parseOnce} keeps the events of the last parses, keyed by the
  * SHA-256 of the body, the parser, the venue entry and the window, and hands out copies.
  *
- * Bounded: at most {@link MAX_REMEMBERED} parses (least recently used go first), and a parse of
- * more than {@link MAX_REMEMBERED_EVENTS} events is not kept. A parse that throws is not kept
- * (the next run parses again and throws again).
+ * Bounded: at most {@link MAX_REMEMBERED} parses (least recently used go first), and a parse whose
+ * events take more than {@link MAX_REMEMBERED_BYTES} as JSON is not kept (a hostile page cannot
+ * fill the worker's memory through it: 64 × 64 KiB at most). A parse that throws is not kept (the
+ * next run parses again and throws again).
  *
  * @example
  * ```ts
@@ -30,8 +31,8 @@ export type PageParser = (body: string, ctx: VenueContext) => FoodTruckEvent[];
 /** Parses remembered at most. Default 64 (seven venues, a few pages each, a few windows). */
 export const MAX_REMEMBERED = 64;
 
-/** A parse with more events than this is not remembered: 500. */
-export const MAX_REMEMBERED_EVENTS = 500;
+/** A parse whose events are larger than this as JSON is not remembered: 64 KiB. */
+export const MAX_REMEMBERED_BYTES = 64 * 1024;
 
 interface Remembered {
   parse: PageParser;
@@ -61,8 +62,9 @@ export function parseOnce(parse: PageParser, body: string, ctx: VenueContext): F
   }
   parses++;
   const events = parse(body, ctx);
-  if (events.length <= MAX_REMEMBERED_EVENTS) {
-    remembered.set(key, { parse, events: structuredClone(events) });
+  const json = JSON.stringify(events);
+  if (json.length <= MAX_REMEMBERED_BYTES) {
+    remembered.set(key, { parse, events: JSON.parse(json) });
     while (remembered.size > MAX_REMEMBERED) {
       remembered.delete(remembered.keys().next().value!);
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   forgetParses,
   MAX_REMEMBERED,
-  MAX_REMEMBERED_EVENTS,
+  MAX_REMEMBERED_BYTES,
   parseCount,
   parseOnce,
 } from "../../src/venues/parse_memo.ts";
@@ -87,13 +87,17 @@ Deno.test(`at most ${MAX_REMEMBERED} parses are kept, the least recently used go
   assert.equal(p.calls(), MAX_REMEMBERED + 2);
 });
 
-Deno.test(`a parse of more than ${MAX_REMEMBERED_EVENTS} events is not kept`, () => {
+Deno.test(`a parse larger than ${MAX_REMEMBERED_BYTES} bytes as JSON is not kept`, () => {
   forgetParses();
   const p = counting();
-  const big = Array.from({ length: MAX_REMEMBERED_EVENTS + 1 }, (_, i) => `t${i}`).join("\n");
+  const big = "x".repeat(MAX_REMEMBERED_BYTES); // one event whose name alone is the limit
   parseOnce(p.parse, big, ctx());
   parseOnce(p.parse, big, ctx());
   assert.equal(p.calls(), 2);
+  const small = "x".repeat(1000);
+  parseOnce(p.parse, small, ctx());
+  parseOnce(p.parse, small, ctx());
+  assert.equal(p.calls(), 3);
 });
 
 Deno.test("reading the Stoup fixture twice parses it once and gives the same events", async () => {
