@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { freePort } from "./harness/ports.ts";
+import { waitUntil } from "./harness/wait.ts";
 import {
   describeBody,
   HttpClient,
@@ -123,6 +124,48 @@ Deno.test("http: a server slower than the timeout gives HttpNetworkError 'no ans
   // attempts; the bound (far above 2 × 60 ms + backoff) only turns a hang into a failure.
   assert.ok(took < 20_000, `took ${took} ms: the timeout did not cut the request`);
   for (const release of held) release();
+});
+
+/** Aborts `stop` once `ready()` holds; how long `p` then took to reject, and with what. */
+async function abortedAfter(p: Promise<unknown>, ready: () => boolean, stop: AbortController) {
+  await waitUntil("the request to arrive", ready, { timeoutMs: 10_000 });
+  const t0 = performance.now();
+  stop.abort();
+  const err = await rejection(p);
+  return { err, ms: performance.now() - t0 };
+}
+
+Deno.test("http: the caller's signal stops a request, the back-off and a body at once", async () => {
+  // Nothing here answers before its 60 s timeout or back-off: only the abort can end each call;
+  // the bound (far above the expected few ms) only turns a hang into a failure.
+  const held: (() => void)[] = [];
+  await using s = serve((req) => {
+    if (req.url.endsWith("/500")) return new Response("boom", { status: 500 });
+    if (req.url.endsWith("/body")) {
+      const body = new ReadableStream({ start: (c) => c.enqueue(new Uint8Array(8)) });
+      return new Response(body); // a body that never ends
+    }
+    return new Promise<Response>((resolve) => held.push(() => resolve(new Response("late"))));
+  });
+  const http = fast({ timeoutMs: 60_000, backoffMs: 60_000, retries: 2 });
+  try {
+    for (const path of ["/hang", "/500", "/body"]) {
+      const stop = new AbortController();
+      const before = s.count;
+      const p = http.bytes(s.url(path), { signal: stop.signal });
+      const { err, ms } = await abortedAfter(p, () => s.count > before, stop);
+      assert.strictEqual(err, stop.signal.reason, `${path}: ${err}`);
+      assert.ok(ms < 10_000, `${path}: took ${ms} ms after the abort`);
+      assert.equal(s.count, before + 1, `${path}: not retried`);
+    }
+    await assert.rejects(
+      http.text(s.url("/hang"), { signal: AbortSignal.abort(new Error("stopped")) }),
+      /stopped/,
+    );
+    assert.equal(s.count, 3, "an aborted signal sends nothing");
+  } finally {
+    for (const release of held) release(); // also on failure: shutdown waits for them
+  }
 });
 
 Deno.test("http: a refused connection gives HttpNetworkError", async () => {

@@ -3,6 +3,8 @@
  * (no answer in time, HTTP error after the SDK's bounded retries, malformed answer, missing
  * permission...) is logged as one line without the key, and a safe fallback is returned:
  * the events unchanged, or no haiku. Without an API key they do nothing and make no request.
+ * The one exception is a cancellation: given the activity's cancellation `signal`, an abort
+ * stops the paid request at once and rejects with `signal.reason` (no fallback, no log line).
  *
  * Register them next to the other activities; give each a `startToCloseTimeout` above the worst
  * case of its requests ((maxRetries + 1) × timeoutMs plus backoff, per image for the vision
@@ -37,7 +39,7 @@ import { applyVision, TruckNameCache, type VisionEvent } from "./vision.ts";
  *
  * @param settings The AI settings; `timeoutMs` default 20000, `maxRetries` default 2,
  *   `visionEnabled` default true.
- * @returns `extractTruckNames(events)` and `generateHaiku(events, today)`.
+ * @returns `extractTruckNames(events, signal?)` and `generateHaiku(events, today, signal?)`.
  */
 export function createAiActivities(settings: AiSettings) {
   let cache: Promise<TruckNameCache> | undefined;
@@ -47,13 +49,18 @@ export function createAiActivities(settings: AiSettings) {
   return {
     /**
      * Names `"TBD"` events that carry an `imageUrl` from their image (`aiExtracted: true`).
-     * Never throws; on any failure the events come back unchanged.
+     * On any failure the events come back unchanged. `signal` (default none) stops the current
+     * request at once; once it aborted, rejects with `signal.reason` (the only rejection).
      */
-    async extractTruckNames<E extends VisionEvent>(events: E[]): Promise<E[]> {
+    async extractTruckNames<E extends VisionEvent>(
+      events: E[],
+      signal?: AbortSignal,
+    ): Promise<E[]> {
       try {
         cache ??= TruckNameCache.load(settings.visionCachePath);
-        return await applyVision(events, settings, await cache);
+        return await applyVision(events, settings, await cache, signal);
       } catch (err) {
+        if (signal?.aborted) throw signal.reason;
         logLine(settings, `vision: skipped: ${describeAiError(err, settings)}`);
         return events;
       }
@@ -62,19 +69,25 @@ export function createAiActivities(settings: AiSettings) {
     /**
      * One haiku about a truck scheduled `today` (Pacific `YYYY-MM-DD`), or null: no key, no
      * truck today, or any failure. Computed once per day and reused (no request) by later calls
-     * for the same `today`. Never throws.
+     * for the same `today`. `signal` (default none) stops the request at once; once it aborted,
+     * rejects with `signal.reason` (the only rejection).
      */
-    async generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
+    async generateHaiku(
+      events: FoodTruckEvent[],
+      today: string,
+      signal?: AbortSignal,
+    ): Promise<string | null> {
       const known = haikus.get(today);
       if (known !== undefined) return known;
       try {
-        const haiku = await generateHaiku(events, today, settings);
+        const haiku = await generateHaiku(events, today, settings, signal);
         if (haiku !== null) {
           haikus.clear();
           haikus.set(today, haiku);
         }
         return haiku;
       } catch (err) {
+        if (signal?.aborted) throw signal.reason;
         logLine(settings, `haiku: skipped: ${describeAiError(err, settings)}`);
         return null;
       }

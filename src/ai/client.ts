@@ -133,19 +133,22 @@ export function isModelUnavailable(err: unknown): boolean {
  * @param settings The AI settings (see {@link createAiClient}).
  * @param maxTokens The answer's token budget.
  * @param content The message: a prompt, or content blocks (e.g. an image and a question).
+ * @param signal Stops the request (and the SDK's retries) at once when it aborts; default none.
  * @throws {AiAnswerError} when the answer was cut at `maxTokens`.
- * @throws The SDK's errors (HTTP status, timeout) after its bounded retries, unchanged.
+ * @throws The SDK's errors (HTTP status, timeout) after its bounded retries, unchanged; the
+ *   SDK's `APIUserAbortError` once `signal` aborted.
  */
 export async function askModel(
   settings: AiSettings,
   maxTokens: number,
   content: Anthropic.MessageParam["content"],
+  signal?: AbortSignal,
 ): Promise<string> {
   const message = await createAiClient(settings).messages.create({
     model: settings.model,
     max_tokens: maxTokens,
     messages: [{ role: "user", content }],
-  });
+  }, { signal });
   if (message.stop_reason === "max_tokens") throw new AiAnswerError("answer cut at max_tokens");
   return answerText(message);
 }

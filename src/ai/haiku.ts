@@ -212,23 +212,25 @@ export function parseHaikuAnswer(answer: string): string {
  * @param events All events (any days); the truck is picked by {@link pickHaikuEvent}.
  * @param today Pacific day `YYYY-MM-DD`.
  * @param settings The AI settings (`timeoutMs` default 20000, `maxRetries` default 2).
+ * @param signal Stops the model request at once when it aborts; default none.
  * @returns The haiku (three lines joined by `\n`); null without an API key or without a named
  *   truck today (no request is made then), or when the answer is not three non-empty lines
  *   (logged).
- * @throws The SDK's errors (HTTP status, timeout) after its bounded retries;
- *   `createAiActivities` catches them.
+ * @throws The SDK's errors (HTTP status, timeout, abort) after its bounded retries;
+ *   `createAiActivities` catches them (and rethrows once its signal aborted).
  */
 export async function generateHaiku(
   events: FoodTruckEvent[],
   today: string,
   settings: AiSettings,
+  signal?: AbortSignal,
 ): Promise<string | null> {
   if (!aiEnabled(settings)) return null;
   const event = pickHaikuEvent(events, today);
   if (!event) return null;
   const template = await loadHaikuPrompt(settings.haikuPromptFile, (l) => logLine(settings, l));
   try {
-    return parseHaikuAnswer(await askModel(settings, 200, haikuPrompt(event, template)));
+    return parseHaikuAnswer(await askModel(settings, 200, haikuPrompt(event, template), signal));
   } catch (err) {
     if (!(err instanceof AiAnswerError)) throw err;
     logLine(settings, `haiku: skipped: ${describeAiError(err, settings)}`);

@@ -143,8 +143,8 @@ export function sniffImageType(bytes: Uint8Array): ImageMediaType | null {
   return null;
 }
 
-/** The image content block for `imageUrl`, per {@link AiSettings.imageMode}. */
-async function imageBlock(imageUrl: string, settings: AiSettings) {
+/** The image content block for `imageUrl`, per {@link AiSettings.imageMode}; `signal` stops the fetch. */
+async function imageBlock(imageUrl: string, settings: AiSettings, signal?: AbortSignal) {
   const http = new HttpClient({
     timeoutMs: settings.timeoutMs ?? DEFAULT_AI_TIMEOUT_MS,
     retries: 1,
@@ -158,7 +158,7 @@ async function imageBlock(imageUrl: string, settings: AiSettings) {
   if (settings.imageMode === "url") {
     return { type: "image" as const, source: { type: "url" as const, url: checked.toString() } };
   }
-  const bytes = await http.bytes(imageUrl);
+  const bytes = await http.bytes(imageUrl, { signal });
   const mediaType = sniffImageType(bytes);
   if (!mediaType) throw new Error(`not a JPEG, PNG, GIF or WebP image (${imageUrl})`);
   return {
@@ -181,25 +181,27 @@ async function imageBlock(imageUrl: string, settings: AiSettings) {
  * @param imageUrl The image (fetched here and sent as base64 unless `imageMode` is `"url"`).
  * @param settings The AI settings (`timeoutMs` default 20000, `maxRetries` default 2).
  * @param cache Answers per image URL; default: a fresh in-memory cache.
+ * @param signal Stops the image fetch and the model request at once when it aborts; default none.
  * @returns The name, or null when the model did not know (the caller keeps `"TBD"`).
- * @throws Errors of the image fetch or of the model API (HTTP status, timeout), after the
- *   SDK's bounded retries; {@link applyVision} catches them.
+ * @throws Errors of the image fetch or of the model API (HTTP status, timeout, abort), after the
+ *   SDK's bounded retries; {@link applyVision} catches them (and rethrows an abort).
  */
 export async function extractTruckName(
   imageUrl: string,
   settings: AiSettings,
   cache: TruckNameCache = new TruckNameCache(),
+  signal?: AbortSignal,
 ): Promise<string | null> {
   if (!aiEnabled(settings)) return null;
   const cached = cache.get(imageUrl);
   if (cached !== undefined) return cached;
-  const content = [await imageBlock(imageUrl, settings), {
+  const content = [await imageBlock(imageUrl, settings, signal), {
     type: "text" as const,
     text: VISION_PROMPT,
   }];
   let name: string | null;
   try {
-    name = parseTruckNameAnswer(await askModel(settings, 50, content));
+    name = parseTruckNameAnswer(await askModel(settings, 50, content, signal));
   } catch (err) {
     if (!(err instanceof AiAnswerError)) throw err;
     logLine(settings, `vision: ${describeAiError(err, settings)} for ${imageUrl}`);
@@ -215,22 +217,42 @@ export async function extractTruckName(
  * Never throws for an AI failure: an image that cannot be read keeps its event unchanged (one
  * log line); once the model API is unusable (timeout, connection error, 401/403/404/429/5xx,
  * after the SDK's retries) the remaining images are skipped. Does nothing without an API key
- * or with `visionEnabled: false`. The file cache (`visionCachePath`) is saved at the end.
+ * or with `visionEnabled: false`. The file cache (`visionCachePath`) is saved at the end, also
+ * after an abort.
  *
  * @param events The events; not modified.
  * @param settings The AI settings (`visionEnabled` default true).
  * @param cache Answers per image URL; default: loaded from `settings.visionCachePath` (or memory).
+ * @param signal Stops the current image fetch or model request at once; default none.
  * @returns New events in the same order; unchanged ones are the same objects.
+ * @throws `signal.reason` once `signal` aborted (a cancellation is not a fallback).
  */
 export async function applyVision<E extends VisionEvent>(
   events: E[],
   settings: AiSettings,
   cache?: TruckNameCache,
+  signal?: AbortSignal,
 ): Promise<E[]> {
   if (!aiEnabled(settings) || settings.visionEnabled === false) return events;
   const wanted = events.some((e) => e.truckName === "TBD" && e.imageUrl);
   if (!wanted) return events;
   const names = cache ?? await TruckNameCache.load(settings.visionCachePath);
+  try {
+    return await nameEach(events, settings, names, signal);
+  } finally {
+    await names.save().catch((err) => {
+      logLine(settings, `vision: cache not saved: ${describeAiError(err, settings)}`);
+    });
+  }
+}
+
+/** The loop of {@link applyVision}: one request per unnamed image, until the API is down. */
+async function nameEach<E extends VisionEvent>(
+  events: E[],
+  settings: AiSettings,
+  names: TruckNameCache,
+  signal: AbortSignal | undefined,
+): Promise<E[]> {
   const out: E[] = [];
   let apiDown = false;
   for (const e of events) {
@@ -240,18 +262,14 @@ export async function applyVision<E extends VisionEvent>(
     }
     let name: string | null = null;
     try {
-      name = await extractTruckName(e.imageUrl, settings, names);
+      name = await extractTruckName(e.imageUrl, settings, names, signal);
     } catch (err) {
+      if (signal?.aborted) throw signal.reason;
       apiDown = isModelUnavailable(err);
       const rest = apiDown ? " (remaining images skipped)" : "";
       logLine(settings, `vision: skipped ${e.imageUrl}: ${describeAiError(err, settings)}${rest}`);
     }
     out.push(name ? { ...e, truckName: name, aiExtracted: true } : e);
-  }
-  try {
-    await names.save();
-  } catch (err) {
-    logLine(settings, `vision: cache not saved: ${describeAiError(err, settings)}`);
   }
   return out;
 }

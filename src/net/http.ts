@@ -218,22 +218,27 @@ export class HttpClient {
   /**
    * Performs the request and returns the 2xx `Response` (its body still bounded by the same
    * timeout); throws {@link HttpStatusError} / {@link HttpNetworkError} / {@link HttpRefusedError}.
+   * `init.signal` (default none) stops the request, its body and the waits between retries at
+   * once; an abort rejects with the signal's reason and is never retried.
    */
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const o = this.#o;
+    const stop = init.signal ?? undefined;
     for (let attempt = 0;; attempt++) {
       const last = attempt >= o.retries;
       let res: Response;
       try {
-        res = await this.#follow(url, init, AbortSignal.timeout(o.timeoutMs));
+        const timeout = AbortSignal.timeout(o.timeoutMs);
+        res = await this.#follow(url, init, stop ? AbortSignal.any([stop, timeout]) : timeout);
       } catch (err) {
+        stop?.throwIfAborted();
         if (err instanceof HttpRefusedError) throw err;
         if (last) {
           throw err instanceof HttpNetworkError
             ? err
             : new HttpNetworkError(shown(url), networkMessage(err, o.timeoutMs));
         }
-        await delay(o.backoffMs * 2 ** attempt);
+        await delay(o.backoffMs * 2 ** attempt, stop);
         continue;
       }
       if (res.ok) return res;
@@ -244,7 +249,7 @@ export class HttpClient {
       const wait = retryAfterMs !== undefined
         ? Math.min(retryAfterMs, o.maxRetryAfterMs)
         : o.backoffMs * 2 ** attempt;
-      await delay(wait);
+      await delay(wait, stop);
     }
   }
 
@@ -288,7 +293,11 @@ export class HttpClient {
    */
   async bytes(url: string, init?: RequestInit, maxBytes?: number): Promise<Uint8Array> {
     const res = await this.request(url, init);
-    return await readCapped(res, shown(url), maxBytes ?? this.#o.maxBodyBytes, this.#o.timeoutMs);
+    const max = maxBytes ?? this.#o.maxBodyBytes;
+    return await readCapped(res, shown(url), max, this.#o.timeoutMs).catch((err) => {
+      init?.signal?.throwIfAborted();
+      throw err;
+    });
   }
 
   /** GETs (or `init.method`) `url` and returns the body as text (UTF-8), within the body cap. */

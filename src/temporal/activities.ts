@@ -132,7 +132,7 @@ function extractTruckNamesWith(
   ai: () => Promise<AiActivities>,
   events: FoodTruckEvent[],
 ): Promise<FoodTruckEvent[]> {
-  return withHeartbeats(async () => (await ai()).extractTruckNames(events));
+  return withHeartbeats(async (signal) => (await ai()).extractTruckNames(events, signal));
 }
 
 /** The body of the `generateHaiku` activity. */
@@ -141,7 +141,7 @@ function generateHaikuWith(
   events: FoodTruckEvent[],
   today: string,
 ): Promise<string | null> {
-  return withHeartbeats(async () => (await ai()).generateHaiku(events, today));
+  return withHeartbeats(async (signal) => (await ai()).generateHaiku(events, today, signal));
 }
 
 /** The body of the `fetchVenue` activity: one venue's events through `http`, heartbeating. */
@@ -240,14 +240,14 @@ export function createActivities(options: ActivityOptions = {}) {
     },
 
     /**
-     * Names "TBD" trucks from their images (regular activity, heartbeating). Never throws;
-     * without an API key it returns the events unchanged, making no request.
+     * Names "TBD" trucks from their images (regular activity, heartbeating). Never fails; without
+     * an API key it returns the events unchanged. A cancel aborts the request, ends it cancelled.
      */
     extractTruckNames(events: FoodTruckEvent[]): Promise<FoodTruckEvent[]> {
       return extractTruckNamesWith(ai, events);
     },
 
-    /** The day's haiku (once per Pacific day, then reused), or null. Never throws. */
+    /** The day's haiku (once per Pacific day, then reused), or null; fails only when cancelled. */
     generateHaiku(events: FoodTruckEvent[], today: string): Promise<string | null> {
       return generateHaikuWith(ai, events, today);
     },
