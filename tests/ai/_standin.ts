@@ -15,6 +15,7 @@
  * @module
  */
 import type { AiSettings } from "../../src/ai/client.ts";
+import type { VisionEvent } from "../../src/ai/vision.ts";
 
 /** A 1×1 PNG. */
 export const PNG_BYTES = Uint8Array.from(
@@ -265,4 +266,17 @@ export function assertNoKeyIn(err: unknown): void {
   for (const f of forms) {
     if (f.includes(KEY)) throw new Error("the key appears in a thrown error");
   }
+}
+
+/** An Obec Brewing evening truck on `today` (4–9 PM Pacific), with an image when `imageUrl` is given. */
+export function obecEvent(today: string, truckName: string, imageUrl?: string): VisionEvent {
+  return {
+    venueKey: "obec-brewing",
+    venueName: "Obec Brewing",
+    truckName,
+    date: today,
+    start: `${today}T16:00:00-08:00`,
+    end: `${today}T21:00:00-08:00`,
+    ...(imageUrl ? { imageUrl } : {}),
+  };
 }

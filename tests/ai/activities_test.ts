@@ -4,7 +4,7 @@ import type { AiSettings } from "../../src/ai/client.ts";
 import { aiSettingsFromApp } from "../../src/ai/client.ts";
 import type { VisionEvent } from "../../src/ai/vision.ts";
 import { readAppSettings } from "../../src/config/app.ts";
-import { KEY, sentKey, standInSettings, withStandIn } from "./_standin.ts";
+import { KEY, obecEvent, sentKey, standInSettings, withStandIn } from "./_standin.ts";
 
 const MODEL = "claude-test-model-3";
 const TODAY = "2026-11-25";
@@ -13,17 +13,8 @@ const HAIKU = "Smoke curls from the grill\nbrisket waits by the taproom\nrain on
 const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
   standInSettings(baseURL, MODEL, more);
 
-function ev(truckName: string, imageUrl?: string): VisionEvent {
-  return {
-    venueKey: "obec-brewing",
-    venueName: "Obec Brewing",
-    truckName,
-    date: TODAY,
-    start: `${TODAY}T16:00:00-08:00`,
-    end: `${TODAY}T21:00:00-08:00`,
-    ...(imageUrl ? { imageUrl } : {}),
-  };
-}
+const ev = (truckName: string, imageUrl?: string): VisionEvent =>
+  obecEvent(TODAY, truckName, imageUrl);
 
 Deno.test("activities: success names the TBD truck, then writes the haiku about it", async () => {
   await withStandIn(

@@ -14,7 +14,7 @@ import type { AiSettings } from "../../src/ai/client.ts";
 import type { VisionEvent } from "../../src/ai/vision.ts";
 import { createActivities } from "../../src/temporal/activities.ts";
 import { waitUntil } from "../harness/wait.ts";
-import { type StandIn, standInSettings, withStandIn } from "./_standin.ts";
+import { obecEvent, type StandIn, standInSettings, withStandIn } from "./_standin.ts";
 
 const MODEL = "claude-test-model-3";
 const TODAY = "2026-11-25";
@@ -28,17 +28,8 @@ const BOUND_MS = 10_000;
 const settings = (baseURL: string, more: Partial<AiSettings> = {}): AiSettings =>
   standInSettings(baseURL, MODEL, { timeoutMs: 120_000, ...more });
 
-function ev(truckName: string, imageUrl?: string): VisionEvent {
-  return {
-    venueKey: "obec-brewing",
-    venueName: "Obec Brewing",
-    truckName,
-    date: TODAY,
-    start: `${TODAY}T16:00:00-08:00`,
-    end: `${TODAY}T21:00:00-08:00`,
-    ...(imageUrl ? { imageUrl } : {}),
-  };
-}
+const ev = (truckName: string, imageUrl?: string): VisionEvent =>
+  obecEvent(TODAY, truckName, imageUrl);
 
 /** Runs `call`, aborts once the stand-in holds its Messages request; how `call` ended, and when. */
 async function abortWhenAsked<T>(
