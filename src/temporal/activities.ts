@@ -226,6 +226,7 @@ export function createActivities(options: ActivityOptions = {}) {
     maxBodyBytes: options.venueFetch?.maxBodyBytes,
   });
   const aiSettings = options.ai ?? { apiKey: undefined, model: "" };
+  const touches = aiTouchesOf(aiSettings);
   let aiActivities: Promise<AiActivities> | undefined;
   const ai = () =>
     aiActivities ??= import("../ai/activities.ts").then((m) => m.createAiActivities(aiSettings));
@@ -236,7 +237,7 @@ export function createActivities(options: ActivityOptions = {}) {
      * local activity before `fetchVenue` carried the answer; kept so their histories replay.
      */
     aiTouches(): Promise<AiTouches> {
-      return Promise.resolve(aiTouchesOf(aiSettings));
+      return Promise.resolve({ ...touches });
     },
 
     /**
@@ -257,7 +258,7 @@ export function createActivities(options: ActivityOptions = {}) {
      * flight (a cancel arrives with a heartbeat response). Retryable on network errors, 5xx, 429.
      */
     fetchVenue(venue: VenueEntry, today: string, until: string): Promise<VenueFetch> {
-      return fetchVenueWith(http, aiTouchesOf(aiSettings), venue, today, until);
+      return fetchVenueWith(http, touches, venue, today, until);
     },
 
     /** The `data.json` content for a result (the same function the CLI's --preview uses). */
