@@ -33,6 +33,7 @@ import { createLog } from "../ops/log.ts";
 import { runFoodTruckWorkflow } from "../temporal/starter.ts";
 import { printResult } from "./format.ts";
 import { pacificToday } from "../core/time.ts";
+import { onStopSignals } from "../core/signals.ts";
 import { FatalError } from "./main.ts";
 
 /** Options of {@link runDev}. */
@@ -96,25 +97,14 @@ function trapSignals(force: (sig: Deno.Signal) => void): SignalTrap {
   const ac = new AbortController();
   let first: Deno.Signal | undefined;
   let firstAt = 0;
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((sig) => {
-    const h = () => {
-      if (first === undefined) {
-        first = sig;
-        firstAt = performance.now();
-        ac.abort();
-      } else if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) force(sig);
-    };
-    Deno.addSignalListener(sig, h);
-    return [sig, h] as const;
+  const remove = onStopSignals((sig) => {
+    if (first === undefined) {
+      first = sig;
+      firstAt = performance.now();
+      ac.abort();
+    } else if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) force(sig);
   });
-  return {
-    signal: ac.signal,
-    received: () => first,
-    remove: () => {
-      for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
-    },
-  };
+  return { signal: ac.signal, received: () => first, remove };
 }
 
 /** `a`, `a and b`, `a, b and c`. */

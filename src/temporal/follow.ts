@@ -24,6 +24,7 @@ import type { Client } from "@temporalio/client";
 import type { TemporalConfig } from "../config/mod.ts";
 import { splitHostPort } from "../config/mod.ts";
 import { FatalError } from "../core/exit.ts";
+import { onStopSignals } from "../core/signals.ts";
 
 /** `TASK_QUEUE_TYPE_WORKFLOW` of Temporal's API: the pollers that run workflow tasks. */
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
@@ -152,19 +153,6 @@ export function stderrProgress(): ProgressLine {
 
 const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
 
-/** Calls `onSignal` on SIGINT (and SIGTERM off Windows); returns what removes the listeners. */
-function listenForStop(onSignal: (signal: Deno.Signal) => void): () => void {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((signal) => {
-    const h = () => onSignal(signal);
-    Deno.addSignalListener(signal, h);
-    return [signal, h] as const;
-  });
-  return () => {
-    for (const [signal, h] of handlers) Deno.removeSignalListener(signal, h);
-  };
-}
-
 /** Shows the waiting line: the run and its elapsed time, or that no worker polls. */
 function showWaiting(
   progress: ProgressLine,
@@ -205,7 +193,7 @@ export async function waitFollowing<T>(
   let polling = options.polling ?? true;
   let stop!: (o: FollowOutcome<T>) => void;
   const stopped = new Promise<FollowOutcome<T>>((r) => (stop = r));
-  const unlisten = listenForStop((signal) => stop({ kind: "interrupted", workflowId, signal }));
+  const unlisten = onStopSignals((signal) => stop({ kind: "interrupted", workflowId, signal }));
   const render = () => {
     if (workflowId) showWaiting(progress, task, cfg, workflowId, startedAt, polling);
   };

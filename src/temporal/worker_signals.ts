@@ -16,11 +16,8 @@
  */
 import type { State, Worker } from "@temporalio/worker";
 import type { TemporalConfig } from "../config/mod.ts";
-
-/** The signals that stop a worker: SIGINT, and SIGTERM except on Windows. */
-const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
-  ? ["SIGINT"]
-  : ["SIGINT", "SIGTERM"];
+import { delay } from "../core/delay.ts";
+import { onStopSignals } from "../core/signals.ts";
 
 /** How one `runWorker` call learns to stop and to recycle, across its worker generations. */
 export class WorkerRunState {
@@ -31,7 +28,7 @@ export class WorkerRunState {
   /** The worker of the current generation once created (health and signal lines read it). */
   worker: Worker | undefined;
   #watch: ReturnType<typeof setInterval> | undefined;
-  #signals: Deno.Signal[] = [];
+  #unlisten: () => void = () => {};
   #unabsorb: () => void = () => {};
   readonly #stop = () => {
     this.stopped = true;
@@ -47,12 +44,10 @@ export class WorkerRunState {
     graceMs: number,
     log: (line: string) => void,
   ): void {
-    if (options.handleSignals !== false) {
-      this.#unabsorb = absorbRepeatedSignals(() => this.worker, graceMs, log);
-      this.#signals = STOP_SIGNALS;
-    }
+    const handle = options.handleSignals !== false;
+    if (handle) this.#unabsorb = absorbRepeatedSignals(() => this.worker, graceMs, log);
     options.signal?.addEventListener("abort", this.#stop, { once: true });
-    for (const sig of this.#signals) Deno.addSignalListener(sig, this.#stop);
+    if (handle) this.#unlisten = onStopSignals(this.#stop);
   }
 
   /** Logs `worker`'s state changes from now on (see {@link watchState}), not the previous one's. */
@@ -68,7 +63,7 @@ export class WorkerRunState {
 
   /** Removes the signal listeners and the state watch (the once-only abort listener stays). */
   close(): void {
-    for (const sig of this.#signals) Deno.removeSignalListener(sig, this.#stop);
+    this.#unlisten();
     this.unwatch();
     this.#unabsorb();
   }
@@ -88,22 +83,15 @@ export function absorbRepeatedSignals(
   log: (line: string) => void,
 ): () => void {
   let count = 0;
-  const handlers = STOP_SIGNALS.map((sig) => {
-    const handler = () => {
-      count++;
-      const n = worker()?.getStatus().numInFlightActivities ?? 0;
-      log(
-        count === 1
-          ? `${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
-          : `${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
-      );
-    };
-    Deno.addSignalListener(sig, handler);
-    return [sig, handler] as const;
+  return onStopSignals((sig) => {
+    count++;
+    const n = worker()?.getStatus().numInFlightActivities ?? 0;
+    log(
+      count === 1
+        ? `${sig} received: draining (${inFlight(n)}, grace ${graceMs} ms)`
+        : `${sig} again: still draining (${inFlight(n)}); SIGKILL stops at once`,
+    );
   });
-  return () => {
-    for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
-  };
 }
 
 /**
@@ -118,7 +106,7 @@ export function shutdownWhenRunning(worker: Worker): void {
 
 /** Resolves once the worker is RUNNING, or has already left for a stopping state. */
 export async function waitRunning(worker: Worker): Promise<void> {
-  while (worker.getState() === "INITIALIZED") await new Promise((r) => setTimeout(r, 5));
+  while (worker.getState() === "INITIALIZED") await delay(5);
 }
 
 /**
