@@ -36,7 +36,8 @@ export const MAX_REMEMBERED_BYTES = 64 * 1024;
 
 interface Remembered {
   parse: PageParser;
-  events: FoodTruckEvent[];
+  /** The events as JSON: the size bound is measured on it, and every hit parses a fresh copy. */
+  json: string;
 }
 
 const remembered = new Map<string, Remembered>();
@@ -58,13 +59,13 @@ export function parseOnce(parse: PageParser, body: string, ctx: VenueContext): F
   if (hit && hit.parse === parse) {
     remembered.delete(key);
     remembered.set(key, hit);
-    return structuredClone(hit.events);
+    return JSON.parse(hit.json);
   }
   parses++;
   const events = parse(body, ctx);
   const json = JSON.stringify(events);
   if (json.length <= MAX_REMEMBERED_BYTES) {
-    remembered.set(key, { parse, events: JSON.parse(json) });
+    remembered.set(key, { parse, json });
     while (remembered.size > MAX_REMEMBERED) {
       remembered.delete(remembered.keys().next().value!);
     }
